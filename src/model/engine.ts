@@ -1,0 +1,42 @@
+/**
+ * The one small interface every inference backend implements. The rest of the code runs
+ * FSRCNN through an `SrEngine` and never learns which backend is underneath.
+ */
+import type { FsrcnnConfig } from "./config.ts";
+
+/** Backends that can run FSRCNN. `onnx` is onnxruntime's native CPU library. */
+export const BACKEND_NAMES = ["webgpu", "wasm", "cpu", "onnx"] as const;
+export type BackendName = typeof BACKEND_NAMES[number];
+/** What a user may ask for: a backend, or `auto` for the fastest one available. */
+export type BackendChoice = BackendName | "auto";
+
+/** A batch of equally sized single-channel planes, row-major, values nominally in [0, 1]. */
+export interface PlaneBatch {
+  /** Planes one after another: `count · height · width` values. */
+  data: Float32Array;
+  count: number;
+  width: number;
+  height: number;
+}
+
+/** What the engine reports about itself (for logs and `bench`). */
+export interface EngineInfo {
+  backend: BackendName;
+  /** Human description of the device, e.g. the GPU adapter or "wasm SIMD". */
+  device: string;
+  /** True when the device is a software fallback (no real GPU). */
+  fallback: boolean;
+}
+
+/** Runs one FSRCNN network on batches of luma planes. */
+export interface SrEngine {
+  readonly config: FsrcnnConfig;
+  readonly info: EngineInfo;
+  /**
+   * Upscales every plane of the batch by `config.scale`. The result is unclamped (the
+   * network's raw output); the caller quantises it.
+   */
+  run(batch: PlaneBatch): Promise<PlaneBatch>;
+  /** Frees device memory. The engine cannot be used afterwards. */
+  dispose(): void;
+}

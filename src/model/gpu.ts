@@ -1,0 +1,75 @@
+/**
+ * The WebGPU adapter and device, requested once per process. Deno's WebGPU has had trouble
+ * with adapters requested more than once, so tfjs and our own kernels share this one device.
+ */
+
+/** What we know about the WebGPU adapter, for logs, `bench` and backend choice. */
+export interface GpuAdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A software adapter (lavapipe/llvmpipe, SwiftShader): correct but slow. */
+  fallback: boolean;
+  features: string[];
+}
+
+export interface GpuContext {
+  adapter: GPUAdapter;
+  device: GPUDevice;
+  summary: GpuAdapterSummary;
+}
+
+let gpuPromise: Promise<GpuContext | null> | undefined;
+
+/** Known software rasterisers whose adapters do not always set `isFallbackAdapter`. */
+const SOFTWARE_ADAPTERS = /llvmpipe|lavapipe|swiftshader|software/i;
+
+/** The shared GPU context, or null when this process has no WebGPU adapter at all. */
+export function getGpu(): Promise<GpuContext | null> {
+  gpuPromise ??= requestGpu();
+  return gpuPromise;
+}
+
+async function requestGpu(): Promise<GpuContext | null> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return null;
+  const adapter = await gpu.requestAdapter({
+    powerPreference: "high-performance",
+  });
+  if (!adapter) return null;
+  const info = adapter.info;
+  const features = [...adapter.features] as string[];
+  const requiredFeatures: GPUFeatureName[] = [];
+  for (const f of ["timestamp-query", "shader-f16"] as const) {
+    if (adapter.features.has(f)) requiredFeatures.push(f);
+  }
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredFeatures,
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  const description = info.description || info.device || info.vendor ||
+    "unknown adapter";
+  const fallback = Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter) ||
+    SOFTWARE_ADAPTERS.test(description);
+  return {
+    adapter,
+    device,
+    summary: {
+      vendor: info.vendor,
+      architecture: info.architecture,
+      device: info.device,
+      description,
+      fallback,
+      features,
+    },
+  };
+}

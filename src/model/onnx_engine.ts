@@ -1,0 +1,74 @@
+/**
+ * FSRCNN on onnxruntime's native CPU library (npm:onnxruntime-node, which ships the shared
+ * library inside the package). The graph is built from our weights in memory; the session is
+ * created once and reused for every batch.
+ */
+import * as ort from "onnxruntime-node";
+import type { EngineInfo, PlaneBatch, SrEngine } from "./engine.ts";
+import { type DeconvForm, fsrcnnGraph, INPUT_NAME, OUTPUT_NAME } from "./onnx/fsrcnn_graph.ts";
+import { encodeModel } from "./onnx/proto.ts";
+import type { FsrcnnWeights } from "./weights.ts";
+
+export interface OnnxEngineOptions {
+  /** Intra-op threads; default: every core. */
+  threads?: number;
+  /** Form of the last layer; the sub-pixel form is faster (measured in `bench`). */
+  form?: DeconvForm;
+}
+
+export class OnnxEngine implements SrEngine {
+  readonly config;
+  readonly info: EngineInfo;
+  #session: ort.InferenceSession;
+
+  private constructor(
+    weights: FsrcnnWeights,
+    session: ort.InferenceSession,
+    threads: number,
+  ) {
+    this.config = weights.config;
+    this.#session = session;
+    this.info = {
+      backend: "onnx",
+      device: `onnxruntime CPU (${threads} thread${threads === 1 ? "" : "s"})`,
+      fallback: false,
+    };
+  }
+
+  static async create(
+    weights: FsrcnnWeights,
+    options: OnnxEngineOptions = {},
+  ): Promise<OnnxEngine> {
+    const threads = options.threads ?? navigator.hardwareConcurrency ?? 1;
+    const model = encodeModel(fsrcnnGraph(weights, options.form ?? "subpixel"));
+    const session = await ort.InferenceSession.create(model, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      enableCpuMemArena: true,
+    });
+    return new OnnxEngine(weights, session, threads);
+  }
+
+  async run(batch: PlaneBatch): Promise<PlaneBatch> {
+    const { count, width, height } = batch;
+    const input = new ort.Tensor("float32", batch.data, [
+      count,
+      1,
+      height,
+      width,
+    ]);
+    const result = await this.#session.run({ [INPUT_NAME]: input });
+    const out = result[OUTPUT_NAME];
+    const s = this.config.scale;
+    const data = out.data as Float32Array;
+    out.dispose();
+    return { data, count, width: width * s, height: height * s };
+  }
+
+  dispose(): void {
+    void this.#session.release();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * FSRCNN weights: creation (the reference's initialisation), and the safetensors weights file
+ * with the PyTorch reference's tensor names and layouts, so files move between PyTorch and us.
+ */
+import { WeightsError } from "../errors.ts";
+import { Rng } from "../random.ts";
+import {
+  checkScale,
+  type FsrcnnConfig,
+  fsrcnnConfig,
+  layerSpecs,
+  paramSpecs,
+  sizeOf,
+} from "./config.ts";
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsDtype,
+  SafetensorsFormatError,
+} from "./safetensors.ts";
+
+/** A complete set of FSRCNN parameters in PyTorch layout, keyed by the reference's names. */
+export interface FsrcnnWeights {
+  config: FsrcnnConfig;
+  params: Map<string, Float32Array>;
+  /** Free-form provenance (how the weights were trained, scores), stored in the file. */
+  metadata: Record<string, string>;
+}
+
+/**
+ * Fresh weights initialised as the reference does: conv weights normal(0, sqrt(2/(out·k·k))),
+ * zero biases, the transposed convolution normal(0, 0.001), PReLU slopes 0.25.
+ */
+export function initWeights(config: FsrcnnConfig, seed = 1): FsrcnnWeights {
+  const rng = new Rng(seed);
+  const params = new Map<string, Float32Array>();
+  for (const l of layerSpecs(config)) {
+    const shape = l.transposed
+      ? [l.inChannels, l.outChannels, l.kernel, l.kernel]
+      : [l.outChannels, l.inChannels, l.kernel, l.kernel];
+    const std = l.transposed ? 0.001 : Math.sqrt(2 / (l.outChannels * l.kernel * l.kernel));
+    const w = new Float32Array(sizeOf(shape));
+    for (let i = 0; i < w.length; i++) w[i] = rng.normal() * std;
+    params.set(`${l.conv}.weight`, w);
+    params.set(`${l.conv}.bias`, new Float32Array(l.outChannels));
+    if (l.prelu) {
+      params.set(
+        `${l.prelu}.weight`,
+        new Float32Array(l.outChannels).fill(0.25),
+      );
+    }
+  }
+  return { config, params, metadata: {} };
+}
+
+/** A deep copy, so that training can change weights without touching the original. */
+export function cloneWeights(w: FsrcnnWeights): FsrcnnWeights {
+  return {
+    config: { ...w.config },
+    params: new Map([...w.params].map(([k, v]) => [k, new Float32Array(v)])),
+    metadata: { ...w.metadata },
+  };
+}
+
+/** Encodes weights as safetensors bytes; the model shape goes into the metadata. */
+export function encodeWeights(
+  w: FsrcnnWeights,
+  dtype: SafetensorsDtype = "F32",
+): Uint8Array {
+  const metadata: Record<string, string> = {
+    ...w.metadata,
+    format: "fsrcnn",
+    scale: String(w.config.scale),
+    d: String(w.config.d),
+    s: String(w.config.s),
+    m: String(w.config.m),
+  };
+  const tensors = paramSpecs(w.config).map((p) => {
+    const data = w.params.get(p.name);
+    if (!data) throw new Error(`missing parameter ${p.name}`);
+    return [p.name, { shape: p.shape, data }] as [
+      string,
+      { shape: number[]; data: Float32Array },
+    ];
+  });
+  return encodeSafetensors(tensors, metadata, dtype);
+}
+
+/**
+ * Decodes and validates a weights file's bytes. The model shape comes from the metadata when
+ * present, else it is inferred from the tensor shapes (files saved by PyTorch carry none).
+ * `path` only names the file in error messages.
+ */
+export function decodeWeights(
+  bytes: Uint8Array,
+  path: string,
+  expectScale?: number,
+): FsrcnnWeights {
+  let content;
+  try {
+    content = decodeSafetensors(bytes);
+  } catch (e) {
+    if (e instanceof SafetensorsFormatError) {
+      throw new WeightsError(path, `not a valid weights file: ${e.message}`);
+    }
+    throw e;
+  }
+  const { tensors, metadata } = content;
+  const config = configOf(tensors, metadata, path, expectScale);
+  const expected = paramSpecs(config);
+  const params = new Map<string, Float32Array>();
+  for (const spec of expected) {
+    const t = tensors.get(spec.name);
+    if (!t) {
+      throw new WeightsError(
+        path,
+        `missing tensor ${spec.name} (expected for FSRCNN scale ${config.scale}, d=${config.d}, s=${config.s}, m=${config.m})`,
+      );
+    }
+    if (t.shape.join(",") !== spec.shape.join(",")) {
+      throw new WeightsError(
+        path,
+        `tensor ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`,
+      );
+    }
+    params.set(spec.name, t.data);
+  }
+  const extra = [...tensors.keys()].filter((k) => !params.has(k));
+  if (extra.length > 0) {
+    throw new WeightsError(
+      path,
+      `unexpected tensor ${extra[0]} (not part of FSRCNN)`,
+    );
+  }
+  return { config, params, metadata };
+}
+
+function configOf(
+  tensors: Map<string, { shape: number[] }>,
+  metadata: Record<string, string>,
+  path: string,
+  expectScale: number | undefined,
+): FsrcnnConfig {
+  const first = tensors.get("NN1.0.weight");
+  const shrink = tensors.get("NN1.2.weight");
+  if (!first || !shrink) {
+    throw new WeightsError(
+      path,
+      "missing tensor NN1.0.weight or NN1.2.weight: not FSRCNN weights",
+    );
+  }
+  const d = first.shape[0];
+  const s = shrink.shape[0];
+  let m = 0;
+  while (tensors.has(`NN1.${4 + 2 * m}.weight`)) m++;
+  m -= 1; // the last conv in NN1 is the expanding 1x1 layer
+  const scaleText = metadata.scale ??
+    (expectScale === undefined ? undefined : String(expectScale));
+  if (scaleText === undefined) {
+    throw new WeightsError(
+      path,
+      "no scale in the metadata (expected __metadata__.scale)",
+    );
+  }
+  const scale = Number(scaleText);
+  try {
+    checkScale(scale);
+  } catch {
+    throw new WeightsError(
+      path,
+      `metadata scale ${scaleText} is not 2, 3 or 4`,
+    );
+  }
+  if (expectScale !== undefined && scale !== expectScale) {
+    throw new WeightsError(
+      path,
+      `weights are for scale ${scale}, not the requested ${expectScale}`,
+    );
+  }
+  for (const [key, value] of [["d", d], ["s", s], ["m", m]] as const) {
+    if (metadata[key] !== undefined && Number(metadata[key]) !== value) {
+      throw new WeightsError(
+        path,
+        `metadata says ${key}=${metadata[key]} but the tensors have ${key}=${value}`,
+      );
+    }
+  }
+  if (m < 0) throw new WeightsError(path, "too few NN1 layers for FSRCNN");
+  return fsrcnnConfig(scale, { d, s, m });
+}
+
+/**
+ * Reads and validates a weights file; every problem is a WeightsError naming the file.
+ * `expectScale`, when given, must match the file's scale (and supplies it for files that
+ * carry no metadata, such as a bare PyTorch export).
+ */
+export async function loadWeights(
+  path: string,
+  expectScale?: number,
+): Promise<FsrcnnWeights> {
+  let bytes: Uint8Array;
+  try {
+    const stat = await Deno.stat(path);
+    if (stat.isDirectory) {
+      throw new WeightsError(path, "is a directory, not a weights file");
+    }
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof WeightsError) throw e;
+    if (e instanceof Deno.errors.NotFound) {
+      throw new WeightsError(path, "weights file not found");
+    }
+    throw new WeightsError(
+      path,
+      `cannot read weights file: ${(e as Error).message}`,
+    );
+  }
+  return decodeWeights(bytes, path, expectScale);
+}
+
+/** Writes weights atomically (temporary file, then rename). */
+export async function saveWeights(
+  path: string,
+  w: FsrcnnWeights,
+  dtype: SafetensorsDtype = "F32",
+): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  await Deno.writeFile(tmp, encodeWeights(w, dtype));
+  await Deno.rename(tmp, path);
+}
