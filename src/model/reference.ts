@@ -14,6 +14,16 @@ export function referenceForward(
   width: number,
   height: number,
 ): Float32Array {
+  return Float32Array.from(referenceForward64(weights, plane, width, height));
+}
+
+/** As referenceForward, without rounding the result to float32 (for gradient checks). */
+export function referenceForward64(
+  weights: FsrcnnWeights,
+  plane: Float32Array,
+  width: number,
+  height: number,
+): Float64Array {
   const cfg: FsrcnnConfig = weights.config;
   let act: Float64Array = Float64Array.from(plane);
   let channels = 1;
@@ -100,7 +110,7 @@ function deconv(
   bias: number,
   k: number,
   scale: number,
-): Float32Array {
+): Float64Array {
   const ow = width * scale;
   const oh = height * scale;
   const acc = new Float64Array(ow * oh).fill(bias);
@@ -121,5 +131,5 @@ function deconv(
       }
     }
   }
-  return Float32Array.from(acc);
+  return acc;
 }

@@ -1,0 +1,176 @@
+/**
+ * Probing media with ffprobe: what streams a file has, and the video stream's size, pixel
+ * format, frame rate, frame count, colour tags and rotation.
+ */
+import { InputError } from "../errors.ts";
+import { localName } from "./input_name.ts";
+import { runTool, stderrTail } from "./process.ts";
+import type { FfmpegTools } from "./resolve.ts";
+
+export interface Rational {
+  num: number;
+  den: number;
+}
+
+export interface ColorTags {
+  range?: string;
+  space?: string;
+  transfer?: string;
+  primaries?: string;
+}
+
+export interface VideoInfo {
+  /** Absolute stream index in the file. */
+  index: number;
+  codec: string;
+  width: number;
+  height: number;
+  pixFmt: string;
+  /** Frame rate ffprobe guesses (r_frame_rate), and the average one. */
+  frameRate: Rational;
+  avgFrameRate: Rational;
+  timeBase: Rational;
+  /** From the container when it says; may be missing or approximate. */
+  frameCount?: number;
+  duration?: number;
+  color: ColorTags;
+  /** Display rotation in degrees (counter-clockwise, as ffmpeg's display matrix). */
+  rotation: number;
+}
+
+export interface StreamInfo {
+  index: number;
+  type: "video" | "audio" | "subtitle" | "data" | "attachment" | "unknown";
+  codec: string;
+  /** Attached picture (cover art), not a real video stream. */
+  attachedPic: boolean;
+}
+
+export interface MediaInfo {
+  path: string;
+  formatName: string;
+  duration?: number;
+  streams: StreamInfo[];
+  /** The first real video stream, if any. */
+  video: VideoInfo | null;
+  chapters: number;
+}
+
+function rational(text: unknown): Rational {
+  const [n, d] = String(text ?? "0/1").split("/").map(Number);
+  return { num: Number.isFinite(n) ? n : 0, den: Number.isFinite(d) && d !== 0 ? d : 1 };
+}
+
+function num(v: unknown): number | undefined {
+  const n = Number(v);
+  return v === undefined || v === null || v === "" || v === "N/A" || !Number.isFinite(n)
+    ? undefined
+    : n;
+}
+
+function tagOrUndefined(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "unknown" && v !== "" ? v : undefined;
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+function rotationOf(stream: Json): number {
+  for (const sd of stream.side_data_list ?? []) {
+    if (typeof sd.rotation === "number") return sd.rotation;
+  }
+  const tag = num(stream.tags?.rotate);
+  // The old `rotate` tag is clockwise; the display matrix is counter-clockwise.
+  return tag === undefined ? 0 : -tag;
+}
+
+/** Parses ffprobe's JSON (`-show_format -show_streams -show_chapters`). */
+export function parseProbe(path: string, json: Json): MediaInfo {
+  const streams: StreamInfo[] = (json.streams ?? []).map((s: Json) => ({
+    index: s.index,
+    type: ["video", "audio", "subtitle", "data", "attachment"].includes(s.codec_type)
+      ? s.codec_type
+      : "unknown",
+    codec: s.codec_name ?? "unknown",
+    attachedPic: s.disposition?.attached_pic === 1,
+  }));
+  const v = (json.streams ?? []).find((s: Json) =>
+    s.codec_type === "video" && s.disposition?.attached_pic !== 1
+  );
+  let video: VideoInfo | null = null;
+  if (v && num(v.width) && num(v.height)) {
+    video = {
+      index: v.index,
+      codec: v.codec_name ?? "unknown",
+      width: v.width,
+      height: v.height,
+      pixFmt: v.pix_fmt ?? "unknown",
+      frameRate: rational(v.r_frame_rate),
+      avgFrameRate: rational(v.avg_frame_rate),
+      timeBase: rational(v.time_base),
+      frameCount: num(v.nb_frames) ?? num(v.nb_read_frames),
+      duration: num(v.duration),
+      color: {
+        range: tagOrUndefined(v.color_range),
+        space: tagOrUndefined(v.color_space),
+        transfer: tagOrUndefined(v.color_transfer),
+        primaries: tagOrUndefined(v.color_primaries),
+      },
+      rotation: rotationOf(v),
+    };
+  }
+  return {
+    path,
+    formatName: json.format?.format_name ?? "unknown",
+    duration: num(json.format?.duration),
+    streams,
+    video,
+    chapters: (json.chapters ?? []).length,
+  };
+}
+
+/** Checks that `path` names a readable, non-empty regular file. */
+export async function checkInputFile(path: string): Promise<void> {
+  let st: Deno.FileInfo;
+  try {
+    st = await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new InputError(path, "no such file");
+    if (e instanceof Deno.errors.PermissionDenied) throw new InputError(path, "permission denied");
+    throw new InputError(path, (e as Error).message);
+  }
+  if (st.isDirectory) throw new InputError(path, "is a directory, not a media file");
+  if (!st.isFile) throw new InputError(path, "is not a regular file");
+  if (st.size === 0) throw new InputError(path, "is empty (0 bytes)");
+}
+
+export interface ProbeOptions {
+  /** Count frames by decoding (slow, exact); default: trust the container. */
+  countFrames?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Probes a local media file; throws InputError naming the file when it is not media. */
+export async function probe(
+  tools: FfmpegTools,
+  path: string,
+  options: ProbeOptions = {},
+): Promise<MediaInfo> {
+  await checkInputFile(path);
+  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"];
+  args.push("-show_chapters");
+  if (options.countFrames) args.push("-count_frames");
+  args.push(localName(path));
+  const r = await runTool(tools.ffprobe, args, { signal: options.signal });
+  if (r.code !== 0) {
+    const why = stderrTail(r.stderr, 1).replace(/^.*?: /, "");
+    throw new InputError(path, `not a readable media file (${why || `ffprobe exit ${r.code}`})`);
+  }
+  let json: Json;
+  try {
+    json = JSON.parse(new TextDecoder().decode(r.stdout));
+  } catch {
+    throw new InputError(path, "ffprobe returned unreadable output");
+  }
+  return parseProbe(path, json);
+}

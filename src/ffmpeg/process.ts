@@ -1,0 +1,109 @@
+/**
+ * Running ffmpeg/ffprobe. This folder is the only place in the project that spawns
+ * processes; everything else goes through its functions. Arguments are always passed as an
+ * array (never through a shell).
+ */
+import { CancelledError, ToolError } from "../errors.ts";
+
+export interface RunResult {
+  code: number;
+  stdout: Uint8Array;
+  stderr: string;
+}
+
+export interface RunOptions {
+  stdin?: Uint8Array;
+  signal?: AbortSignal;
+}
+
+/** The last few non-empty lines of a tool's stderr, joined into one line for messages. */
+export function stderrTail(stderr: string, lines = 3): string {
+  return stderr.split("\n").map((l) => l.trim()).filter((l) => l.length > 0).slice(-lines)
+    .join(" | ");
+}
+
+/** Runs a tool to completion and collects its output. */
+export async function runTool(
+  path: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  options.signal?.throwIfAborted();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(path, {
+      args,
+      stdin: options.stdin ? "piped" : "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: options.signal,
+    }).spawn();
+  } catch (e) {
+    throw new ToolError(`cannot start ${path}: ${(e as Error).message}`);
+  }
+  if (options.stdin) {
+    const w = child.stdin.getWriter();
+    // A tool that exits early closes its stdin; its exit status tells the real story.
+    await w.write(options.stdin).catch(() => {});
+    await w.close().catch(() => {});
+  }
+  const out = await child.output().catch((e) => {
+    if (options.signal?.aborted) throw new CancelledError();
+    throw e;
+  });
+  if (options.signal?.aborted) throw new CancelledError();
+  return { code: out.code, stdout: out.stdout, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+export interface SpawnOptions {
+  stdin: "piped" | "null";
+  stdout: "piped" | "null";
+}
+
+/** A running tool with its stderr collected in the background (for error messages). */
+export interface SpawnedTool {
+  child: Deno.ChildProcess;
+  /** Resolves with the exit status and the full stderr once the process has exited. */
+  done: Promise<{ code: number; signal: Deno.Signal | null; stderr: string }>;
+  /** Sends SIGTERM (then SIGKILL after a grace period) if the process is still running. */
+  kill(): void;
+}
+
+/** Starts a long-running tool with raw pipes; the caller streams stdin/stdout. */
+export function spawnTool(path: string, args: string[], options: SpawnOptions): SpawnedTool {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(path, {
+      args,
+      stdin: options.stdin,
+      stdout: options.stdout,
+      stderr: "piped",
+    }).spawn();
+  } catch (e) {
+    throw new ToolError(`cannot start ${path}: ${(e as Error).message}`);
+  }
+  let exited = false;
+  const stderrText = new Response(child.stderr).text();
+  const done = (async () => {
+    const status = await child.status;
+    exited = true;
+    return { code: status.code, signal: status.signal, stderr: await stderrText.catch(() => "") };
+  })();
+  const kill = () => {
+    if (exited) return;
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (!exited) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* already gone */ }
+      }
+    }, 2000);
+    done.finally(() => clearTimeout(timer));
+  };
+  return { child, done, kill };
+}

@@ -1,0 +1,196 @@
+/**
+ * The two raw frame layouts the pipeline works in, and how a frame's bytes split into planes.
+ *
+ * ffmpeg decodes every source to `-f rawvideo` in one of two planar 4:2:0 formats: `yuv420p`
+ * (8-bit, one byte per sample) or `yuv420p10le` (10-bit codes 0..1023 in little-endian 16-bit
+ * containers). Keeping to two layouts keeps everything downstream (splitting, the network's
+ * float conversion, chroma resampling, the encoder's input) down to two cases, and 10 bits are
+ * enough to carry a 12- or 16-bit source through the network without visible banding.
+ *
+ * Pure: no I/O.
+ */
+
+/** ffmpeg `-pix_fmt` names of the working formats. */
+export type WorkingPixFmt = "yuv420p" | "yuv420p10le";
+
+/** A planar Y′CbCr layout with 2×2 chroma subsampling, as ffmpeg's rawvideo writes it. */
+export interface PixelFormat {
+  /** The name to pass to ffmpeg's `-pix_fmt`. */
+  readonly name: WorkingPixFmt;
+  /** Significant bits per sample. */
+  readonly bitDepth: 8 | 10;
+  /** Bytes per stored sample: 1, or 2 for a little-endian 16-bit container. */
+  readonly bytesPerSample: 1 | 2;
+  /** The largest code value, 2^bitDepth − 1. */
+  readonly maxValue: number;
+  /** log2 of the horizontal chroma subsampling (1: chroma has half the columns). */
+  readonly chromaShiftX: 1;
+  /** log2 of the vertical chroma subsampling (1: chroma has half the rows). */
+  readonly chromaShiftY: 1;
+}
+
+/** 8-bit 4:2:0. */
+export const YUV420P: PixelFormat = Object.freeze({
+  name: "yuv420p",
+  bitDepth: 8,
+  bytesPerSample: 1,
+  maxValue: 255,
+  chromaShiftX: 1,
+  chromaShiftY: 1,
+});
+
+/** 10-bit 4:2:0, samples stored as little-endian 16-bit words (high 6 bits zero). */
+export const YUV420P10LE: PixelFormat = Object.freeze({
+  name: "yuv420p10le",
+  bitDepth: 10,
+  bytesPerSample: 2,
+  maxValue: 1023,
+  chromaShiftX: 1,
+  chromaShiftY: 1,
+});
+
+/** Looks up a working format by its ffmpeg name; throws RangeError for any other name. */
+export function pixelFormat(name: string): PixelFormat {
+  if (name === YUV420P.name) return YUV420P;
+  if (name === YUV420P10LE.name) return YUV420P10LE;
+  throw new RangeError(`not a working pixel format: ${name} (expected yuv420p or yuv420p10le)`);
+}
+
+/** Where one plane lies in a frame's bytes. */
+export interface PlaneLayout {
+  /** Samples per row (rows are packed: no padding between them). */
+  readonly width: number;
+  /** Rows. */
+  readonly height: number;
+  /** Byte offset of the plane's first sample from the start of the frame. */
+  readonly offset: number;
+  /** Bytes the plane occupies: width · height · bytesPerSample. */
+  readonly byteLength: number;
+}
+
+/** The byte layout of one raw frame: Y, then U (Cb), then V (Cr), back to back. */
+export interface FrameLayout {
+  readonly format: PixelFormat;
+  /** Luma size in pixels. */
+  readonly width: number;
+  readonly height: number;
+  readonly y: PlaneLayout;
+  readonly u: PlaneLayout;
+  readonly v: PlaneLayout;
+  /** The same three planes in storage order. */
+  readonly planes: readonly [PlaneLayout, PlaneLayout, PlaneLayout];
+  /** Total bytes of one frame: the sum of the planes' byte lengths. */
+  readonly frameBytes: number;
+}
+
+function checkSize(what: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new RangeError(`frame ${what} must be a positive integer, got ${n}`);
+  }
+}
+
+/**
+ * The byte layout of a `width`×`height` frame in `format`.
+ *
+ * Chroma planes are ⌈width/2⌉×⌈height/2⌉: for odd sizes ffmpeg gives the last chroma column
+ * (row) to the lone last luma column (row) rather than dropping it, so 1×1 has 1×1 chroma.
+ */
+export function frameLayout(
+  format: PixelFormat | WorkingPixFmt,
+  width: number,
+  height: number,
+): FrameLayout {
+  const fmt = typeof format === "string" ? pixelFormat(format) : format;
+  checkSize("width", width);
+  checkSize("height", height);
+  const bps = fmt.bytesPerSample;
+  const cw = Math.ceil(width / (1 << fmt.chromaShiftX));
+  const ch = Math.ceil(height / (1 << fmt.chromaShiftY));
+  const y: PlaneLayout = { width, height, offset: 0, byteLength: width * height * bps };
+  const u: PlaneLayout = { width: cw, height: ch, offset: y.byteLength, byteLength: cw * ch * bps };
+  const v: PlaneLayout = {
+    width: cw,
+    height: ch,
+    offset: u.offset + u.byteLength,
+    byteLength: u.byteLength,
+  };
+  return {
+    format: fmt,
+    width,
+    height,
+    y,
+    u,
+    v,
+    planes: [y, u, v],
+    frameBytes: v.offset + v.byteLength,
+  };
+}
+
+/** Component depth of packed RGB(A) formats whose name gives more than 32 bits per pixel. */
+const WIDE_PACKED_RGB: Readonly<Record<string, number>> = { 48: 16, 64: 16, 96: 32, 128: 32 };
+
+/** 8-bit names that no pattern in sourceBitDepth covers (packed 4:2:2, palettes, 1-bit). */
+const EIGHT_BIT_OTHERS: ReadonlySet<string> = new Set([
+  "yuyv422",
+  "yvyu422",
+  "uyvy422",
+  "uyyvyy411",
+  "ayuv",
+  "vuya",
+  "vuyx",
+  "uyva",
+  "vyu444",
+  "pal8",
+  "rgb4_byte",
+  "bgr4_byte",
+  "monow",
+  "monob",
+]);
+
+/**
+ * Bits per component of an ffmpeg pixel format, from its name (`ffmpeg -pix_fmts`), or
+ * undefined when the name is not recognised. Float formats report 16 (more than 10 bits of
+ * precision is all that matters here). Only the depth is decoded, not the layout.
+ */
+export function sourceBitDepth(pixFmt: string): number | undefined {
+  // Byte order ("le"/"be") and ffmpeg 8's "msb" (samples in the high bits) don't change depth.
+  const n = pixFmt.trim().toLowerCase().replace(/(le|be)$/, "").replace(/msb$/, "");
+  if (n === "") return undefined;
+  let m: RegExpMatchArray | null;
+  // Half and single floats: grayf32, gbrpf16, rgbaf32, yaf16, …
+  if (/f(16|32)$/.test(n)) return 16;
+  // Planar Y′CbCr / RGB / grey / bayer / XYZ: the trailing number is bits per component
+  // (yuv420p10, yuva444p16, gbrap12, gray14, ya16, bayer_rggb16, xyz12). Without one, 8 bits.
+  m = n.match(/^(?:yuvj?a?\d{3}p|gbra?p|gray|ya|bayer_[a-z]{4}|xyz)(\d*)$/);
+  if (m) return m[1] === "" ? 8 : Number(m[1]);
+  // Semi-planar with a 16-bit container: p010, p012, p016, p210, p216, p410, p412, p416.
+  m = n.match(/^p[024](\d\d)$/);
+  if (m) return Number(m[1]);
+  // Packed 4:2:2 in 16-bit words: y210, y212, y216.
+  m = n.match(/^y2(\d\d)$/);
+  if (m) return Number(m[1]);
+  // Packed 4:4:4 where the number is bits per pixel over three components: xv30, xv36, xv48.
+  m = n.match(/^xv(\d\d)$/);
+  if (m) return Number(m[1]) / 3;
+  // Packed RGB(A) named by bits per pixel: rgb48 and bgra64 have 16-bit components, rgb96
+  // and rgba128 32-bit ones; rgb24, rgb565, bgr444, rgb8, bgr4 at most 8 bits per component.
+  m = n.match(/^[rgbax0]{3,4}(\d*)$/);
+  if (m) return WIDE_PACKED_RGB[m[1]] ?? 8;
+  if (n === "x2rgb10" || n === "x2bgr10" || n === "v30x" || n === "nv20") return 10;
+  if (n === "ayuv64") return 16;
+  // Remaining 8-bit names: nv12/nv16/nv21/nv24/nv42 (the number is the layout, not a depth),
+  // packed 4:2:2 and 4:1:1, palettes and 1-bit formats.
+  if (/^nv\d\d$/.test(n) || EIGHT_BIT_OTHERS.has(n)) return 8;
+  return undefined;
+}
+
+/**
+ * The working format for a source of the given ffmpeg pix_fmt: `yuv420p10le` for anything
+ * with more than 8 bits per component (9-, 10-, 12-, 16-bit and float formats, whatever their
+ * chroma layout or colour model), else `yuv420p`. Unknown names (hardware surfaces such as
+ * `cuda`, ffprobe's "unknown") get 8 bits: the common case, and the cheaper one.
+ */
+export function workingFormat(sourcePixFmt: string): PixelFormat {
+  const depth = sourceBitDepth(sourcePixFmt);
+  return depth !== undefined && depth > 8 ? YUV420P10LE : YUV420P;
+}

@@ -1,0 +1,17 @@
+import { fsrcnnConfig } from "./src/model/config.ts";
+import { initWeights } from "./src/model/weights.ts";
+import { OnnxGradientStep } from "./src/train/onnx_step.ts";
+import { Rng } from "./src/random.ts";
+const scale = Number(Deno.args[0] ?? 2), N = Number(Deno.args[1] ?? 64), P = Number(Deno.args[2] ?? 24), threads = Number(Deno.args[3] ?? 2);
+const cfg = fsrcnnConfig(scale);
+const w = initWeights(cfg, 7);
+const rng = new Rng(3);
+const S = P * scale;
+const lr = new Float32Array(N * P * P).map(() => rng.uniform());
+const hr = new Float32Array(N * S * S).map(() => rng.uniform());
+const step = await OnnxGradientStep.create(cfg, threads);
+await step.run(w.params, { count: N, size: P, lr, hr });
+const t0 = performance.now(); const it = 10;
+for (let i = 0; i < it; i++) await step.run(w.params, { count: N, size: P, lr, hr });
+const dt = (performance.now() - t0) / it;
+console.log(`scale ${scale} N ${N} P ${P} threads ${threads}: ${dt.toFixed(1)} ms/step, ${(N * 1000 / dt).toFixed(0)} patches/s`);
