@@ -189,7 +189,7 @@ function resizeInterleaved(
 ): { width: number; height: number; data: Float64Array } {
   const outWidth = outputLength(width, scaleX);
   const outHeight = outputLength(height, scaleY);
-  let cur = Float64Array.from(data);
+  let cur: Float64Array = Float64Array.from(data);
   let w = width;
   let h = height;
   const verticalFirst = scaleY <= scaleX;
