@@ -1,0 +1,82 @@
+/** `train`: fits FSRCNN weights with our own training loop. */
+import { Command, Option } from "commander";
+import { train as runTraining } from "../../mod.ts";
+import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+
+export function trainCommand(): Command {
+  return new Command("train")
+    .description("train FSRCNN weights on HR image folders (LR made as `eval` makes it)")
+    .requiredOption("--scale <n>", "upscaling factor: 2, 3 or 4", positiveInt("--scale"))
+    .requiredOption("--data <dirs>", "comma-separated folders of HR training images")
+    .requiredOption("--out <file>", "where the best weights (on --val) are written")
+    .option("--val <dir>", "validation images (default: ../shared/datasets/Set5 if present)")
+    .option("--checkpoint <file>", "checkpoint file (default: <out>.ckpt.safetensors)")
+    .option("--resume", "continue from the checkpoint")
+    .option("--from <file>", "start from these weights (fine-tune; e.g. x2 weights for x3)")
+    .option("--steps <n>", "total optimisation steps", positiveInt("--steps"))
+    .option("--batch <n>", "patches per step", positiveInt("--batch"))
+    .option("--patch <n>", "LR patch side", positiveInt("--patch"))
+    .option("--lr <rate>", "peak learning rate of the convolutions", positiveNumber("--lr"))
+    .option(
+      "--last-lr <rate>",
+      "peak learning rate of the deconvolution",
+      positiveNumber("--last-lr"),
+    )
+    .option("--seed <n>", "random seed", positiveInt("--seed"))
+    .option("--validate-every <n>", "steps between validations", positiveInt("--validate-every"))
+    .option(
+      "--checkpoint-minutes <n>",
+      "minutes between checkpoints",
+      positiveNumber("--checkpoint-minutes"),
+    )
+    .option(
+      "--max-minutes <n>",
+      "stop (resumably) after this long",
+      positiveNumber("--max-minutes"),
+    )
+    .option("--threads <n>", "CPU threads", positiveInt("--threads"))
+    .addOption(new Option("--d <n>", "feature channels").argParser(positiveInt("--d")).hideHelp())
+    .addOption(new Option("--s <n>", "shrunk channels").argParser(positiveInt("--s")).hideHelp())
+    .addOption(new Option("--m <n>", "mapping layers").argParser(positiveInt("--m")).hideHelp())
+    .option("--ffmpeg <path>", "ffmpeg binary")
+    .action((opts) =>
+      runCommand(() =>
+        withCancel(async (signal) => {
+          const result = await runTraining({ ...opts, signal, onReport: printReport });
+          console.log(
+            `trained ${result.step} steps (${
+              Math.round(result.seconds / 60)
+            } min); best validation ` +
+              `${result.bestPsnr.toFixed(3)} dB at step ${result.bestStep}; weights in ${opts.out}`,
+          );
+        })
+      )
+    );
+}
+
+function printReport(r: {
+  step: number;
+  steps: number;
+  loss: number;
+  patchesPerSecond: number;
+  learningRate: number;
+  psnr?: number;
+  bestPsnr?: number;
+  event: string;
+}): void {
+  const val = r.psnr === undefined
+    ? ""
+    : ` val ${r.psnr.toFixed(3)} dB (best ${r.bestPsnr?.toFixed(3)})`;
+  if (r.event === "progress") {
+    console.error(
+      `step ${r.step}/${r.steps} loss ${r.loss.toExponential(3)} ${
+        r.patchesPerSecond.toFixed(0)
+      } patches/s ` +
+        `lr ${r.learningRate.toExponential(2)}${val}`,
+    );
+  } else if (r.event === "validation") {
+    console.error(`step ${r.step}: validation${val}`);
+  } else {
+    console.error(`step ${r.step}: checkpoint saved`);
+  }
+}

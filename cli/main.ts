@@ -1,0 +1,36 @@
+/**
+ * fsrcnn command line: `upscale`, `bench`, `train` and `eval`. A thin shell over mod.ts: it
+ * parses flags, prints, and picks exit codes (0 ok, 1 failure, 2 usage error, 130 interrupted).
+ */
+import { Command, CommanderError } from "commander";
+import { evalCommand } from "./commands/eval.ts";
+import { trainCommand } from "./commands/train.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("fsrcnn")
+    .description("FSRCNN super-resolution for videos, frame sequences and images")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)),
+      writeOut: (s) => Deno.stdout.writeSync(new TextEncoder().encode(s)),
+    });
+  program.addCommand(trainCommand());
+  program.addCommand(evalCommand());
+  for (const c of program.commands) {
+    c.exitOverride().showHelpAfterError("(run with --help for usage)");
+  }
+  return program;
+}
+
+if (import.meta.main) {
+  try {
+    await buildProgram().parseAsync(Deno.args, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every other commander complaint is a usage error.
+      Deno.exit(e.exitCode === 0 ? 0 : 2);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The training loop: Adam on patches from the training pairs, the learning rate decaying
+ * along a cosine to 1% over `steps`, validation on a held-out set with the `eval` protocol
+ * (so the PSNR printed here is the one `eval` reports), the best weights written to `out`,
+ * and checkpoints every few minutes and on cancellation, from which `resume` continues
+ * exactly (same batches, same optimiser state).
+ */
+import { CancelledError, UsageError } from "../errors.ts";
+import { modelMethod } from "../eval/model_method.ts";
+import { type NamedImage, scoreImages } from "../eval/protocol.ts";
+import { type FsrcnnConfig, fsrcnnConfig } from "../model/config.ts";
+import { OnnxEngine } from "../model/onnx_engine.ts";
+import { TiledUpscaler } from "../model/tiled.ts";
+import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../model/weights.ts";
+import { Rng } from "../random.ts";
+import { Adam } from "./adam.ts";
+import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
+import { buildPairs, PatchSampler } from "./data.ts";
+import type { GradientStep } from "./onnx_step.ts";
+import { OnnxGradientStep } from "./onnx_step.ts";
+
+/** Everything that defines a run (recorded in checkpoints and the weights' metadata). */
+export interface TrainSettings {
+  scale: number;
+  d: number;
+  s: number;
+  m: number;
+  /** Total optimisation steps of the run (the schedule's length). */
+  steps: number;
+  batch: number;
+  /** LR patch side. */
+  patch: number;
+  /** Peak learning rate of the convolutions. */
+  lr: number;
+  /** Peak learning rate of the last (deconvolution) layer. */
+  lastLr: number;
+  seed: number;
+  /** Steps between validations. */
+  validateEvery: number;
+}
+
+export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale"> = {
+  d: 56,
+  s: 12,
+  m: 4,
+  steps: 200_000,
+  batch: 64,
+  patch: 24,
+  lr: 1e-3,
+  lastLr: 1e-4,
+  seed: 1,
+  validateEvery: 2000,
+};
+
+/** One line of progress for the caller to print. */
+export interface TrainReport {
+  step: number;
+  steps: number;
+  /** Mean loss since the last report. */
+  loss: number;
+  patchesPerSecond: number;
+  learningRate: number;
+  /** Last validation PSNR (dB), if any yet. */
+  psnr?: number;
+  bestPsnr?: number;
+  event: "progress" | "validation" | "checkpoint";
+}
+
+export interface TrainRun {
+  settings: TrainSettings;
+  /** Training HR images. */
+  train: readonly NamedImage[];
+  /** Validation HR images (Set5). */
+  validation: readonly NamedImage[];
+  /** Where the best weights go. */
+  out: string;
+  /** Where checkpoints go. */
+  checkpointPath: string;
+  /** Start from these weights (fine-tuning); the last layer is re-initialised if scales differ. */
+  from?: FsrcnnWeights;
+  /** Continue this checkpoint instead of starting. */
+  resume?: Checkpoint;
+  /** On resume: a new total step count (lengthens or shortens the schedule). */
+  resumeSteps?: number;
+  /** Minutes between checkpoints (default 5). */
+  checkpointMinutes?: number;
+  threads?: number;
+  /** Extra provenance for the weights' metadata (data folders, machine). */
+  provenance?: Record<string, string>;
+  signal?: AbortSignal;
+  onReport?: (r: TrainReport) => void;
+  /** Stop after this many seconds of this invocation (the run can be resumed). */
+  maxSeconds?: number;
+}
+
+/** Learning rate at `step` for a peak `base`: cosine from base down to base/100. */
+export function learningRate(base: number, step: number, steps: number): number {
+  const t = Math.min(1, step / steps);
+  return base * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+function startingWeights(cfg: FsrcnnConfig, seed: number, from?: FsrcnnWeights): FsrcnnWeights {
+  const w = initWeights(cfg, seed);
+  if (!from) return w;
+  const { d, s, m } = from.config;
+  if (d !== cfg.d || s !== cfg.s || m !== cfg.m) {
+    throw new UsageError(
+      `--from weights have d=${d}, s=${s}, m=${m}; this run trains d=${cfg.d}, s=${cfg.s}, m=${cfg.m}`,
+    );
+  }
+  for (const [name, v] of from.params) {
+    // The feature layers carry over between scales; the deconvolution is scale-specific.
+    if (name.startsWith("NN2") && from.config.scale !== cfg.scale) continue;
+    w.params.set(name, new Float32Array(v));
+  }
+  return w;
+}
+
+/** Scores weights on the validation images with the eval protocol (mean Y-PSNR, dB). */
+export async function validate(
+  weights: FsrcnnWeights,
+  images: readonly NamedImage[],
+  threads?: number,
+): Promise<number> {
+  const engine = await OnnxEngine.create(weights, { threads });
+  try {
+    const report = await scoreImages(
+      images,
+      weights.config.scale,
+      modelMethod(new TiledUpscaler(engine)),
+    );
+    return report.meanPsnr;
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** Runs (or resumes) training; resolves with the final progress. */
+export async function train(run: TrainRun): Promise<TrainProgress> {
+  const st: TrainSettings = run.resume
+    ? { ...(run.resume.options as unknown as TrainSettings) }
+    : run.settings;
+  if (run.resume && run.resumeSteps !== undefined) st.steps = run.resumeSteps;
+  const cfg = fsrcnnConfig(st.scale, { d: st.d, s: st.s, m: st.m });
+  const weights = run.resume ? run.resume.weights : startingWeights(cfg, st.seed, run.from);
+  const params = weights.params;
+  const adam = new Adam(params, {}, run.resume?.adam);
+  const rng = run.resume ? new Rng(run.resume.rngState) : new Rng(st.seed);
+  const progress: TrainProgress = run.resume ? { ...run.resume.progress } : {
+    step: 0,
+    seconds: 0,
+    patches: 0,
+    bestPsnr: -Infinity,
+    bestStep: 0,
+    history: [],
+  };
+  const sampler = new PatchSampler(buildPairs(run.train, cfg.scale), cfg.scale, st.patch);
+  const step: GradientStep = await OnnxGradientStep.create(cfg, run.threads);
+  const checkpointMs = (run.checkpointMinutes ?? 5) * 60_000;
+  const started = performance.now();
+  let lastCheckpoint = started;
+  let lastReport = started;
+  let lossSum = 0, lossCount = 0, patchesSinceReport = 0;
+  let lastPsnr = progress.history.at(-1)?.[1];
+
+  const metadata = (): Record<string, string> => ({
+    ...run.provenance,
+    trained_by: "fsrcnn-deno train",
+    train_steps: String(progress.step),
+    train_patches: String(progress.patches),
+    train_seconds: String(Math.round(progress.seconds)),
+    train_settings: JSON.stringify(st),
+    validation_psnr: lastPsnr === undefined ? "" : lastPsnr.toFixed(4),
+  });
+  const elapsed = () => (performance.now() - started) / 1000;
+  const baseSeconds = progress.seconds;
+  const checkpoint = async () => {
+    progress.seconds = baseSeconds + elapsed();
+    weights.metadata = metadata();
+    await saveCheckpoint(run.checkpointPath, {
+      weights,
+      adam: adam.state,
+      rngState: rng.state(),
+      progress,
+      options: st as unknown as Record<string, unknown>,
+    });
+    lastCheckpoint = performance.now();
+  };
+  const report = (event: TrainReport["event"]) => {
+    const now = performance.now();
+    run.onReport?.({
+      step: progress.step,
+      steps: st.steps,
+      loss: lossCount ? lossSum / lossCount : NaN,
+      patchesPerSecond: patchesSinceReport / Math.max(1e-9, (now - lastReport) / 1000),
+      learningRate: learningRate(st.lr, progress.step, st.steps),
+      psnr: lastPsnr,
+      bestPsnr: Number.isFinite(progress.bestPsnr) ? progress.bestPsnr : undefined,
+      event,
+    });
+    if (event === "progress") {
+      lossSum = lossCount = patchesSinceReport = 0;
+      lastReport = now;
+    }
+  };
+  const validateNow = async () => {
+    lastPsnr = await validate(weights, run.validation, run.threads);
+    progress.history.push([progress.step, lastPsnr]);
+    if (lastPsnr > progress.bestPsnr) {
+      progress.bestPsnr = lastPsnr;
+      progress.bestStep = progress.step;
+      progress.seconds = baseSeconds + elapsed();
+      const best = cloneWeights(weights);
+      best.metadata = metadata();
+      await saveWeights(run.out, best);
+    }
+    report("validation");
+  };
+
+  try {
+    while (progress.step < st.steps) {
+      if (run.signal?.aborted) throw new CancelledError();
+      if (run.maxSeconds !== undefined && elapsed() >= run.maxSeconds) break;
+      const batch = sampler.sample(rng, st.batch);
+      const { loss, grads } = await step.run(params, batch);
+      if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${progress.step}`);
+      const rate = learningRate(st.lr, progress.step, st.steps);
+      const lastRate = learningRate(st.lastLr, progress.step, st.steps);
+      adam.update(params, grads, (name) => name.startsWith("NN2") ? lastRate : rate);
+      progress.step++;
+      progress.patches += st.batch;
+      lossSum += loss;
+      lossCount++;
+      patchesSinceReport += st.batch;
+      if (performance.now() - lastReport > 10_000) report("progress");
+      if (progress.step % st.validateEvery === 0 || progress.step === st.steps) await validateNow();
+      if (performance.now() - lastCheckpoint > checkpointMs) {
+        await checkpoint();
+        report("checkpoint");
+      }
+    }
+  } finally {
+    // Cancelled, failed or done: keep what was learnt.
+    await checkpoint();
+    step.dispose();
+  }
+  return progress;
+}
