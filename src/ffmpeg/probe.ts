@@ -36,6 +36,8 @@ export interface VideoInfo {
   color: ColorTags;
   /** Display rotation in degrees (counter-clockwise, as ffmpeg's display matrix). */
   rotation: number;
+  /** Where chroma samples sit (ffprobe's chroma_location: left, center, topleft, …). */
+  chromaLocation?: string;
 }
 
 export interface StreamInfo {
@@ -117,6 +119,7 @@ export function parseProbe(path: string, json: Json): MediaInfo {
         primaries: tagOrUndefined(v.color_primaries),
       },
       rotation: rotationOf(v),
+      chromaLocation: tagOrUndefined(v.chroma_location),
     };
   }
   return {

@@ -1,0 +1,133 @@
+/**
+ * ffmpeg command lines for the pipeline, as pure functions (table-tested): the decoder that
+ * turns any input into raw YUV frames in NUT on stdout, and the encoder that takes our NUT
+ * on stdin and writes the output, carrying over everything of the source but its pixels.
+ */
+import type { FfmpegCapabilities } from "./capabilities.ts";
+import type { ColorTags, MediaInfo } from "./probe.ts";
+
+/** Options shared by every invocation: quiet, never interactive. */
+export const COMMON_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error"];
+
+function passthrough(caps: Pick<FfmpegCapabilities, "fpsMode">): string[] {
+  // Every frame exactly once with its own timestamp: no duplicates or drops for VFR input.
+  return caps.fpsMode ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"];
+}
+
+export interface DecodeArgsOptions {
+  /** Input name for ffmpeg (already made safe: `file:` prefix or a concat list). */
+  input: string;
+  /** Options placed before `-i` (demuxer choice, frame rate of a sequence, …). */
+  inputOptions?: string[];
+  /** Working pixel format: yuv420p or yuv420p10le (also rgb24/rgb48le/gray… for stills). */
+  pixFmt: string;
+  /** Keep frames as stored (the encoder re-applies the rotation as metadata). */
+  noAutorotate?: boolean;
+  /** Stop after this many frames. */
+  frames?: number;
+  caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
+}
+
+/** ffmpeg arguments that decode the first video stream to rawvideo-in-NUT on stdout. */
+export function decodeArgs(o: DecodeArgsOptions): string[] {
+  return [
+    ...COMMON_ARGS,
+    ...(o.noAutorotate ? ["-noautorotate"] : []),
+    ...(o.inputOptions ?? []),
+    "-i",
+    o.input,
+    "-map",
+    "0:v:0",
+    ...(o.frames !== undefined ? ["-frames:v", String(o.frames)] : []),
+    "-c:v",
+    "rawvideo",
+    "-pix_fmt",
+    o.pixFmt,
+    ...passthrough(o.caps),
+    // Keep the source's time base: otherwise ffmpeg snaps timestamps to a guessed frame rate.
+    ...(o.caps.encTimeBase ? ["-enc_time_base:v", o.caps.encTimeBase] : []),
+    "-f",
+    "nut",
+    "pipe:1",
+  ];
+}
+
+/** Video encoder settings (the `--codec`, `--crf`, `--preset`, `--pix-fmt`, `--encoder-args` flags). */
+export interface VideoEncoding {
+  codec: string;
+  crf?: number;
+  preset?: string;
+  pixFmt: string;
+  /** Extra arguments passed through to ffmpeg, each a separate argument. */
+  extra?: string[];
+}
+
+export interface EncodeArgsOptions {
+  /** The output name for ffmpeg (`file:` prefixed, or an image2 pattern). */
+  output: string;
+  /** Muxer (`-f`), chosen from the output's extension. */
+  muxer: string;
+  video: VideoEncoding;
+  /** The source file (input #1) whose audio, subtitles, chapters and metadata are kept. */
+  source?: { name: string; info: MediaInfo };
+  color?: ColorTags;
+  /** Display rotation of the source, counter-clockwise degrees (0 for none). */
+  rotation?: number;
+  caps: Pick<FfmpegCapabilities, "fpsMode" | "displayRotation" | "encTimeBase">;
+}
+
+/** Subtitle codecs MP4/MOV can hold as they are; text subtitles of other kinds become mov_text. */
+const MP4_TEXT_SUBS = new Set(["mov_text"]);
+const TEXT_SUBS = new Set(["subrip", "srt", "ass", "ssa", "webvtt", "text", "mov_text"]);
+
+/** ffmpeg arguments that encode rawvideo-in-NUT from stdin into `output`. */
+export function encodeArgs(o: EncodeArgsOptions): string[] {
+  const args = [...COMMON_ARGS, "-y"];
+  const rotation = normaliseRotation(o.rotation ?? 0);
+  if (rotation !== 0 && o.caps.displayRotation) args.push("-display_rotation", String(rotation));
+  args.push("-f", "nut", "-i", "pipe:0");
+  const src = o.source;
+  const streams = src?.info.streams ?? [];
+  const isMp4 = ["mp4", "mov", "ipod", "3gp", "3g2"].includes(o.muxer);
+  if (src) args.push("-i", src.name);
+  args.push("-map", "0:v:0");
+  if (src) {
+    if (streams.some((s) => s.type === "audio")) args.push("-map", "1:a", "-c:a", "copy");
+    const subs = streams.filter((s) => s.type === "subtitle");
+    if (subs.length > 0) {
+      args.push("-map", "1:s");
+      const convert = isMp4 && subs.every((s) => TEXT_SUBS.has(s.codec)) &&
+        subs.some((s) => !MP4_TEXT_SUBS.has(s.codec));
+      args.push("-c:s", convert ? "mov_text" : "copy");
+    }
+    if (o.muxer === "matroska" && streams.some((s) => s.type === "attachment")) {
+      args.push("-map", "1:t");
+    }
+    args.push("-map_metadata", "1", "-map_chapters", "1", "-map_metadata:s:v:0", "1:s:v:0");
+  }
+  const v = o.video;
+  args.push("-c:v", v.codec);
+  if (v.crf !== undefined) args.push("-crf", String(v.crf));
+  if (v.preset !== undefined) args.push("-preset", v.preset);
+  args.push("-pix_fmt", v.pixFmt);
+  const c = o.color ?? {};
+  if (c.primaries) args.push("-color_primaries", c.primaries);
+  if (c.transfer) args.push("-color_trc", c.transfer);
+  if (c.space) args.push("-colorspace", c.space);
+  if (c.range) args.push("-color_range", c.range);
+  if (rotation !== 0 && !o.caps.displayRotation) {
+    // Older muxers write the display matrix from the clockwise `rotate` tag.
+    args.push("-metadata:s:v:0", `rotate=${normaliseRotation(-rotation)}`);
+  }
+  args.push(...passthrough(o.caps));
+  if (o.caps.encTimeBase) args.push("-enc_time_base:v", o.caps.encTimeBase);
+  args.push(...(v.extra ?? []));
+  args.push("-f", o.muxer, o.output);
+  return args;
+}
+
+/** Degrees folded into [0, 360). */
+export function normaliseRotation(deg: number): number {
+  const r = Math.round(deg) % 360;
+  return r < 0 ? r + 360 : r;
+}

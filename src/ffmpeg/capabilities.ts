@@ -1,0 +1,68 @@
+/**
+ * What the ffmpeg in use understands. Options were renamed over the years (`-vsync` became
+ * `-fps_mode` in 5.1; rotation moved from a `rotate` tag to `-display_rotation` in 6.x), and
+ * the embedded binary is a 2018 build while a user's may be current, so we ask the binary.
+ */
+import { runTool } from "./process.ts";
+import type { FfmpegTools } from "./resolve.ts";
+
+export interface FfmpegCapabilities {
+  /** `-fps_mode` exists (else `-vsync`). */
+  fpsMode: boolean;
+  /** `-display_rotation` exists (else the `rotate` stream tag is used). */
+  displayRotation: boolean;
+  /** `-enc_time_base` exists; `demux` is its spelling for "the input's time base" (else -1). */
+  encTimeBase: "demux" | "-1" | null;
+  encoders: Set<string>;
+  muxers: Set<string>;
+}
+
+const cache = new Map<string, Promise<FfmpegCapabilities>>();
+
+/** Parses the names column of `ffmpeg -encoders` / `-muxers` listings. */
+export function parseListing(text: string): Set<string> {
+  const names = new Set<string>();
+  let body = false;
+  for (const line of text.split("\n")) {
+    if (/^\s*-+\s*$/.test(line)) {
+      body = true;
+      continue;
+    }
+    const m = line.match(/^\s*[A-Z.]{1,6}\s+([\w,-]+)\s/);
+    if (body && m) { for (const n of m[1].split(",")) names.add(n); }
+  }
+  return names;
+}
+
+/** Parses `ffmpeg -h full` for the options we care about. */
+export function parseHelp(text: string): Omit<FfmpegCapabilities, "encoders" | "muxers"> {
+  const has = (opt: string) => new RegExp(`^-${opt}\\b`, "m").test(text);
+  const etb = text.match(/^-enc_time_base.*$/m)?.[0] ?? null;
+  return {
+    fpsMode: has("fps_mode"),
+    displayRotation: has("display_rotation"),
+    encTimeBase: etb === null ? null : /demux/.test(etb) ? "demux" : "-1",
+  };
+}
+
+/** Capabilities of `tools.ffmpeg`, probed once per binary. */
+export function capabilities(tools: FfmpegTools): Promise<FfmpegCapabilities> {
+  let p = cache.get(tools.ffmpeg);
+  if (!p) {
+    p = (async () => {
+      const [help, encoders, muxers] = await Promise.all(
+        [["-h", "full"], ["-encoders"], ["-muxers"]].map((a) =>
+          runTool(tools.ffmpeg, ["-hide_banner", ...a])
+        ),
+      );
+      const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+      return {
+        ...parseHelp(dec(help.stdout)),
+        encoders: parseListing(dec(encoders.stdout)),
+        muxers: parseListing(dec(muxers.stdout)),
+      };
+    })();
+    cache.set(tools.ffmpeg, p);
+  }
+  return p;
+}

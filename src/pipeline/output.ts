@@ -1,0 +1,152 @@
+/**
+ * Writing outputs safely: refuse to clobber what the user did not ask to overwrite, refuse to
+ * write over the input, write everything under a temporary name beside the target, and only
+ * rename it into place once the whole output is complete.
+ */
+import { OutputError, UsageError } from "../errors.ts";
+import type { MediaKind } from "./kinds.ts";
+
+export interface OutputTarget {
+  /** What the user asked for. */
+  path: string;
+  kind: MediaKind;
+  /**
+   * Where to write now: a file path (video, image) or, for sequences, a temporary directory
+   * plus the file-name pattern inside it.
+   */
+  temp: string;
+  /** For sequences: the frame file-name pattern (e.g. `%06d.png`) used inside `temp`. */
+  pattern?: string;
+  /** Moves the finished output into place. */
+  commit(): Promise<void>;
+  /** Removes whatever was written (idempotent). */
+  discard(): Promise<void>;
+}
+
+function splitPath(path: string): { dir: string; base: string } {
+  const slash = path.lastIndexOf("/");
+  return slash < 0
+    ? { dir: ".", base: path }
+    : { dir: path.slice(0, slash) || "/", base: path.slice(slash + 1) };
+}
+
+async function realOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return null;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws unless `dir` is an existing, writable directory. */
+async function checkWritableDir(dir: string, target: string): Promise<void> {
+  let st: Deno.FileInfo;
+  try {
+    st = await Deno.stat(dir);
+  } catch {
+    throw new OutputError(target, `output folder ${dir} does not exist`);
+  }
+  if (!st.isDirectory) throw new OutputError(target, `${dir} is not a folder`);
+  const probe = `${dir}/.fsrcnn-write-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.writeFile(probe, new Uint8Array(0), { createNew: true });
+    await Deno.remove(probe);
+  } catch {
+    throw new OutputError(target, `output folder ${dir} is not writable`);
+  }
+}
+
+export interface PrepareOptions {
+  kind: MediaKind;
+  overwrite: boolean;
+  /** Input paths (files or folders) that must not be written over. */
+  inputs: string[];
+  /** Frame file extension for sequence-dir outputs. */
+  frameExtension?: string;
+}
+
+/** Frame file names inside an output directory. */
+export const DIR_FRAME_PATTERN = "%06d";
+
+/** Validates the output path and reserves a temporary name beside it. */
+export async function prepareOutput(path: string, o: PrepareOptions): Promise<OutputTarget> {
+  const tag = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const inputs = (await Promise.all(o.inputs.map(realOrNull))).filter((p) => p !== null);
+  const same = async (p: string) => {
+    const real = await realOrNull(p);
+    return real !== null && inputs.includes(real);
+  };
+  if (o.kind === "video" || o.kind === "image") {
+    const { dir, base } = splitPath(path);
+    if (await same(path)) throw new UsageError(`${path}: output is the same file as the input`);
+    await checkWritableDir(dir, path);
+    if (await exists(path)) {
+      if ((await Deno.stat(path)).isDirectory) throw new OutputError(path, "is a folder");
+      if (!o.overwrite) {
+        throw new OutputError(path, "already exists (use --overwrite or -y to replace it)");
+      }
+    }
+    const dot = base.lastIndexOf(".");
+    const temp = `${dir}/.${base.slice(0, dot)}.partial-${tag}${base.slice(dot)}`;
+    return {
+      path,
+      kind: o.kind,
+      temp,
+      commit: () => Deno.rename(temp, path),
+      discard: () => Deno.remove(temp).catch(() => {}),
+    };
+  }
+  // Sequences: frames go into a hidden temporary folder, then move into place one by one.
+  let targetDir: string, pattern: string;
+  if (o.kind === "sequence-pattern") {
+    const s = splitPath(path);
+    targetDir = s.dir;
+    pattern = s.base;
+  } else {
+    targetDir = path.replace(/\/+$/, "") || "/";
+    pattern = `${DIR_FRAME_PATTERN}.${o.frameExtension ?? "png"}`;
+    if (await same(targetDir)) throw new UsageError(`${path}: output is the input folder`);
+    if (!(await exists(targetDir))) {
+      const parent = splitPath(targetDir).dir;
+      await checkWritableDir(parent, path);
+      await Deno.mkdir(targetDir);
+    }
+  }
+  await checkWritableDir(targetDir, path);
+  const first = `${targetDir}/${frameName(pattern, 1)}`;
+  if (await exists(first) && !o.overwrite) {
+    throw new OutputError(first, "already exists (use --overwrite or -y to replace the frames)");
+  }
+  const temp = `${targetDir}/.fsrcnn-partial-${tag}`;
+  await Deno.mkdir(temp);
+  return {
+    path,
+    kind: o.kind,
+    temp,
+    pattern,
+    commit: async () => {
+      for await (const e of Deno.readDir(temp)) {
+        await Deno.rename(`${temp}/${e.name}`, `${targetDir}/${e.name}`);
+      }
+      await Deno.remove(temp);
+    },
+    discard: () => Deno.remove(temp, { recursive: true }).catch(() => {}),
+  };
+}
+
+/** The file name a printf-style pattern gives frame `n` (`%06d` → `000001`). */
+export function frameName(pattern: string, n: number): string {
+  return pattern.replace(/%(0?)(\d*)d/, (_, zero: string, width: string) => {
+    const w = Number(width || 0);
+    return zero ? String(n).padStart(w, "0") : String(n).padStart(w, " ");
+  });
+}

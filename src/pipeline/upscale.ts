@@ -1,0 +1,264 @@
+/**
+ * `upscaleFile`: one call that upscales a video, a frame sequence or a still image into a
+ * video, a frame sequence or an image, safely (see output.ts) and with progress.
+ */
+import { CancelledError, InputError, UsageError } from "../errors.ts";
+import { capabilities } from "../ffmpeg/capabilities.ts";
+import { localName } from "../ffmpeg/input_name.ts";
+import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
+import { tools as resolveTools } from "../ffmpeg/resolve.ts";
+import { listImages } from "../image_files.ts";
+import { checkScale } from "../model/config.ts";
+import { createEngine } from "../model/create.ts";
+import type { BackendChoice } from "../model/engine.ts";
+import { TiledUpscaler } from "../model/tiled.ts";
+import { type FsrcnnWeights, loadWeights } from "../model/weights.ts";
+import { inputKind, type MediaKind, outputKind } from "./kinds.ts";
+import { frameName, prepareOutput } from "./output.ts";
+import type { UpscaleProgress } from "./progress.ts";
+import { upscaleStill } from "./still.ts";
+import { type FrameSource, upscaleVideo } from "./video.ts";
+
+export interface UpscaleOptions {
+  input: string;
+  output: string;
+  /** Default: the weights' scale, else 2. */
+  scale?: number;
+  /** Weights file or loaded weights; default `models/fsrcnn_x<scale>.safetensors`. */
+  weights?: string | FsrcnnWeights;
+  backend?: BackendChoice;
+  /** Tile side in LR pixels (default from a memory budget). */
+  tile?: number;
+  /** Frames per engine call for videos (default 4). */
+  batch?: number;
+  /** Video encoder (default libx264), `--crf` (default 18), `--preset`, output pixel format. */
+  codec?: string;
+  crf?: number;
+  preset?: string;
+  pixFmt?: string;
+  /** Extra encoder arguments, one per element (no shell). */
+  encoderArgs?: string[];
+  /** Frame rate for frame-sequence inputs (default 25). */
+  fps?: number;
+  overwrite?: boolean;
+  keepPartial?: boolean;
+  threads?: number;
+  ffmpeg?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: UpscaleProgress) => void;
+}
+
+export interface UpscaleSummary {
+  input: string;
+  output: string;
+  kind: MediaKind;
+  frames: number;
+  seconds: number;
+  fps: number;
+  width: number;
+  height: number;
+  backend: string;
+  /** Why the output is incomplete, when --keep-partial kept a partial result. */
+  partial?: string;
+}
+
+/** The shipped weights for a scale. */
+export function defaultWeightsPath(scale: number): string {
+  return new URL(`../../models/fsrcnn_x${scale}.safetensors`, import.meta.url).pathname;
+}
+
+async function resolveWeights(o: UpscaleOptions): Promise<FsrcnnWeights> {
+  if (o.weights && typeof o.weights !== "string") {
+    if (o.scale !== undefined && o.weights.config.scale !== o.scale) {
+      throw new UsageError(`weights are for scale ${o.weights.config.scale}, not ${o.scale}`);
+    }
+    return o.weights;
+  }
+  if (o.weights) return await loadWeights(o.weights, o.scale);
+  const scale = checkScale(o.scale ?? 2);
+  return await loadWeights(defaultWeightsPath(scale), scale);
+}
+
+/** First frame file of an image2 pattern (ffmpeg tries start numbers 0..4). */
+async function firstOfPattern(
+  pattern: string,
+): Promise<{ path: string; start: number; count: number }> {
+  for (let start = 0; start <= 4; start++) {
+    const first = patternPath(pattern, start);
+    try {
+      await Deno.stat(first);
+    } catch {
+      continue;
+    }
+    let count = 1;
+    for (;; count++) {
+      try {
+        await Deno.stat(patternPath(pattern, start + count));
+      } catch {
+        break;
+      }
+    }
+    return { path: first, start, count };
+  }
+  throw new InputError(pattern, "no frames match this pattern (numbers starting at 0 to 4)");
+}
+
+function patternPath(pattern: string, n: number): string {
+  const slash = pattern.lastIndexOf("/");
+  return pattern.slice(0, slash + 1) + frameName(pattern.slice(slash + 1), n);
+}
+
+function requireVideo(info: MediaInfo, path: string): void {
+  if (!info.video) throw new InputError(path, "has no video stream");
+}
+
+/** Upscales `input` into `output`; see UpscaleOptions. */
+export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
+  const started = performance.now();
+  const tools = await resolveTools(o.ffmpeg);
+  const inKind = await inputKind(o.input);
+  const outKind = await outputKind(o.output);
+  if (inKind === "image" && outKind !== "image") {
+    throw new UsageError(
+      `${o.output}: a still image can only be upscaled into an image (.png, .jpg)`,
+    );
+  }
+  if (inKind !== "image" && outKind === "image") {
+    throw new UsageError(
+      `${o.output}: a video or frame sequence needs a video or frame-sequence output, not a single image`,
+    );
+  }
+  const fps = o.fps ?? 25;
+  if (!(fps > 0)) throw new UsageError(`--fps must be positive`);
+
+  // Inspect the input fully before touching the output.
+  let info: MediaInfo;
+  let source: FrameSource | null = null;
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    if (inKind === "sequence-pattern") {
+      const first = await firstOfPattern(o.input);
+      info = await probe(tools, first.path, { signal: o.signal });
+      requireVideo(info, first.path);
+      source = {
+        path: o.input,
+        kind: inKind,
+        info,
+        input: localName(o.input),
+        inputOptions: [
+          "-f",
+          "image2",
+          "-framerate",
+          String(fps),
+          "-start_number",
+          String(first.start),
+        ],
+        expectedFrames: first.count,
+      };
+    } else if (inKind === "sequence-dir") {
+      const files = await listImages(o.input);
+      info = await probe(tools, files[0], { signal: o.signal });
+      requireVideo(info, files[0]);
+      // The concat demuxer takes the files in our (natural) order, one frame each.
+      const list = await Deno.makeTempFile({ prefix: "fsrcnn-frames-", suffix: ".ffconcat" });
+      cleanups.push(() => Deno.remove(list).catch(() => {}));
+      const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+      const abs = (p: string) => (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
+      const lines = ["ffconcat version 1.0"];
+      for (const f of files) lines.push(`file ${quote(abs(f))}`, `duration ${1 / fps}`);
+      await Deno.writeTextFile(list, lines.join("\n") + "\n");
+      source = {
+        path: o.input,
+        kind: inKind,
+        info,
+        input: localName(list),
+        inputOptions: ["-f", "concat", "-safe", "0"],
+        expectedFrames: files.length,
+      };
+    } else {
+      await checkInputFile(o.input);
+      info = await probe(tools, o.input, { signal: o.signal });
+      requireVideo(info, o.input);
+      if (inKind === "video") {
+        source = {
+          path: o.input,
+          kind: "video",
+          info,
+          input: localName(o.input),
+          inputOptions: [],
+          expectedFrames: info.video!.frameCount,
+          chromaLocation: info.video!.chromaLocation,
+        };
+      }
+    }
+    const weights = await resolveWeights(o);
+    const engine = await createEngine(weights, {
+      backend: o.backend ?? "auto",
+      threads: o.threads,
+    });
+    cleanups.push(() => Promise.resolve(engine.dispose()));
+    const upscaler = new TiledUpscaler(engine, { tile: o.tile });
+    const target = await prepareOutput(o.output, {
+      kind: outKind,
+      overwrite: o.overwrite ?? false,
+      inputs: [o.input],
+    });
+    try {
+      let frames = 1, width: number, height: number, partial: string | undefined;
+      if (!source) {
+        ({ width, height } = await upscaleStill({
+          tools,
+          upscaler,
+          input: o.input,
+          info,
+          outputFile: target.temp,
+          outputName: o.output,
+          signal: o.signal,
+        }));
+      } else {
+        const r = await upscaleVideo({
+          tools,
+          caps: await capabilities(tools),
+          upscaler,
+          batch: o.batch ?? 4,
+          source,
+          target,
+          video: {
+            codec: o.codec ?? "libx264",
+            crf: o.codec === undefined || o.crf !== undefined ? o.crf ?? 18 : undefined,
+            preset: o.preset,
+            pixFmt: o.pixFmt,
+            extra: o.encoderArgs,
+          },
+          keepPartial: o.keepPartial ?? false,
+          signal: o.signal,
+          onProgress: o.onProgress,
+        });
+        ({ frames, width, height, partial } = r);
+      }
+      if (o.signal?.aborted) throw new CancelledError("interrupted");
+      await target.commit();
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        input: o.input,
+        output: o.output,
+        kind: outKind,
+        frames,
+        seconds,
+        fps: frames / seconds,
+        width,
+        height,
+        backend: engine.info.backend,
+        partial,
+      };
+    } catch (e) {
+      await target.discard();
+      if (o.signal?.aborted && !(e instanceof CancelledError)) {
+        throw new CancelledError("interrupted");
+      }
+      throw e;
+    }
+  } finally {
+    for (const c of cleanups) await c();
+  }
+}
