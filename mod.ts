@@ -11,3 +11,10 @@
  */
 export { trainFromFolders as train, type TrainOptions } from "./src/train/run.ts";
 export { type EvalOptions, type EvalReport, evaluate } from "./src/eval/run.ts";
+export {
+  defaultWeightsPath,
+  upscaleFile,
+  type UpscaleOptions,
+  type UpscaleSummary,
+} from "./src/pipeline/upscale.ts";
+export type { UpscaleProgress } from "./src/pipeline/progress.ts";

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { evalCommand } from "./commands/eval.ts";
 import { trainCommand } from "./commands/train.ts";
+import { upscaleCommand } from "./commands/upscale.ts";
 
 export function buildProgram(): Command {
   const program = new Command("fsrcnn")
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
       writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)),
       writeOut: (s) => Deno.stdout.writeSync(new TextEncoder().encode(s)),
     });
+  program.addCommand(upscaleCommand());
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
   for (const c of program.commands) {

@@ -7,7 +7,6 @@
 import { CancelledError, ToolError } from "../errors.ts";
 import {
   nutDemuxStream,
-  type NutEvent,
   NutMuxer,
   type NutPixFmt,
   type NutStreamInfo,
@@ -36,28 +35,31 @@ export interface Decoder {
  */
 export function startDecoder(ffmpeg: string, args: string[], frameSize: number): Decoder {
   const proc = spawnTool(ffmpeg, args, { stdin: "null", stdout: "piped" });
-  let resolveInfo!: (i: NutStreamInfo) => void;
-  let rejectInfo!: (e: unknown) => void;
-  const info = new Promise<NutStreamInfo>((res, rej) => {
-    resolveInfo = res;
-    rejectInfo = rej;
-  });
+  const events = proc.child.stdout.pipeThrough(nutDemuxStream({ frameSize })).getReader();
+  const exit = proc.done.then(({ code, stderr }) => ({ code, stderr }));
+  // The stream header is read eagerly: callers need the time base before they start pulling.
+  const info = (async () => {
+    try {
+      const first = await events.read();
+      if (!first.done && first.value.type === "stream") return first.value.info;
+    } catch {
+      // Malformed output: ffmpeg's stderr says why.
+    }
+    const { code, stderr } = await exit;
+    throw new ToolError(stderrTail(stderr) || `ffmpeg exited with status ${code} before any video`);
+  })();
   info.catch(() => {});
-  const toFrames = new TransformStream<NutEvent, RawFrame>({
-    transform(e, controller) {
-      if (e.type === "stream") resolveInfo(e.info);
-      else controller.enqueue({ pts: e.pts, data: e.data });
+  const frames = new ReadableStream<RawFrame>({
+    async pull(controller) {
+      await info;
+      const next = await events.read();
+      if (next.done) controller.close();
+      else if (next.value.type === "frame") {
+        controller.enqueue({ pts: next.value.pts, data: next.value.data });
+      }
     },
-    flush() {
-      rejectInfo(new ToolError("ffmpeg produced no video stream"));
-    },
-  });
-  const frames = proc.child.stdout.pipeThrough(nutDemuxStream({ frameSize })).pipeThrough(toFrames);
-  const exit = proc.done.then(({ code, stderr }) => {
-    // A decoder that exits before the stream header explains itself on stderr.
-    rejectInfo(new ToolError(stderrTail(stderr) || `ffmpeg exited with status ${code}`));
-    return { code, stderr };
-  });
+    cancel: (reason) => events.cancel(reason),
+  }, { highWaterMark: 1 });
   return { info, frames, exit, kill: proc.kill };
 }
 

@@ -222,14 +222,17 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     }
     const exit = await decoder.exit;
     const written = meter.frames;
+    const expected = job.source.expectedFrames;
+    // Containers may count a frame or two that decoding drops by design (an MP4 edit list
+    // cutting B-frame delay), so only a larger shortfall means the input was cut short.
+    const short = expected !== undefined && written < expected - 2;
     const problem = decodeError
       ? (decodeError as Error).message
-      : exit.code !== 0
-      ? stderrTail(exit.stderr) || `ffmpeg exit status ${exit.code}`
-      : job.source.expectedFrames !== undefined && written < job.source.expectedFrames
-      ? `input ends after ${written} of ${job.source.expectedFrames} frames (truncated?)${
-        exit.stderr.trim() ? `: ${stderrTail(exit.stderr, 1)}` : ""
-      }`
+      : exit.code !== 0 || exit.stderr.trim() !== "" || short
+      ? [
+        short ? `input ends after ${written} of ${expected} frames` : "",
+        stderrTail(exit.stderr, 1) || (exit.code !== 0 ? `ffmpeg exit status ${exit.code}` : ""),
+      ].filter((x) => x).join(": ")
       : null;
     if (problem) {
       if (!job.keepPartial || written === 0) {

@@ -1,0 +1,109 @@
+/** `upscale`: videos, frame sequences and images through FSRCNN. */
+import { Command, Option } from "commander";
+import { upscaleFile, type UpscaleProgress } from "../../mod.ts";
+import { parseBackend } from "../../src/model/create.ts";
+import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+
+/** Splits `--encoder-args` into separate arguments: whitespace-separated, quotes group. */
+export function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (const m of text.matchAll(re)) {
+    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3]);
+  }
+  return out;
+}
+
+function formatTime(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
+    : `${m}:${String(r).padStart(2, "0")}`;
+}
+
+/** One progress line: frames done/total, fps, ETA. */
+export function progressLine(p: UpscaleProgress): string {
+  const total = p.total ? `/${p.total} (${Math.floor((100 * p.frames) / p.total)}%)` : "";
+  const eta = p.eta !== undefined ? ` ETA ${formatTime(p.eta)}` : "";
+  return `frame ${p.frames}${total} ${p.fps.toFixed(1)} fps ${formatTime(p.seconds)}${eta}`;
+}
+
+export function upscaleCommand(): Command {
+  return new Command("upscale")
+    .description("upscale a video, a frame sequence (pattern or folder) or an image")
+    .argument("<input>", "video file, image, frame pattern (frames/%06d.png) or folder of images")
+    .argument("<output>", "video file, image (.png/.jpg), frame pattern or folder")
+    .option(
+      "--scale <n>",
+      "upscaling factor: 2, 3 or 4 (default 2, or the weights')",
+      positiveInt("--scale"),
+    )
+    .option("--weights <file>", "FSRCNN weights (default: models/fsrcnn_x<scale>.safetensors)")
+    .option("--backend <name>", "auto, webgpu, wasm, cpu or onnx", parseBackend, "auto")
+    .option(
+      "--tile <n>",
+      "tile side in input pixels (default: from a memory budget)",
+      positiveInt("--tile"),
+    )
+    .option("--batch <n>", "frames per inference call", positiveInt("--batch"))
+    .option("--codec <name>", "video encoder (any ffmpeg encoder)", "libx264")
+    .option("--crf <n>", "encoder quality (x264/x265 CRF; default 18)", positiveNumber("--crf"))
+    .option("--preset <name>", "encoder preset (e.g. medium, slow)")
+    .option("--pix-fmt <fmt>", "output pixel format (default: the source's depth, 4:2:0)")
+    .option("--encoder-args <args>", 'extra ffmpeg output arguments, e.g. "-tune film"')
+    .option("--fps <rate>", "frame rate of frame-sequence inputs", positiveNumber("--fps"))
+    .option("-y, --overwrite", "replace an existing output")
+    .option("--keep-partial", "keep what was made when the input is truncated or corrupt")
+    .addOption(
+      new Option("--threads <n>", "CPU threads for the onnx backend").argParser(
+        positiveInt("--threads"),
+      ),
+    )
+    .option("--ffmpeg <path>", "ffmpeg binary (default: $FFMPEG_PATH, PATH, then the embedded one)")
+    .option("-q, --quiet", "no progress or summary")
+    .action((input: string, output: string, opts) =>
+      runCommand(() =>
+        withCancel(async (signal) => {
+          const live = !opts.quiet && Deno.stderr.isTerminal();
+          const enc = new TextEncoder();
+          const summary = await upscaleFile({
+            input,
+            output,
+            scale: opts.scale,
+            weights: opts.weights,
+            backend: opts.backend,
+            tile: opts.tile,
+            batch: opts.batch,
+            codec: opts.codec,
+            crf: opts.crf,
+            preset: opts.preset,
+            pixFmt: opts.pixFmt,
+            encoderArgs: opts.encoderArgs ? splitArgs(opts.encoderArgs) : undefined,
+            fps: opts.fps,
+            overwrite: opts.overwrite,
+            keepPartial: opts.keepPartial,
+            threads: opts.threads,
+            ffmpeg: opts.ffmpeg,
+            signal,
+            onProgress: live
+              ? (p) => Deno.stderr.writeSync(enc.encode(`\r\x1b[K${progressLine(p)}`))
+              : undefined,
+          });
+          if (live) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+          if (summary.partial) {
+            console.error(
+              `fsrcnn: warning: ${summary.input}: ${summary.partial}; kept ${summary.frames} frames`,
+            );
+          }
+          if (!opts.quiet) {
+            console.error(
+              `${summary.output}: ${summary.frames} frame${summary.frames === 1 ? "" : "s"} ` +
+                `${summary.width}x${summary.height} in ${summary.seconds.toFixed(1)} s ` +
+                `(${summary.fps.toFixed(2)} fps, ${summary.backend})`,
+            );
+          }
+        })
+      )
+    );
+}
