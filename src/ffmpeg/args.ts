@@ -71,9 +71,7 @@ export interface EncodeArgsOptions {
   /** The source file (input #1) whose audio, subtitles, chapters and metadata are kept. */
   source?: { name: string; info: MediaInfo };
   color?: ColorTags;
-  /** Display rotation of the source, counter-clockwise degrees (0 for none). */
-  rotation?: number;
-  caps: Pick<FfmpegCapabilities, "fpsMode" | "displayRotation" | "encTimeBase">;
+  caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
 }
 
 /** Subtitle codecs MP4/MOV can hold as they are; text subtitles of other kinds become mov_text. */
@@ -83,8 +81,6 @@ const TEXT_SUBS = new Set(["subrip", "srt", "ass", "ssa", "webvtt", "text", "mov
 /** ffmpeg arguments that encode rawvideo-in-NUT from stdin into `output`. */
 export function encodeArgs(o: EncodeArgsOptions): string[] {
   const args = [...COMMON_ARGS, "-y"];
-  const rotation = normaliseRotation(o.rotation ?? 0);
-  if (rotation !== 0 && o.caps.displayRotation) args.push("-display_rotation", String(rotation));
   args.push("-f", "nut", "-i", "pipe:0");
   const src = o.source;
   const streams = src?.info.streams ?? [];
@@ -115,10 +111,6 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   if (c.transfer) args.push("-color_trc", c.transfer);
   if (c.space) args.push("-colorspace", c.space);
   if (c.range) args.push("-color_range", c.range);
-  if (rotation !== 0 && !o.caps.displayRotation) {
-    // Older muxers write the display matrix from the clockwise `rotate` tag.
-    args.push("-metadata:s:v:0", `rotate=${normaliseRotation(-rotation)}`);
-  }
   args.push(...passthrough(o.caps));
   if (o.caps.encTimeBase) args.push("-enc_time_base:v", o.caps.encTimeBase);
   args.push(...(v.extra ?? []));

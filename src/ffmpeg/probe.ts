@@ -34,7 +34,7 @@ export interface VideoInfo {
   frameCount?: number;
   duration?: number;
   color: ColorTags;
-  /** Display rotation in degrees (counter-clockwise, as ffmpeg's display matrix). */
+  /** Display rotation in degrees, as av_display_rotation_get() (see rotationOf). */
   rotation: number;
   /** Where chroma samples sit (ffprobe's chroma_location: left, center, topleft, …). */
   chromaLocation?: string;
@@ -77,13 +77,24 @@ function tagOrUndefined(v: unknown): string | undefined {
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
-function rotationOf(stream: Json): number {
+/**
+ * Display rotation as libavutil's av_display_rotation_get() reports it (ffprobe's `rotation`).
+ * Computed from the matrix when ffprobe prints it, so that every ffprobe version agrees.
+ * Old ffprobes only show the `rotate` tag; ffmpeg's own tag ↔ matrix conversion makes that
+ * the same number.
+ */
+export function rotationOf(stream: Json): number {
   for (const sd of stream.side_data_list ?? []) {
+    if (typeof sd.displaymatrix === "string") {
+      const m = sd.displaymatrix.match(/^\s*0+:\s+(-?\d+)\s+(-?\d+)/m);
+      if (m) {
+        const deg = -Math.atan2(Number(m[2]), Number(m[1])) * 180 / Math.PI;
+        return Math.round(deg) + 0;
+      }
+    }
     if (typeof sd.rotation === "number") return sd.rotation;
   }
-  const tag = num(stream.tags?.rotate);
-  // The old `rotate` tag is clockwise; the display matrix is counter-clockwise.
-  return tag === undefined ? 0 : -tag;
+  return num(stream.tags?.rotate) ?? 0;
 }
 
 /** Parses ffprobe's JSON (`-show_format -show_streams -show_chapters`). */

@@ -16,10 +16,14 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** The last few non-empty lines of a tool's stderr, joined into one line for messages. */
+/**
+ * The last few non-empty lines of a tool's stderr, joined into one line for messages.
+ * ffmpeg's "Last message repeated N times" lines say nothing by themselves and are skipped.
+ */
 export function stderrTail(stderr: string, lines = 3): string {
-  return stderr.split("\n").map((l) => l.trim()).filter((l) => l.length > 0).slice(-lines)
-    .join(" | ");
+  return stderr.split("\n").map((l) => l.trim())
+    .filter((l) => l.length > 0 && !/^Last message repeated \d+ times?$/.test(l))
+    .slice(-lines).join(" | ");
 }
 
 /** Runs a tool to completion and collects its output. */

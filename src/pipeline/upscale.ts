@@ -115,6 +115,8 @@ function requireVideo(info: MediaInfo, path: string): void {
 /** Upscales `input` into `output`; see UpscaleOptions. */
 export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   const started = performance.now();
+  // An unsupported scale is a usage error whatever the weights say.
+  if (o.scale !== undefined) checkScale(o.scale);
   const tools = await resolveTools(o.ffmpeg);
   const inKind = await inputKind(o.input);
   const outKind = await outputKind(o.output);
@@ -159,20 +161,28 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       const files = await listImages(o.input);
       info = await probe(tools, files[0], { signal: o.signal });
       requireVideo(info, files[0]);
-      // The concat demuxer takes the files in our (natural) order, one frame each.
-      const list = await Deno.makeTempFile({ prefix: "fsrcnn-frames-", suffix: ".ffconcat" });
-      cleanups.push(() => Deno.remove(list).catch(() => {}));
-      const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+      // image2 reads numbered files at an exact frame rate; number ours (in natural order)
+      // with symbolic links in a private folder.
+      const ext = files[0].slice(files[0].lastIndexOf(".") + 1);
+      const mixed = files.find((f) => !f.endsWith(`.${ext}`));
+      if (mixed) {
+        throw new InputError(
+          o.input,
+          `mixes .${ext} and ${mixed.slice(mixed.lastIndexOf("."))} frames`,
+        );
+      }
+      const links = await Deno.makeTempDir({ prefix: "fsrcnn-frames-" });
+      cleanups.push(() => Deno.remove(links, { recursive: true }).catch(() => {}));
       const abs = (p: string) => (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
-      const lines = ["ffconcat version 1.0"];
-      for (const f of files) lines.push(`file ${quote(abs(f))}`, `duration ${1 / fps}`);
-      await Deno.writeTextFile(list, lines.join("\n") + "\n");
+      for (let i = 0; i < files.length; i++) {
+        await Deno.symlink(abs(files[i]), `${links}/${String(i + 1).padStart(8, "0")}.${ext}`);
+      }
       source = {
         path: o.input,
         kind: inKind,
         info,
-        input: localName(list),
-        inputOptions: ["-f", "concat", "-safe", "0"],
+        input: localName(`${links}/%08d.${ext}`),
+        inputOptions: ["-f", "image2", "-framerate", String(fps), "-start_number", "1"],
         expectedFrames: files.length,
       };
     } else {

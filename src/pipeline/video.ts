@@ -11,6 +11,7 @@ import { localName } from "../ffmpeg/input_name.ts";
 import type { ColorTags, MediaInfo } from "../ffmpeg/probe.ts";
 import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
+import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
 import { startDecoder, startEncoder } from "../ffmpeg/stream.ts";
 import { frameLayout, workingFormat } from "../frame/format.ts";
 import { chromaSiting } from "../frame/resample.ts";
@@ -117,7 +118,10 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     try {
       info = await decoder.info;
     } catch (e) {
-      throw new InputError(job.source.path, `cannot decode video (${(e as Error).message})`);
+      throw new InputError(
+        job.source.path,
+        `cannot decode video (${(e as Error).message}); 0 frames were upscaled, no output written`,
+      );
     }
     if (info.width !== width || info.height !== height) {
       throw new InputError(
@@ -138,7 +142,6 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
           ? { name: localName(job.source.path), info: job.source.info }
           : undefined,
         color,
-        rotation: job.source.kind === "video" ? v.rotation : 0,
         caps: job.caps,
       });
     } else {
@@ -178,6 +181,8 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     // A decoder failure mid-stream ends the input early instead of erroring the whole pipe,
     // so that --keep-partial can still finish a playable file; it is reported below.
     let decodeError: unknown = null;
+    /** Set once the decoder's frames have run out (or failed), as opposed to being cancelled. */
+    let inputEnded = false;
     const guarded = decoder.frames.pipeThrough(
       new TransformStream({ transform: (f, c) => c.enqueue(f) }),
     );
@@ -186,10 +191,13 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       async pull(controller) {
         try {
           const { value, done } = await reader.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
+          if (done) {
+            inputEnded = true;
+            controller.close();
+          } else controller.enqueue(value);
         } catch (e) {
           decodeError = e;
+          inputEnded = true;
           controller.close();
         }
       },
@@ -208,10 +216,31 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
         .pipeThrough(meter.counter())
         .pipeTo(encoder.frames, { signal: job.signal });
       await encoder.done;
+      const rotation = job.source.kind === "video" ? v.rotation : 0;
+      const muxer = VIDEO_MUXERS[extensionOf(target.path)];
+      if (target.kind === "video" && rotation !== 0 && ROTATABLE_MUXERS.has(muxer)) {
+        await applyRotation(job.tools, job.caps, target.temp, muxer, rotation, job.signal);
+      }
     } catch (e) {
       encoder.kill();
+      if (job.signal?.aborted) {
+        decoder.kill();
+        throw new CancelledError("interrupted");
+      }
+      if (inputEnded && meter.frames === 0) {
+        // The input gave no frame at all (corrupt from the start, say), so the encoder failed
+        // on an empty stream: the input's problem is the one to report.
+        const why = decodeError
+          ? (decodeError as Error).message
+          : stderrTail((await decoder.exit).stderr, 1);
+        throw new InputError(
+          job.source.path,
+          why
+            ? `corrupt or truncated: ${why}; 0 frames were upscaled, no output written`
+            : "contains no video frames",
+        );
+      }
       decoder.kill();
-      if (job.signal?.aborted) throw new CancelledError("interrupted");
       // An encoder that died explains itself better than the broken pipe.
       await encoder.done.catch((err) => {
         throw err;

@@ -1,0 +1,222 @@
+/**
+ * Shared pieces of the end-to-end tests: generating tiny media with the embedded ffmpeg,
+ * running the CLI as a user would, probing results, and weights made for tests.
+ */
+import { fsrcnnConfig } from "../src/model/config.ts";
+import { initWeights, saveWeights } from "../src/model/weights.ts";
+import { resolveFfmpeg } from "../src/ffmpeg/resolve.ts";
+
+/** The ffmpeg/ffprobe the tests use (the same resolution the tool does). */
+export const TOOLS = await resolveFfmpeg();
+export const FFMPEG = TOOLS.ffmpeg;
+export const FFPROBE = TOOLS.ffprobe;
+
+export const ROOT = new URL("../", import.meta.url).pathname;
+export const CLI = `${ROOT}cli/main.ts`;
+
+/** Runs a command and returns its exit code and output (tests only; never through a shell). */
+export async function run(
+  cmd: string,
+  args: string[],
+  options: { stdin?: Uint8Array; env?: Record<string, string>; cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string; stdoutBytes: Uint8Array }> {
+  const child = new Deno.Command(cmd, {
+    args,
+    stdin: options.stdin ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: options.env,
+    cwd: options.cwd,
+  }).spawn();
+  if (options.stdin) {
+    const w = child.stdin.getWriter();
+    await w.write(options.stdin);
+    await w.close();
+  }
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+    stdoutBytes: out.stdout,
+  };
+}
+
+/** Runs ffmpeg with `-v error -y` and fails loudly if it fails. */
+export async function ffmpeg(...args: string[]): Promise<Uint8Array> {
+  const r = await run(FFMPEG, ["-hide_banner", "-v", "error", "-y", ...args]);
+  if (r.code !== 0) throw new Error(`ffmpeg ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdoutBytes;
+}
+
+/** ffprobe JSON of a file (streams, format, chapters). */
+// deno-lint-ignore no-explicit-any
+export async function ffprobe(path: string, extra: string[] = []): Promise<any> {
+  const r = await run(FFPROBE, [
+    "-v",
+    "error",
+    "-print_format",
+    "json",
+    "-show_streams",
+    "-show_format",
+    "-show_chapters",
+    ...extra,
+    path,
+  ]);
+  if (r.code !== 0) throw new Error(`ffprobe ${path} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Presentation timestamps (seconds) of the first video stream's packets, sorted. */
+export async function videoTimestamps(path: string): Promise<number[]> {
+  const r = await run(FFPROBE, [
+    "-v",
+    "error",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "packet=pts_time",
+    "-of",
+    "csv=p=0",
+    path,
+  ]);
+  return r.stdout.split("\n").filter((l) => l.trim() !== "").map(Number).sort((a, b) => a - b);
+}
+
+/** MD5 of a stream's packets copied out (`-c copy -f md5`), e.g. map "0:a". */
+export async function packetMd5(path: string, map: string): Promise<string> {
+  const out = await ffmpeg("-i", path, "-map", map, "-c", "copy", "-f", "md5", "-");
+  return new TextDecoder().decode(out).trim();
+}
+
+/** Runs the CLI (`deno run -A cli/main.ts …`). */
+export function cli(args: string[], env?: Record<string, string>) {
+  return run(Deno.execPath(), ["run", "-A", CLI, ...args], { env });
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "fsrcnn-test-" });
+  return { dir, cleanup: () => Deno.remove(dir, { recursive: true }) };
+}
+
+/** Files in a directory (names), sorted. */
+export async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) names.push(e.name);
+  return names.sort();
+}
+
+/**
+ * Weights that make FSRCNN an exact nearest-neighbour upscaler: PReLU slopes of 1 make every
+ * layer linear, channel 0 carries the input through the identity, and the 9x9 transposed
+ * convolution copies each LR pixel into its s×s block. Any pipeline error (misaligned tiles,
+ * swapped planes, wrong scaling) shows up as a pixel mismatch.
+ */
+export function nearestWeights(scale: number) {
+  const cfg = fsrcnnConfig(scale);
+  const w = initWeights(cfg, 1);
+  for (const [name, v] of w.params) v.fill(name.match(/^NN1\.\d*[13579]\.weight$/) ? 1 : 0);
+  const set = (name: string, index: number, value: number) => (w.params.get(name)![index] = value);
+  // Index of the centre tap of output channel 0, input channel 0 (OIHW layout).
+  const center = (k: number) => (k >> 1) * k + (k >> 1);
+  set("NN1.0.weight", center(5), 1);
+  set("NN1.2.weight", 0, 1);
+  for (let i = 0; i < cfg.m; i++) set(`NN1.${4 + 2 * i}.weight`, center(3), 1);
+  set(`NN1.${4 + 2 * cfg.m}.weight`, 0, 1);
+  const k = w.params.get("NN2.weight")!; // [d, 1, 9, 9]; channel 0
+  for (let y = 4; y < 4 + scale; y++) for (let x = 4; x < 4 + scale; x++) k[y * 9 + x] = 1;
+  w.metadata.note = "nearest-neighbour weights for tests";
+  return w;
+}
+
+/** Writes test weights to a file in `dir` and returns its path. */
+export async function writeWeights(
+  dir: string,
+  scale: number,
+  kind: "nearest" | "random" = "nearest",
+) {
+  const path = `${dir}/${kind}_x${scale}.safetensors`;
+  await saveWeights(
+    path,
+    kind === "nearest" ? nearestWeights(scale) : initWeights(fsrcnnConfig(scale), 5),
+  );
+  return path;
+}
+
+/**
+ * A small test clip: testsrc2 video (+ a sine audio track unless `audio: false`), with
+ * optional subtitles, VFR timestamps, 10-bit, rotation, colour tags and metadata.
+ */
+export async function makeClip(
+  path: string,
+  o: {
+    width?: number;
+    height?: number;
+    frames?: number;
+    rate?: number;
+    audio?: boolean;
+    subtitles?: boolean;
+    vfr?: boolean;
+    tenBit?: boolean;
+    rotate?: number;
+    color709?: boolean;
+    title?: string;
+    chapters?: boolean;
+    codec?: string;
+    faststart?: boolean;
+  } = {},
+): Promise<string> {
+  const w = o.width ?? 64, h = o.height ?? 48, rate = o.rate ?? 25, frames = o.frames ?? 20;
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  const args = ["-f", "lavfi", "-i", `testsrc2=size=${w}x${h}:rate=${rate}`];
+  let n = 1;
+  const maps = ["-map", "0:v"];
+  if (o.audio !== false) {
+    args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
+    maps.push("-map", `${n++}:a`);
+  }
+  if (o.subtitles) {
+    const srt = `${dir}/subs.srt`;
+    await Deno.writeTextFile(
+      srt,
+      "1\n00:00:00,000 --> 00:00:00,400\nhello\n\n2\n00:00:00,400 --> 00:00:00,700\nworld\n",
+    );
+    args.push("-i", srt);
+    maps.push("-map", `${n++}:s`);
+  }
+  if (o.chapters) {
+    const meta = `${dir}/chapters.txt`;
+    await Deno.writeTextFile(
+      meta,
+      ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=300\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=300\nEND=700\ntitle=Two\n",
+    );
+    args.push("-i", meta);
+    maps.push("-map_chapters", String(n++));
+  }
+  args.push(...maps, "-frames:v", String(frames));
+  if (o.vfr) args.push("-vf", "setpts='(N+N*N/3)/25/TB'", "-vsync", "vfr");
+  args.push("-c:v", o.codec ?? "libx264", "-pix_fmt", o.tenBit ? "yuv420p10le" : "yuv420p");
+  if (o.audio !== false) args.push("-c:a", "aac", "-shortest");
+  if (o.subtitles) args.push("-c:s", "mov_text");
+  if (o.color709) {
+    args.push("-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709");
+  }
+  if (o.title) args.push("-metadata", `title=${o.title}`);
+  if (o.faststart) args.push("-movflags", "+faststart");
+  args.push(path);
+  await ffmpeg(...args);
+  if (o.rotate) {
+    // ffmpeg keeps a rotation only when copying streams, so stamp it on afterwards.
+    const tmp = `${dir}/.rotating-${path.slice(path.lastIndexOf("/") + 1)}`;
+    await ffmpeg("-i", path, "-map", "0", "-c", "copy", "-metadata:s:v:0", `rotate=${o.rotate}`, tmp);
+    await Deno.rename(tmp, path);
+  }
+  return path;
+}
+
+/** Decodes the first video stream to raw planes of `pixFmt` (all frames). */
+export async function decodeRaw(path: string, pixFmt = "yuv420p"): Promise<Uint8Array> {
+  return await ffmpeg("-i", path, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", pixFmt, "-");
+}
