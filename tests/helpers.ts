@@ -210,7 +210,17 @@ export async function makeClip(
   if (o.rotate) {
     // ffmpeg keeps a rotation only when copying streams, so stamp it on afterwards.
     const tmp = `${dir}/.rotating-${path.slice(path.lastIndexOf("/") + 1)}`;
-    await ffmpeg("-i", path, "-map", "0", "-c", "copy", "-metadata:s:v:0", `rotate=${o.rotate}`, tmp);
+    await ffmpeg(
+      "-i",
+      path,
+      "-map",
+      "0",
+      "-c",
+      "copy",
+      "-metadata:s:v:0",
+      `rotate=${o.rotate}`,
+      tmp,
+    );
     await Deno.rename(tmp, path);
   }
   return path;

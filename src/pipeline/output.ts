@@ -107,6 +107,7 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
   }
   // Sequences: frames go into a hidden temporary folder, then move into place one by one.
   let targetDir: string, pattern: string;
+  let created = false;
   if (o.kind === "sequence-pattern") {
     const s = splitPath(path);
     targetDir = s.dir;
@@ -119,6 +120,7 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
       const parent = splitPath(targetDir).dir;
       await checkWritableDir(parent, path);
       await Deno.mkdir(targetDir);
+      created = true;
     }
   }
   await checkWritableDir(targetDir, path);
@@ -134,12 +136,27 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
     temp,
     pattern,
     commit: async () => {
-      for await (const e of Deno.readDir(temp)) {
-        await Deno.rename(`${temp}/${e.name}`, `${targetDir}/${e.name}`);
+      const names: string[] = [];
+      for await (const e of Deno.readDir(temp)) names.push(e.name);
+      // Only the first frame was checked up front: check them all before moving any.
+      if (!o.overwrite) {
+        for (const name of names) {
+          if (await exists(`${targetDir}/${name}`)) {
+            throw new OutputError(
+              `${targetDir}/${name}`,
+              "already exists (use --overwrite or -y to replace the frames)",
+            );
+          }
+        }
       }
+      for (const name of names) await Deno.rename(`${temp}/${name}`, `${targetDir}/${name}`);
       await Deno.remove(temp);
     },
-    discard: () => Deno.remove(temp, { recursive: true }).catch(() => {}),
+    discard: async () => {
+      await Deno.remove(temp, { recursive: true }).catch(() => {});
+      // A folder made for this output goes too, unless something else is in it by now.
+      if (created) await Deno.remove(targetDir).catch(() => {});
+    },
   };
 }
 
