@@ -18,3 +18,11 @@ export {
   type UpscaleSummary,
 } from "./src/pipeline/upscale.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";
+export { benchmark } from "./src/bench/run.ts";
+export {
+  type BenchCell,
+  type BenchOptions,
+  type BenchReport,
+  parseSizes,
+} from "./src/bench/bench.ts";
+export { formatTable as formatBenchTable, plotSvg as plotBenchSvg } from "./src/bench/report.ts";

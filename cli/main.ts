@@ -3,6 +3,7 @@
  * parses flags, prints, and picks exit codes (0 ok, 1 failure, 2 usage error, 130 interrupted).
  */
 import { Command, CommanderError } from "commander";
+import { benchCommand } from "./commands/bench.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { trainCommand } from "./commands/train.ts";
 import { upscaleCommand } from "./commands/upscale.ts";
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(upscaleCommand());
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
+  program.addCommand(benchCommand());
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError("(run with --help for usage)");
   }

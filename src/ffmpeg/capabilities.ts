@@ -66,3 +66,10 @@ export function capabilities(tools: FfmpegTools): Promise<FfmpegCapabilities> {
   }
   return p;
 }
+
+/** First line of `ffmpeg -version`, e.g. "ffmpeg version 5.1.9-0+deb12u1". */
+export async function ffmpegVersion(tools: FfmpegTools): Promise<string> {
+  const r = await runTool(tools.ffmpeg, ["-hide_banner", "-version"]);
+  const line = new TextDecoder().decode(r.stdout).split("\n")[0] ?? "";
+  return line.replace(/\s+Copyright.*$/, "").trim() || "unknown";
+}

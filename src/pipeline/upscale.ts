@@ -10,7 +10,7 @@ import { tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
-import type { BackendChoice } from "../model/engine.ts";
+import type { BackendChoice, SrEngine } from "../model/engine.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, loadWeights } from "../model/weights.ts";
 import { inputKind, type MediaKind, outputKind } from "./kinds.ts";
@@ -27,6 +27,11 @@ export interface UpscaleOptions {
   /** Weights file or loaded weights; default `models/fsrcnn_x<scale>.safetensors`. */
   weights?: string | FsrcnnWeights;
   backend?: BackendChoice;
+  /**
+   * An engine to use instead of creating one (its weights decide the scale); the caller keeps
+   * ownership and disposes it. Lets several files share one warmed-up engine.
+   */
+  engine?: SrEngine;
   /** Tile side in LR pixels (default from a memory budget). */
   tile?: number;
   /** Frames per engine call for videos (default 4). */
@@ -201,12 +206,21 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         };
       }
     }
-    const weights = await resolveWeights(o);
-    const engine = await createEngine(weights, {
-      backend: o.backend ?? "auto",
-      threads: o.threads,
-    });
-    cleanups.push(() => Promise.resolve(engine.dispose()));
+    let engine: SrEngine;
+    if (o.engine) {
+      if (o.scale !== undefined && o.engine.config.scale !== o.scale) {
+        throw new UsageError(`the engine upscales x${o.engine.config.scale}, not x${o.scale}`);
+      }
+      engine = o.engine;
+    } else {
+      const weights = await resolveWeights(o);
+      const created = await createEngine(weights, {
+        backend: o.backend ?? "auto",
+        threads: o.threads,
+      });
+      cleanups.push(() => Promise.resolve(created.dispose()));
+      engine = created;
+    }
     const upscaler = new TiledUpscaler(engine, { tile: o.tile });
     const target = await prepareOutput(o.output, {
       kind: outKind,

@@ -1,0 +1,79 @@
+/** `bench`: frames per second per backend, input size, scale and batch. */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { benchmark, formatBenchTable, parseSizes, plotBenchSvg } from "../../mod.ts";
+import { parseBackend } from "../../src/model/create.ts";
+import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+
+function list<T>(parse: (s: string) => T): (value: string) => T[] {
+  return (value: string) => value.split(",").map((s) => parse(s.trim()));
+}
+
+export function benchCommand(): Command {
+  return new Command("bench")
+    .description("measure FSRCNN speed (model alone and/or whole pipeline)")
+    .addOption(
+      new Option("--mode <mode>", "what to time").choices(["model", "e2e", "both"]).default(
+        "model",
+      ),
+    )
+    .option("--sizes <list>", "LR input sizes", "480x270,960x540,1920x1080")
+    .option("--scales <list>", "upscaling factors", list(positiveInt("--scales")), [2])
+    .option(
+      "--backends <list>",
+      "auto (all available but cpu), webgpu, wasm, cpu, onnx",
+      list(parseBackend),
+      ["auto"],
+    )
+    .option("--batch <list>", "frames per call", list(positiveInt("--batch")), [1])
+    .option("--tile <n>", "tile side in input pixels", positiveInt("--tile"))
+    .option(
+      "--seconds <s>",
+      "timed seconds per cell (after warm-up)",
+      positiveNumber("--seconds"),
+      3,
+    )
+    .option("--frames <n>", "frames of generated media per e2e run", positiveInt("--frames"), 30)
+    .option("--weights <file>", "weights to time (default: a fresh FSRCNN(56,12,4))")
+    .option("--threads <n>", "CPU threads for onnx", positiveInt("--threads"))
+    .option("--json <file>", "write every cell as JSON")
+    .option("--plot <file>", "write an SVG chart of fps by size")
+    .option("--ffmpeg <path>", "ffmpeg binary")
+    .action((opts) =>
+      runCommand(() =>
+        withCancel(async (signal) => {
+          let sizes;
+          try {
+            sizes = parseSizes(opts.sizes);
+          } catch (e) {
+            throw new InvalidArgumentError((e as Error).message);
+          }
+          const report = await benchmark({
+            mode: opts.mode,
+            sizes,
+            scales: opts.scales,
+            backends: opts.backends,
+            batches: opts.batch,
+            tile: opts.tile,
+            seconds: opts.seconds,
+            e2eFrames: opts.frames,
+            weights: opts.weights,
+            threads: opts.threads,
+            ffmpeg: opts.ffmpeg,
+            signal,
+            onCell: (c) =>
+              console.error(
+                c.skipped
+                  ? `${c.backend} ${c.width}x${c.height}: skipped (${c.skipped})`
+                  : `${c.mode} ${c.backend} ${c.width}x${c.height} x${c.scale} b${c.batch}: ` +
+                    `${c.msPerFrame.median.toFixed(1)} ms/frame, ${c.fps.toFixed(2)} fps`,
+              ),
+          });
+          console.log(formatBenchTable(report));
+          if (opts.json) {
+            await Deno.writeTextFile(opts.json, JSON.stringify(report, null, 2) + "\n");
+          }
+          if (opts.plot) await Deno.writeTextFile(opts.plot, plotBenchSvg(report));
+        })
+      )
+    );
+}

@@ -1,0 +1,279 @@
+/**
+ * `bench`: frames per second of FSRCNN per backend, input size, scale and batch — the model
+ * alone (a plane already in memory → result read back) and end to end (decode → SR → encode
+ * of generated media). Warm-up runs are excluded; each cell repeats until its time budget.
+ */
+import { CancelledError, UsageError } from "../errors.ts";
+import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
+import { createEngineFor, maxAbsDiff } from "../model/create.ts";
+import { BACKEND_NAMES, type BackendName, type SrEngine } from "../model/engine.ts";
+import { getGpu } from "../model/gpu.ts";
+import { TiledUpscaler } from "../model/tiled.ts";
+import { type FsrcnnWeights, initWeights, loadWeights } from "../model/weights.ts";
+import { Rng } from "../random.ts";
+import { describeDevice, type DeviceReport } from "./device.ts";
+import { summarise, type Summary } from "./stats.ts";
+
+export type BenchMode = "model" | "e2e";
+
+export interface BenchOptions {
+  mode?: BenchMode | "both";
+  /** LR input sizes, e.g. [[480, 270], [1920, 1080]]. */
+  sizes?: Array<[number, number]>;
+  scales?: number[];
+  /** Backends, or "auto" for every one available here. */
+  backends?: Array<BackendName | "auto">;
+  batches?: number[];
+  tile?: number;
+  /** Seconds of timed runs per cell (after warm-up). */
+  seconds?: number;
+  warmup?: number;
+  /** Frames of generated media for e2e cells. */
+  e2eFrames?: number;
+  /** Weights to time (shape and values); default: fresh FSRCNN(56, 12, 4). */
+  weights?: string;
+  threads?: number;
+  ffmpeg?: string;
+  signal?: AbortSignal;
+  onCell?: (cell: BenchCell) => void;
+  /** Runs the e2e part; injected so that this module does not depend on the pipeline. */
+  e2e?: (o: E2eRequest) => Promise<{ frames: number; seconds: number }>;
+}
+
+export interface E2eRequest {
+  width: number;
+  height: number;
+  frames: number;
+  engine: SrEngine;
+  tile?: number;
+  batch: number;
+  ffmpeg?: string;
+  signal?: AbortSignal;
+}
+
+export interface BenchCell {
+  mode: BenchMode;
+  backend: BackendName;
+  device: string;
+  fallback: boolean;
+  width: number;
+  height: number;
+  scale: number;
+  batch: number;
+  tile: number | null;
+  /** Output size. */
+  outWidth: number;
+  outHeight: number;
+  msPerFrame: Summary;
+  fps: number;
+  /** Output megapixels per second. */
+  megapixelsPerSecond: number;
+  /** Network multiply-accumulates per second achieved (model mode). */
+  gmacPerSecond: number;
+  /** Peak resident memory of the process during the cell (MiB). */
+  peakRssMiB: number;
+  /** Set when the cell was skipped (e.g. WebGPU result disagreed with wasm). */
+  skipped?: string;
+}
+
+export interface BenchReport {
+  device: DeviceReport;
+  network: { d: number; s: number; m: number };
+  cells: BenchCell[];
+}
+
+/** Parses "480x270,1920x1080". */
+export function parseSizes(text: string): Array<[number, number]> {
+  return text.split(",").map((s) => {
+    const m = s.trim().match(/^(\d+)x(\d+)$/);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+      throw new UsageError(`bad size "${s}" (expected WIDTHxHEIGHT, e.g. 480x270)`);
+    }
+    return [Number(m[1]), Number(m[2])] as [number, number];
+  });
+}
+
+/** Backends usable on this machine (webgpu only with an adapter). */
+export async function availableBackends(): Promise<BackendName[]> {
+  const gpu = await getGpu();
+  return BACKEND_NAMES.filter((b) => b !== "webgpu" || gpu !== null);
+}
+
+function rssMiB(): number {
+  return Deno.memoryUsage().rss / (1024 * 1024);
+}
+
+/** Weights for a scale: the given file's feature layers, or a fresh initialisation. */
+async function weightsFor(scale: number, path?: string): Promise<FsrcnnWeights> {
+  if (!path) return initWeights(fsrcnnConfig(scale), 1);
+  const w = await loadWeights(path);
+  if (w.config.scale === scale) return w;
+  // Timing does not depend on values: reuse the shape with this scale's last layer.
+  return initWeights(fsrcnnConfig(scale, { d: w.config.d, s: w.config.s, m: w.config.m }), 1);
+}
+
+/**
+ * WebGPU drivers and shader compilers have been wrong before: compare a small WebGPU result
+ * with wasm's before timing anything on it.
+ */
+export async function webgpuAgreesWithWasm(weights: FsrcnnWeights): Promise<string | null> {
+  const width = 37, height = 23;
+  const rng = new Rng(99);
+  const data = new Float32Array(width * height).map(() => rng.uniform());
+  const results: Float32Array[] = [];
+  for (const b of ["webgpu", "wasm"] as const) {
+    const e = await createEngineFor(weights, b);
+    try {
+      results.push((await e.run({ data, count: 1, width, height })).data);
+    } finally {
+      e.dispose();
+    }
+  }
+  const diff = maxAbsDiff(results[0], results[1]);
+  return diff <= 1e-4 ? null : `WebGPU result differs from wasm by ${diff.toExponential(2)}`;
+}
+
+async function timeCell(
+  run: () => Promise<number>,
+  seconds: number,
+  warmup: number,
+  signal?: AbortSignal,
+): Promise<{ samples: number[]; peak: number }> {
+  let peak = rssMiB();
+  for (let i = 0; i < warmup; i++) {
+    await run();
+    peak = Math.max(peak, rssMiB());
+  }
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < 3 || performance.now() - start < seconds * 1000) {
+    if (signal?.aborted) throw new CancelledError();
+    samples.push(await run());
+    peak = Math.max(peak, rssMiB());
+  }
+  return { samples, peak };
+}
+
+function cellFrom(
+  base: Omit<
+    BenchCell,
+    "msPerFrame" | "fps" | "megapixelsPerSecond" | "gmacPerSecond" | "peakRssMiB"
+  >,
+  cfg: FsrcnnConfig,
+  msPerFrame: number[],
+  peak: number,
+): BenchCell {
+  const ms = summarise(msPerFrame);
+  const fps = 1000 / ms.median;
+  return {
+    ...base,
+    msPerFrame: ms,
+    fps,
+    megapixelsPerSecond: (fps * base.outWidth * base.outHeight) / 1e6,
+    gmacPerSecond: (fps * macsPerFrame(cfg, base.width, base.height)) / 1e9,
+    peakRssMiB: peak,
+  };
+}
+
+/** Runs the benchmark grid. */
+export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
+  const mode = o.mode ?? "model";
+  const sizes = o.sizes ?? [[480, 270], [960, 540], [1920, 1080]];
+  const scales = o.scales ?? [2];
+  const batches = o.batches ?? [1];
+  const seconds = o.seconds ?? 3;
+  const warmup = o.warmup ?? 2;
+  const available = await availableBackends();
+  const wanted = o.backends ?? ["auto"];
+  const backends = [
+    ...new Set(wanted.flatMap((b) => (b === "auto" ? available.filter((x) => x !== "cpu") : [b]))),
+  ];
+  for (const b of backends) {
+    if (!available.includes(b)) {
+      throw new UsageError(`backend ${b} is not available on this machine`);
+    }
+  }
+  const device = await describeDevice(o.ffmpeg);
+  const cells: BenchCell[] = [];
+  const emit = (c: BenchCell) => {
+    cells.push(c);
+    o.onCell?.(c);
+  };
+  let network = { d: 56, s: 12, m: 4 };
+  for (const scale of scales) {
+    const weights = await weightsFor(scale, o.weights);
+    network = { d: weights.config.d, s: weights.config.s, m: weights.config.m };
+    for (const backend of backends) {
+      let skipped: string | null = null;
+      if (backend === "webgpu") skipped = await webgpuAgreesWithWasm(weights);
+      let engine: SrEngine | null = null;
+      try {
+        if (!skipped) engine = await createEngineFor(weights, backend, { threads: o.threads });
+        for (const [width, height] of sizes) {
+          for (const batch of batches) {
+            const base = {
+              backend,
+              device: engine?.info.device ?? backend,
+              fallback: engine?.info.fallback ??
+                (backend === "webgpu" && device.gpu?.fallback === true),
+              width,
+              height,
+              scale,
+              batch,
+              tile: o.tile ?? null,
+              outWidth: width * scale,
+              outHeight: height * scale,
+            };
+            if (skipped) {
+              emit({ ...cellFrom({ ...base, mode: "model" }, weights.config, [NaN], 0), skipped });
+              continue;
+            }
+            if (engine && mode !== "e2e") {
+              const tiler = new TiledUpscaler(engine, { tile: o.tile });
+              const rng = new Rng(width * 7 + height);
+              const plane = new Float32Array(width * height).map(() => rng.uniform());
+              const planes = Array.from({ length: batch }, () => ({ data: plane, width, height }));
+              const { samples, peak } = await timeCell(
+                async () => {
+                  const t0 = performance.now();
+                  await tiler.upscale(planes);
+                  return (performance.now() - t0) / batch;
+                },
+                seconds,
+                warmup,
+                o.signal,
+              );
+              emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, peak));
+            }
+            if (engine && mode !== "model" && o.e2e) {
+              const frames = o.e2eFrames ?? 30;
+              const e2e = o.e2e;
+              const { samples, peak } = await timeCell(
+                async () => {
+                  const r = await e2e({
+                    width,
+                    height,
+                    frames,
+                    engine: engine!,
+                    tile: o.tile,
+                    batch,
+                    ffmpeg: o.ffmpeg,
+                    signal: o.signal,
+                  });
+                  return (r.seconds * 1000) / r.frames;
+                },
+                seconds,
+                0,
+                o.signal,
+              );
+              emit(cellFrom({ ...base, mode: "e2e" }, weights.config, samples, peak));
+            }
+          }
+        }
+      } finally {
+        engine?.dispose();
+      }
+    }
+  }
+  return { device, network, cells };
+}

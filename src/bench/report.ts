@@ -1,0 +1,173 @@
+/** Presenting benchmark results: a text table and an SVG chart of fps by input size. */
+import type { BenchCell, BenchReport } from "./bench.ts";
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+/** A readable table, one row per cell, preceded by the device description. */
+export function formatTable(r: BenchReport): string {
+  const d = r.device;
+  const gpu = d.gpu
+    ? `${d.gpu.description} (${d.gpu.vendor || "?"}${
+      d.gpu.architecture ? `, ${d.gpu.architecture}` : ""
+    })` +
+      (d.gpu.fallback ? " [software fallback]" : "")
+    : "none";
+  const lines = [
+    `CPU: ${d.cpu.model} × ${d.cpu.cores}   GPU: ${gpu}`,
+    `Deno ${d.deno}, tfjs ${d.tfjs}, onnxruntime ${d.onnxruntime}, ${d.ffmpeg}`,
+    `FSRCNN(d=${r.network.d}, s=${r.network.s}, m=${r.network.m}); ms/frame: median [p10–p90]`,
+    "",
+  ];
+  const head = [
+    "mode",
+    "backend",
+    "input",
+    "×",
+    "batch",
+    "output",
+    "ms/frame",
+    "fps",
+    "MP/s",
+    "GMAC/s",
+    "RSS MiB",
+  ];
+  const rows = r.cells.map((c) =>
+    c.skipped
+      ? [
+        c.mode,
+        c.backend,
+        `${c.width}x${c.height}`,
+        String(c.scale),
+        String(c.batch),
+        `skipped: ${c.skipped}`,
+      ]
+      : [
+        c.mode,
+        c.backend + (c.fallback ? "*" : ""),
+        `${c.width}x${c.height}`,
+        String(c.scale),
+        String(c.batch),
+        `${c.outWidth}x${c.outHeight}`,
+        `${c.msPerFrame.median.toFixed(1)} [${c.msPerFrame.p10.toFixed(1)}–${
+          c.msPerFrame.p90.toFixed(1)
+        }]`,
+        c.fps.toFixed(2),
+        c.megapixelsPerSecond.toFixed(1),
+        c.mode === "model" ? c.gmacPerSecond.toFixed(1) : "",
+        c.peakRssMiB.toFixed(0),
+      ]
+  );
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length))
+  );
+  const numeric = new Set([3, 4, 7, 8, 9, 10]);
+  const fmt = (row: string[]) =>
+    row.map((x, i) => pad(x ?? "", widths[i], numeric.has(i))).join("  ").trimEnd();
+  lines.push(fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt));
+  if (r.cells.some((c) => c.fallback)) {
+    lines.push("", "* software (fallback) adapter: correctness only, not speed");
+  }
+  return lines.join("\n");
+}
+
+const COLORS = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+];
+
+function escapeXml(s: string): string {
+  return s.replace(
+    /[<>&"]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" }[c]!),
+  );
+}
+
+/**
+ * An SVG line chart: fps (log scale) against input megapixels, one line per
+ * mode/backend/scale/batch series.
+ */
+export function plotSvg(r: BenchReport, title = "FSRCNN frames per second"): string {
+  const cells = r.cells.filter((c) => !c.skipped && c.fps > 0 && Number.isFinite(c.fps));
+  const series = new Map<string, BenchCell[]>();
+  for (const c of cells) {
+    const key = `${c.mode} ${c.backend}${c.fallback ? " (fallback)" : ""} x${c.scale}${
+      c.batch > 1 ? ` b${c.batch}` : ""
+    }`;
+    series.set(key, [...(series.get(key) ?? []), c]);
+  }
+  const W = 720, H = 440, L = 70, R = 230, T = 40, B = 60;
+  const pw = W - L - R, ph = H - T - B;
+  const sizes = [...new Set(cells.map((c) => `${c.width}x${c.height}`))].sort((a, b) => {
+    const [aw, ah] = a.split("x").map(Number), [bw, bh] = b.split("x").map(Number);
+    return aw * ah - bw * bh;
+  });
+  const fpsValues = cells.map((c) => c.fps);
+  const lo = Math.floor(Math.log10(Math.min(...fpsValues, 1)));
+  const hi = Math.ceil(Math.log10(Math.max(...fpsValues, 10)));
+  const x = (size: string) =>
+    L + (sizes.length === 1 ? pw / 2 : (sizes.indexOf(size) * pw) / (sizes.length - 1));
+  const y = (fps: number) => T + ph - ((Math.log10(fps) - lo) / Math.max(1, hi - lo)) * ph;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${L}" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
+  ];
+  for (let e = lo; e <= hi; e++) {
+    const yy = y(10 ** e);
+    out.push(
+      `<line x1="${L}" y1="${yy}" x2="${L + pw}" y2="${yy}" stroke="#ddd"/>`,
+      `<text x="${L - 8}" y="${yy + 4}" text-anchor="end">${
+        10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)
+      }</text>`,
+    );
+  }
+  for (const s of sizes) {
+    out.push(
+      `<line x1="${x(s)}" y1="${T}" x2="${x(s)}" y2="${T + ph}" stroke="#eee"/>`,
+      `<text x="${x(s)}" y="${T + ph + 18}" text-anchor="middle">${s}</text>`,
+    );
+  }
+  out.push(
+    `<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`,
+    `<text x="${L + pw / 2}" y="${H - 15}" text-anchor="middle">input size (LR)</text>`,
+    `<text x="18" y="${T + ph / 2}" transform="rotate(-90 18 ${
+      T + ph / 2
+    })" text-anchor="middle">frames per second (log)</text>`,
+  );
+  [...series.entries()].forEach(([name, pts], i) => {
+    const color = COLORS[i % COLORS.length];
+    const sorted = pts.sort((a, b) =>
+      sizes.indexOf(`${a.width}x${a.height}`) - sizes.indexOf(`${b.width}x${b.height}`)
+    );
+    const path = sorted.map((c) =>
+      `${x(`${c.width}x${c.height}`).toFixed(1)},${y(c.fps).toFixed(1)}`
+    ).join(" ");
+    out.push(`<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    for (const c of sorted) {
+      out.push(
+        `<circle cx="${x(`${c.width}x${c.height}`).toFixed(1)}" cy="${
+          y(c.fps).toFixed(1)
+        }" r="3.5" fill="${color}"><title>${
+          escapeXml(`${name} ${c.width}x${c.height}: ${c.fps.toFixed(2)} fps`)
+        }</title></circle>`,
+      );
+    }
+    const ly = T + 10 + i * 18;
+    out.push(
+      `<line x1="${L + pw + 15}" y1="${ly}" x2="${
+        L + pw + 35
+      }" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${L + pw + 40}" y="${ly + 4}">${escapeXml(name)}</text>`,
+    );
+  });
+  out.push("</svg>");
+  return out.join("\n") + "\n";
+}
