@@ -28,6 +28,8 @@ export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   from?: string;
   checkpointMinutes?: number;
   maxMinutes?: number;
+  /** Stop after this many steps of this invocation (resumable). */
+  maxSteps?: number;
   threads?: number;
   ffmpeg?: string;
   signal?: AbortSignal;
@@ -75,6 +77,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     checkpointMinutes: options.checkpointMinutes,
     threads: options.threads,
     maxSeconds: options.maxMinutes === undefined ? undefined : options.maxMinutes * 60,
+    maxSteps: options.maxSteps,
     provenance: {
       train_data: dirs.join(","),
       train_images: String(train.length),

@@ -91,6 +91,8 @@ export interface TrainRun {
   onReport?: (r: TrainReport) => void;
   /** Stop after this many seconds of this invocation (the run can be resumed). */
   maxSeconds?: number;
+  /** Stop after this many steps of this invocation (the run can be resumed). */
+  maxSteps?: number;
 }
 
 /** Learning rate at `step` for a peak `base`: cosine from base down to base/100. */
@@ -158,6 +160,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
   const step: GradientStep = await OnnxGradientStep.create(cfg, run.threads);
   const checkpointMs = (run.checkpointMinutes ?? 5) * 60_000;
   const started = performance.now();
+  const firstStep = progress.step;
   let lastCheckpoint = started;
   let lastReport = started;
   let lossSum = 0, lossCount = 0, patchesSinceReport = 0;
@@ -221,6 +224,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     while (progress.step < st.steps) {
       if (run.signal?.aborted) throw new CancelledError();
       if (run.maxSeconds !== undefined && elapsed() >= run.maxSeconds) break;
+      if (run.maxSteps !== undefined && progress.step - firstStep >= run.maxSteps) break;
       const batch = sampler.sample(rng, st.batch);
       const { loss, grads } = await step.run(params, batch);
       if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${progress.step}`);

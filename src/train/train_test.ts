@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { evaluate } from "../eval/run.ts";
+import { makeTestClip } from "../ffmpeg/generate.ts";
+import { localName } from "../ffmpeg/input_name.ts";
+import { runTool } from "../ffmpeg/process.ts";
+import { tools } from "../ffmpeg/resolve.ts";
+import { loadWeights } from "../model/weights.ts";
+import { loadCheckpoint } from "./checkpoint.ts";
+import { trainFromFolders } from "./run.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+/** A folder of small generated training images (frames of testsrc2). */
+async function imageFolder(dir: string, count: number, size: string): Promise<string> {
+  const t = await tools();
+  const clip = `${dir}/clip.mp4`;
+  const [w, h] = size.split("x").map(Number);
+  await makeTestClip(t, clip, { width: w, height: h, frames: count * 7 });
+  await Deno.mkdir(`${dir}/img`);
+  const r = await runTool(t.ffmpeg, [
+    "-v",
+    "error",
+    "-i",
+    localName(clip),
+    "-vf",
+    "select=not(mod(n\\,7))",
+    "-vsync",
+    "0",
+    localName(`${dir}/img/%03d.png`),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return `${dir}/img`;
+}
+
+const shape = { d: 8, s: 4, m: 1, batch: 4, patch: 10, validateEvery: 1000, threads: 1, seed: 5 };
+
+Deno.test({
+  ...opts,
+  name: "train: stopping and resuming gives exactly the weights of an uninterrupted run",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 3, "96x64");
+      const common = { ...shape, scale: 2, data, val: data, steps: 6 };
+      await trainFromFolders({ ...common, out: `${dir}/a.safetensors` });
+      const straight = await loadCheckpoint(`${dir}/a.safetensors.ckpt.safetensors`);
+      await trainFromFolders({ ...common, out: `${dir}/b.safetensors`, maxSteps: 3 });
+      const half = await loadCheckpoint(`${dir}/b.safetensors.ckpt.safetensors`);
+      assert.equal(half.progress.step, 3);
+      assert.notDeepEqual(half.weights.params, straight.weights.params);
+      await trainFromFolders({ ...common, out: `${dir}/b.safetensors`, resume: true });
+      const resumed = await loadCheckpoint(`${dir}/b.safetensors.ckpt.safetensors`);
+      assert.equal(resumed.progress.step, 6);
+      assert.deepEqual(resumed.weights.params, straight.weights.params);
+      assert.deepEqual(resumed.adam.m, straight.adam.m);
+      assert.deepEqual(resumed.adam.v, straight.adam.v);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "train: the validation PSNR it reports is what eval reports for the saved weights",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 2, "80x60");
+      const progress = await trainFromFolders({
+        ...shape,
+        scale: 3,
+        data,
+        val: data,
+        steps: 4,
+        validateEvery: 2,
+        out: `${dir}/w.safetensors`,
+      });
+      assert.equal(progress.history.length, 2);
+      const best = Math.max(...progress.history.map(([, p]) => p));
+      assert.equal(progress.bestPsnr, best);
+      const w = await loadWeights(`${dir}/w.safetensors`);
+      assert.equal(w.metadata.trained_by, "fsrcnn-deno train");
+      assert.equal(w.config.scale, 3);
+      const report = await evaluate({ weights: `${dir}/w.safetensors`, data, backend: "onnx" });
+      assert.ok(Math.abs(report.meanPsnr - best) < 1e-9, `${report.meanPsnr} vs ${best}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
