@@ -11,7 +11,6 @@ import { upscaleCommand } from "./commands/upscale.ts";
 export function buildProgram(): Command {
   const program = new Command("fsrcnn")
     .description("FSRCNN super-resolution for videos, frame sequences and images")
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
       writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)),

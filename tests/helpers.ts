@@ -230,3 +230,21 @@ export async function makeClip(
 export async function decodeRaw(path: string, pixFmt = "yuv420p"): Promise<Uint8Array> {
   return await ffmpeg("-i", path, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", pixFmt, "-");
 }
+
+/** Frames a player would show: decoded by ffprobe (`-count_frames`), not just stored. */
+export async function decodedFrames(path: string): Promise<number> {
+  const r = await run(FFPROBE, [
+    "-v",
+    "error",
+    "-count_frames",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "stream=nb_read_frames",
+    "-of",
+    "csv=p=0",
+    path,
+  ]);
+  // Side data (a rotation matrix) may follow on further lines.
+  return Number(r.stdout.trim().split(/[\n,]/)[0]);
+}

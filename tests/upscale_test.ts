@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { probe } from "../src/ffmpeg/probe.ts";
 import {
   cli,
+  decodedFrames,
   decodeRaw,
   ffmpeg,
   ffprobe,
@@ -49,6 +50,8 @@ Deno.test({
       assert.equal(vb.height, 2 * va.height);
       assert.equal(vb.pix_fmt, "yuv420p");
       assert.deepEqual(await videoTimestamps(output), await videoTimestamps(input));
+      assert.equal(await decodedFrames(input), 18);
+      assert.equal(await decodedFrames(output), 18);
       assert.equal(await packetMd5(output, "0:a"), await packetMd5(input, "0:a"));
       assert.equal(await packetMd5(output, "0:s"), await packetMd5(input, "0:s"));
       assert.deepEqual(

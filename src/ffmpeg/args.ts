@@ -71,6 +71,8 @@ export interface EncodeArgsOptions {
   /** The source file (input #1) whose audio, subtitles, chapters and metadata are kept. */
   source?: { name: string; info: MediaInfo };
   color?: ColorTags;
+  /** The source's frame rate varies (see encodeArgs). */
+  variableFrameRate?: boolean;
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
 }
 
@@ -112,7 +114,11 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   if (c.space) args.push("-colorspace", c.space);
   if (c.range) args.push("-color_range", c.range);
   args.push(...passthrough(o.caps));
-  if (o.caps.encTimeBase) args.push("-enc_time_base:v", o.caps.encTimeBase);
+  // Variable frame rate: encode in the source's time base so that no timestamp is rounded.
+  // Constant rate: let ffmpeg use 1/fps, which also gives every packet its duration (with the
+  // source time base, ffmpeg 4.x leaves durations unset and the MP4 edit list drops the last
+  // frame).
+  if (o.variableFrameRate && o.caps.encTimeBase) args.push("-enc_time_base:v", o.caps.encTimeBase);
   args.push(...(v.extra ?? []));
   args.push("-f", o.muxer, o.output);
   return args;

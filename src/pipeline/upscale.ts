@@ -113,6 +113,15 @@ function patternPath(pattern: string, n: number): string {
   return pattern.slice(0, slash + 1) + frameName(pattern.slice(slash + 1), n);
 }
 
+/** A frame rate as a rational (29.97 → 30000/1001, 25 → 25/1). */
+export function rateOf(fps: number): { num: number; den: number } {
+  for (const den of [1, 1001, 1000, 100]) {
+    const num = fps * den;
+    if (Math.abs(num - Math.round(num)) < 1e-6) return { num: Math.round(num), den };
+  }
+  return { num: Math.round(fps * 1_000_000), den: 1_000_000 };
+}
+
 function requireVideo(info: MediaInfo, path: string): void {
   if (!info.video) throw new InputError(path, "has no video stream");
 }
@@ -161,6 +170,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           String(first.start),
         ],
         expectedFrames: first.count,
+        frameRate: rateOf(fps),
       };
     } else if (inKind === "sequence-dir") {
       const files = await listImages(o.input);
@@ -189,6 +199,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         input: localName(`${links}/%08d.${ext}`),
         inputOptions: ["-f", "image2", "-framerate", String(fps), "-start_number", "1"],
         expectedFrames: files.length,
+        frameRate: rateOf(fps),
       };
     } else {
       await checkInputFile(o.input);

@@ -33,6 +33,8 @@ export interface FrameSource {
   inputOptions: string[];
   /** Frames the input should yield, when known (to detect truncation). */
   expectedFrames?: number;
+  /** Frame rate of a sequence input (videos carry their own). */
+  frameRate?: { num: number; den: number };
   /** Chroma location of the source (ffprobe's chroma_location). */
   chromaLocation?: string;
 }
@@ -130,6 +132,12 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       );
     }
     const outW = width * scale, outH = height * scale;
+    // Sequences are constant-rate by construction; a video is when its nominal and average
+    // rates agree.
+    const rate = job.source.kind === "video" ? v.frameRate : job.source.frameRate!;
+    const avg = v.avgFrameRate;
+    const constantRate = job.source.kind !== "video" ||
+      (rate.num > 0 && avg.num > 0 && rate.num * avg.den === avg.num * rate.den);
     const target = job.target;
     let args: string[];
     if (target.kind === "video") {
@@ -142,6 +150,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
           ? { name: localName(job.source.path), info: job.source.info }
           : undefined,
         color,
+        variableFrameRate: !constantRate,
         caps: job.caps,
       });
     } else {
@@ -173,6 +182,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       width: outW,
       height: outH,
       timeBase: info.timeBase,
+      frameRate: constantRate ? rate : undefined,
       sampleAspect: info.sampleAspect,
     }, target.path);
     const onAbortEncoder = () => encoder.kill();
