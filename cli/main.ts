@@ -20,9 +20,8 @@ export function buildProgram(): Command {
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
   program.addCommand(benchCommand());
-  for (const c of program.commands) {
-    c.exitOverride().showHelpAfterError("(run with --help for usage)");
-  }
+  // One line per usage error (commander's own); exit status 2, see below.
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 
