@@ -115,9 +115,13 @@ function patternPath(pattern: string, n: number): string {
 
 /** A frame rate as a rational (29.97 → 30000/1001, 25 → 25/1). */
 export function rateOf(fps: number): { num: number; den: number } {
-  for (const den of [1, 1001, 1000, 100]) {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  for (const den of [1, 1001, 1_000_000]) {
     const num = fps * den;
-    if (Math.abs(num - Math.round(num)) < 1e-6) return { num: Math.round(num), den };
+    if (Math.abs(num - Math.round(num)) < 1e-6) {
+      const g = gcd(Math.round(num), den);
+      return { num: Math.round(num) / g, den: den / g };
+    }
   }
   return { num: Math.round(fps * 1_000_000), den: 1_000_000 };
 }

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { extensionOf, inputKind, isSequencePattern, outputKind } from "./kinds.ts";
+import { frameName } from "./output.ts";
+import { rateOf } from "./upscale.ts";
+
+Deno.test("frame patterns and file names", () => {
+  assert.ok(isSequencePattern("frames/%06d.png"));
+  assert.ok(isSequencePattern("f%d.jpg"));
+  assert.equal(isSequencePattern("dir%06d/frame.png"), false, "only the file name counts");
+  assert.equal(isSequencePattern("100%.png"), false);
+  assert.equal(frameName("%06d.png", 7), "000007.png");
+  assert.equal(frameName("f_%03d.jpg", 1234), "f_1234.jpg");
+  assert.equal(frameName("%d.png", 12), "12.png");
+  assert.equal(extensionOf("/a.b/c.MP4"), "mp4");
+  assert.equal(extensionOf("/a.b/c"), "");
+  assert.equal(extensionOf(".hidden"), "");
+});
+
+Deno.test("kinds of inputs and outputs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal(await inputKind(`${dir}/x.mp4`), "video");
+    assert.equal(await inputKind(`${dir}/x.PNG`), "image");
+    assert.equal(await inputKind(`${dir}/f%04d.png`), "sequence-pattern");
+    assert.equal(await inputKind(dir), "sequence-dir");
+    assert.equal(await outputKind(`${dir}/o.mkv`), "video");
+    assert.equal(await outputKind(`${dir}/o.jpg`), "image");
+    assert.equal(await outputKind(`${dir}/frames/`), "sequence-dir");
+    assert.equal(await outputKind(dir), "sequence-dir");
+    assert.equal(await outputKind(`${dir}/frames`), "sequence-dir");
+    assert.equal(await outputKind(`${dir}/%05d.png`), "sequence-pattern");
+    await assert.rejects(outputKind(`${dir}/o.xyz`), /unknown output type/);
+    await assert.rejects(outputKind(`${dir}/%05d.webp`), /must end in \.png or \.jpg/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("frame rates as rationals", () => {
+  assert.deepEqual(rateOf(25), { num: 25, den: 1 });
+  assert.deepEqual(rateOf(30000 / 1001), { num: 30000, den: 1001 });
+  assert.deepEqual(rateOf(12.5), { num: 25, den: 2 });
+  assert.deepEqual(rateOf(29.97), { num: 2997, den: 100 });
+});
