@@ -15,6 +15,11 @@ function passthrough(caps: Pick<FfmpegCapabilities, "fpsMode">): string[] {
 }
 
 export interface DecodeArgsOptions {
+  /**
+   * Convert RGB sources to YUV with this matrix (limited range) instead of swscale's BT.601
+   * default, matching the tags written on the output.
+   */
+  rgbMatrix?: string;
   /** Input name for ffmpeg (already made safe: `file:` prefix or a concat list). */
   input: string;
   /** Options placed before `-i` (demuxer choice, frame rate of a sequence, …). */
@@ -39,6 +44,7 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
     "-map",
     "0:v:0",
     ...(o.frames !== undefined ? ["-frames:v", String(o.frames)] : []),
+    ...(o.rgbMatrix ? ["-vf", `scale=out_color_matrix=${o.rgbMatrix}:out_range=tv`] : []),
     "-c:v",
     "rawvideo",
     "-pix_fmt",
@@ -128,4 +134,54 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
 export function normaliseRotation(deg: number): number {
   const r = Math.round(deg) % 360;
   return r < 0 ? r + 360 : r;
+}
+
+export interface ImageSequenceArgsOptions {
+  /** Output pattern for ffmpeg (`file:` prefixed), numbered from 1. */
+  output: string;
+  jpeg: boolean;
+  /** Write 16-bit PNG (for sources deeper than 8 bits). */
+  deep: boolean;
+  /** The frames' YUV colour matrix and range, for the conversion to RGB. */
+  color: ColorTags;
+  caps: Pick<FfmpegCapabilities, "fpsMode">;
+}
+
+/** swscale's name for a colour-matrix tag. */
+export function swsMatrix(space: string | undefined): string {
+  switch (space) {
+    case "bt709":
+    case "fcc":
+    case "smpte240m":
+      return space;
+    case "bt2020nc":
+    case "bt2020c":
+      return "bt2020";
+    default:
+      return "bt601";
+  }
+}
+
+/** ffmpeg arguments that write rawvideo-in-NUT from stdin as numbered PNG or JPEG files. */
+export function imageSequenceArgs(o: ImageSequenceArgsOptions): string[] {
+  const range = o.color.range === "pc" ? "full" : "tv";
+  return [
+    ...COMMON_ARGS,
+    "-y",
+    "-f",
+    "nut",
+    "-i",
+    "pipe:0",
+    "-vf",
+    `scale=in_color_matrix=${swsMatrix(o.color.space)}:in_range=${range}`,
+    ...(o.jpeg
+      ? ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj444p"]
+      : ["-c:v", "png", "-pix_fmt", o.deep ? "rgb48be" : "rgb24"]),
+    ...passthrough(o.caps),
+    "-start_number",
+    "1",
+    "-f",
+    "image2",
+    o.output,
+  ];
 }

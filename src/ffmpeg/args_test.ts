@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeArgs, encodeArgs, normaliseRotation } from "./args.ts";
+import { decodeArgs, encodeArgs, imageSequenceArgs, normaliseRotation, swsMatrix } from "./args.ts";
 import { parseHelp, parseListing } from "./capabilities.ts";
 import { parseProbe, rotationOf } from "./probe.ts";
 import { rotateArgs } from "./rotate.ts";
@@ -120,4 +120,28 @@ Deno.test("capabilities are parsed from ffmpeg's own listings", () => {
     displayRotation: true,
     encTimeBase: "demux",
   });
+});
+
+Deno.test("image sequences: RGB conversion follows the source matrix and range", () => {
+  const a = imageSequenceArgs({
+    output: "file:/t/%06d.png",
+    jpeg: false,
+    deep: true,
+    color: { space: "bt709", range: "tv" },
+    caps: old,
+  });
+  assert.equal(after(a, "-vf"), "scale=in_color_matrix=bt709:in_range=tv");
+  assert.equal(after(a, "-pix_fmt"), "rgb48be");
+  assert.equal(after(a, "-start_number"), "1");
+  assert.deepEqual(a.slice(-3), ["-f", "image2", "file:/t/%06d.png"]);
+  const j = imageSequenceArgs({
+    output: "file:/t/%d.jpg",
+    jpeg: true,
+    deep: false,
+    color: {},
+    caps: modern,
+  });
+  assert.equal(after(j, "-vf"), "scale=in_color_matrix=bt601:in_range=tv");
+  assert.equal(after(j, "-c:v"), "mjpeg");
+  assert.equal(swsMatrix("bt2020nc"), "bt2020");
 });

@@ -4,16 +4,16 @@
  * source's audio, subtitles, chapters, metadata, timestamps, colour tags and rotation.
  * Three stages run at once, joined by streams with backpressure, so memory stays flat.
  */
-import { CancelledError, InputError, ToolError } from "../errors.ts";
-import { COMMON_ARGS, decodeArgs, encodeArgs, type VideoEncoding } from "../ffmpeg/args.ts";
+import { CancelledError, InputError } from "../errors.ts";
+import { decodeArgs, encodeArgs, imageSequenceArgs, type VideoEncoding } from "../ffmpeg/args.ts";
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import { localName } from "../ffmpeg/input_name.ts";
-import type { ColorTags, MediaInfo } from "../ffmpeg/probe.ts";
+import type { ColorTags, MediaInfo, Rational } from "../ffmpeg/probe.ts";
 import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
-import { startDecoder, startEncoder } from "../ffmpeg/stream.ts";
-import { frameLayout, workingFormat } from "../frame/format.ts";
+import { type RawFrame, startDecoder, startEncoder } from "../ffmpeg/stream.ts";
+import { frameLayout, type PixelFormat, workingFormat } from "../frame/format.ts";
 import { chromaSiting } from "../frame/resample.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 import { frameStage } from "./frames.ts";
@@ -34,7 +34,7 @@ export interface FrameSource {
   /** Frames the input should yield, when known (to detect truncation). */
   expectedFrames?: number;
   /** Frame rate of a sequence input (videos carry their own). */
-  frameRate?: { num: number; den: number };
+  frameRate?: Rational;
   /** Chroma location of the source (ffprobe's chroma_location). */
   chromaLocation?: string;
 }
@@ -68,222 +68,199 @@ function isRgbSource(pixFmt: string): boolean {
   return /^(rgb|bgr|gbr|argb|abgr|pal8|gray|ya|monow|monob)/.test(pixFmt);
 }
 
-/** swscale's name for a colour matrix tag, for RGB conversions. */
-function swsMatrix(space: string | undefined): string {
-  switch (space) {
-    case "bt709":
-      return "bt709";
-    case "fcc":
-      return "fcc";
-    case "smpte240m":
-      return "smpte240m";
-    case "bt2020nc":
-    case "bt2020c":
-      return "bt2020";
-    default:
-      return "bt601";
+/** Whether two rationals are equal and non-zero. */
+function sameRate(a: Rational, b: Rational): boolean {
+  return a.num > 0 && b.num > 0 && a.num * b.den === b.num * a.den;
+}
+
+/**
+ * What is wrong with how the input ended, if anything: a decoder error, a failed or noisy
+ * ffmpeg, or fewer frames than the container promised. Containers may count a frame or two
+ * that decoding drops by design (an MP4 edit list cutting B-frame delay), so only a larger
+ * shortfall means the input was cut short.
+ */
+export function inputProblem(o: {
+  decodeError: unknown;
+  exitCode: number;
+  stderr: string;
+  written: number;
+  expected?: number;
+}): string | null {
+  if (o.decodeError) return (o.decodeError as Error).message;
+  const short = o.expected !== undefined && o.written < o.expected - 2;
+  if (o.exitCode === 0 && o.stderr.trim() === "" && !short) return null;
+  return [
+    short ? `input ends after ${o.written} of ${o.expected} frames` : "",
+    stderrTail(o.stderr, 1) || (o.exitCode !== 0 ? `ffmpeg exit status ${o.exitCode}` : ""),
+  ].filter((x) => x).join(": ");
+}
+
+/**
+ * Wraps the decoder's frames so that a decoding failure ends the stream instead of erroring
+ * the whole pipe: --keep-partial can then still finish a playable file, and the failure is
+ * reported afterwards from `state`.
+ */
+function endOnError(frames: ReadableStream<RawFrame>) {
+  const state = { error: null as unknown, ended: false };
+  const reader = frames.getReader();
+  const stream = new ReadableStream<RawFrame>({
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (!done) return controller.enqueue(value);
+      } catch (e) {
+        state.error = e;
+      }
+      state.ended = true;
+      controller.close();
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 1 });
+  return { stream, state };
+}
+
+function encoderArgs(
+  job: VideoJob,
+  format: PixelFormat,
+  color: ColorTags,
+  constantRate: boolean,
+): string[] {
+  const target = job.target;
+  if (target.kind !== "video") {
+    return imageSequenceArgs({
+      output: localName(`${target.temp}/${target.pattern}`),
+      jpeg: /\.jpe?g$/i.test(target.pattern!),
+      deep: format.bitDepth > 8,
+      color,
+      caps: job.caps,
+    });
   }
+  const src = job.source;
+  return encodeArgs({
+    output: localName(target.temp),
+    muxer: VIDEO_MUXERS[extensionOf(target.path)],
+    video: { ...job.video, pixFmt: job.video.pixFmt ?? format.name },
+    source: src.kind === "video" ? { name: localName(src.path), info: src.info } : undefined,
+    color,
+    variableFrameRate: !constantRate,
+    caps: job.caps,
+  });
 }
 
 export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
-  const v = job.source.info.video!;
+  const src = job.source;
+  const v = src.info.video!;
   const format = workingFormat(v.pixFmt);
   const rgbSource = isRgbSource(v.pixFmt);
   const color = rgbSource ? RGB_TAGS : v.color;
   const scale = job.upscaler.engine.config.scale;
-  const width = v.width, height = v.height;
-  const inLayout = frameLayout(format, width, height);
-  const decoderArgs = decodeArgs({
-    input: job.source.input,
-    inputOptions: [
-      ...job.source.inputOptions,
-      ...(rgbSource ? [] : []),
-    ],
-    pixFmt: format.name,
-    noAutorotate: job.source.kind === "video",
-    caps: job.caps,
-  });
-  if (rgbSource) {
-    // Explicit BT.709 limited range for RGB → YUV, matching the tags written on the output.
-    decoderArgs.splice(
-      decoderArgs.indexOf("-c:v"),
-      0,
-      "-vf",
-      "scale=out_color_matrix=bt709:out_range=tv",
-    );
-  }
-  const decoder = startDecoder(job.tools.ffmpeg, decoderArgs, inLayout.frameBytes);
+  const { width, height } = v;
+  const outW = width * scale, outH = height * scale;
+  const decoder = startDecoder(
+    job.tools.ffmpeg,
+    decodeArgs({
+      input: src.input,
+      inputOptions: src.inputOptions,
+      pixFmt: format.name,
+      noAutorotate: src.kind === "video",
+      rgbMatrix: rgbSource ? "bt709" : undefined,
+      caps: job.caps,
+    }),
+    frameLayout(format, width, height).frameBytes,
+  );
   const onAbort = () => decoder.kill();
   job.signal?.addEventListener("abort", onAbort);
   try {
-    let info;
-    try {
-      info = await decoder.info;
-    } catch (e) {
+    const info = await decoder.info.catch((e) => {
       throw new InputError(
-        job.source.path,
+        src.path,
         `cannot decode video (${(e as Error).message}); 0 frames were upscaled, no output written`,
       );
-    }
+    });
     if (info.width !== width || info.height !== height) {
       throw new InputError(
-        job.source.path,
+        src.path,
         `decoded frames are ${info.width}x${info.height}, the file says ${width}x${height}`,
       );
     }
-    const outW = width * scale, outH = height * scale;
     // Sequences are constant-rate by construction; a video is when its nominal and average
     // rates agree.
-    const rate = job.source.kind === "video" ? v.frameRate : job.source.frameRate!;
-    const avg = v.avgFrameRate;
-    const constantRate = job.source.kind !== "video" ||
-      (rate.num > 0 && avg.num > 0 && rate.num * avg.den === avg.num * rate.den);
-    const target = job.target;
-    let args: string[];
-    if (target.kind === "video") {
-      const muxer = VIDEO_MUXERS[extensionOf(target.path)];
-      args = encodeArgs({
-        output: localName(target.temp),
-        muxer,
-        video: { ...job.video, pixFmt: job.video.pixFmt ?? format.name },
-        source: job.source.kind === "video"
-          ? { name: localName(job.source.path), info: job.source.info }
-          : undefined,
-        color,
-        variableFrameRate: !constantRate,
-        caps: job.caps,
-      });
-    } else {
-      const jpeg = /\.jpe?g$/i.test(target.pattern!);
-      const matrix = swsMatrix(color.space);
-      const range = color.range === "pc" ? "full" : "tv";
-      args = [
-        ...COMMON_ARGS,
-        "-y",
-        "-f",
-        "nut",
-        "-i",
-        "pipe:0",
-        "-vf",
-        `scale=in_color_matrix=${matrix}:in_range=${range}`,
-        ...(jpeg
-          ? ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj444p"]
-          : ["-c:v", "png", "-pix_fmt", format.bitDepth > 8 ? "rgb48be" : "rgb24"]),
-        ...(job.caps.fpsMode ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"]),
-        "-start_number",
-        "1",
-        "-f",
-        "image2",
-        localName(`${target.temp}/${target.pattern}`),
-      ];
-    }
-    const encoder = startEncoder(job.tools.ffmpeg, args, {
+    const rate = src.kind === "video" ? v.frameRate : src.frameRate!;
+    const constantRate = src.kind !== "video" || sameRate(rate, v.avgFrameRate);
+    const encoder = startEncoder(job.tools.ffmpeg, encoderArgs(job, format, color, constantRate), {
       pixFmt: format.name,
       width: outW,
       height: outH,
       timeBase: info.timeBase,
       frameRate: constantRate ? rate : undefined,
       sampleAspect: info.sampleAspect,
-    }, target.path);
+    }, job.target.path);
     const onAbortEncoder = () => encoder.kill();
     job.signal?.addEventListener("abort", onAbortEncoder);
-    const meter = new ProgressMeter(job.source.expectedFrames, job.onProgress);
-    // A decoder failure mid-stream ends the input early instead of erroring the whole pipe,
-    // so that --keep-partial can still finish a playable file; it is reported below.
-    let decodeError: unknown = null;
-    /** Set once the decoder's frames have run out (or failed), as opposed to being cancelled. */
-    let inputEnded = false;
-    const guarded = decoder.frames.pipeThrough(
-      new TransformStream({ transform: (f, c) => c.enqueue(f) }),
-    );
-    const reader = guarded.getReader();
-    const source = new ReadableStream({
-      async pull(controller) {
-        try {
-          const { value, done } = await reader.read();
-          if (done) {
-            inputEnded = true;
-            controller.close();
-          } else controller.enqueue(value);
-        } catch (e) {
-          decodeError = e;
-          inputEnded = true;
-          controller.close();
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
-    }, { highWaterMark: 1 });
+    const meter = new ProgressMeter(src.expectedFrames, job.onProgress);
+    const input = endOnError(decoder.frames);
     try {
-      await source
+      await input.stream
         .pipeThrough(frameStage({
           upscaler: job.upscaler,
           format,
           width,
           height,
           batch: job.batch,
-          siting: chromaSiting(job.source.chromaLocation),
+          siting: chromaSiting(src.chromaLocation),
         }))
         .pipeThrough(meter.counter())
         .pipeTo(encoder.frames, { signal: job.signal });
       await encoder.done;
-      const rotation = job.source.kind === "video" ? v.rotation : 0;
-      const muxer = VIDEO_MUXERS[extensionOf(target.path)];
-      if (target.kind === "video" && rotation !== 0 && ROTATABLE_MUXERS.has(muxer)) {
-        await applyRotation(job.tools, job.caps, target.temp, muxer, rotation, job.signal);
+      const muxer = VIDEO_MUXERS[extensionOf(job.target.path)];
+      if (
+        job.target.kind === "video" && src.kind === "video" && v.rotation !== 0 &&
+        ROTATABLE_MUXERS.has(muxer)
+      ) {
+        await applyRotation(job.tools, job.caps, job.target.temp, muxer, v.rotation, job.signal);
       }
     } catch (e) {
       encoder.kill();
-      if (job.signal?.aborted) {
-        decoder.kill();
-        throw new CancelledError("interrupted");
-      }
-      if (inputEnded && meter.frames === 0) {
+      if (job.signal?.aborted) throw new CancelledError("interrupted");
+      if (input.state.ended && meter.frames === 0) {
         // The input gave no frame at all (corrupt from the start, say), so the encoder failed
         // on an empty stream: the input's problem is the one to report.
-        const why = decodeError
-          ? (decodeError as Error).message
+        const why = input.state.error
+          ? (input.state.error as Error).message
           : stderrTail((await decoder.exit).stderr, 1);
         throw new InputError(
-          job.source.path,
+          src.path,
           why
             ? `corrupt or truncated: ${why}; 0 frames were upscaled, no output written`
             : "contains no video frames",
         );
       }
-      decoder.kill();
       // An encoder that died explains itself better than the broken pipe.
-      await encoder.done.catch((err) => {
-        throw err;
-      });
+      await encoder.done;
       throw e;
     } finally {
       job.signal?.removeEventListener("abort", onAbortEncoder);
     }
     const exit = await decoder.exit;
     const written = meter.frames;
-    const expected = job.source.expectedFrames;
-    // Containers may count a frame or two that decoding drops by design (an MP4 edit list
-    // cutting B-frame delay), so only a larger shortfall means the input was cut short.
-    const short = expected !== undefined && written < expected - 2;
-    const problem = decodeError
-      ? (decodeError as Error).message
-      : exit.code !== 0 || exit.stderr.trim() !== "" || short
-      ? [
-        short ? `input ends after ${written} of ${expected} frames` : "",
-        stderrTail(exit.stderr, 1) || (exit.code !== 0 ? `ffmpeg exit status ${exit.code}` : ""),
-      ].filter((x) => x).join(": ")
-      : null;
+    const problem = inputProblem({
+      decodeError: input.state.error,
+      exitCode: exit.code,
+      stderr: exit.stderr,
+      written,
+      expected: src.expectedFrames,
+    });
     if (problem) {
       if (!job.keepPartial || written === 0) {
         throw new InputError(
-          job.source.path,
+          src.path,
           `corrupt or truncated: ${problem}; ${written} frames were upscaled, no output written` +
             (written > 0 ? " (use --keep-partial to keep them)" : ""),
         );
       }
       return { frames: written, width: outW, height: outH, partial: problem };
     }
-    if (written === 0) throw new InputError(job.source.path, "contains no video frames");
+    if (written === 0) throw new InputError(src.path, "contains no video frames");
     job.onProgress?.(meter.snapshot());
     return { frames: written, width: outW, height: outH };
   } finally {
@@ -291,5 +268,3 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     decoder.kill();
   }
 }
-
-export { ToolError };
