@@ -29,29 +29,13 @@ export async function readImage(tools: FfmpegTools, path: string): Promise<Image
   const v = info.video;
   if (!v) throw new InputError(path, "has no image in it");
   const channels = isGreyPixFmt(v.pixFmt) ? 1 : 3;
-  const r = await runTool(tools.ffmpeg, [
-    "-v",
-    "error",
-    "-i",
-    localName(path),
-    "-frames:v",
-    "1",
-    "-f",
-    "rawvideo",
-    "-pix_fmt",
+  const data = await readImageRaw(
+    tools,
+    path,
     channels === 1 ? "gray" : "rgb24",
-    "pipe:1",
-  ]);
-  const expected = v.width * v.height * channels;
-  if (r.code !== 0 || r.stdout.length !== expected) {
-    throw new InputError(
-      path,
-      `cannot decode image (${
-        stderrTail(r.stderr, 1) || `${r.stdout.length} of ${expected} bytes`
-      })`,
-    );
-  }
-  return { width: v.width, height: v.height, channels, data: r.stdout };
+    v.width * v.height * channels,
+  );
+  return { width: v.width, height: v.height, channels, data };
 }
 
 /** Decodes the first frame of an image file into raw pixels of `pixFmt` (e.g. rgb48le). */

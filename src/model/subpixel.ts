@@ -39,6 +39,42 @@ export function subpixelTapRange(
 }
 
 /**
+ * Which sub-pixel weight holds which transposed-convolution tap: pairs of flat indices
+ * [sub-pixel (OIHW, [scale², C, T, T]), deconvolution ([C, 1, K, K])]. Every deconvolution tap
+ * appears exactly once; sub-pixel entries that appear in no pair are structurally zero.
+ */
+export function subpixelTapPairs(
+  scale: number,
+  inChannels: number,
+  kernel = DECONV_KERNEL,
+  padding = DECONV_PADDING,
+): { taps: number; min: number; max: number; pairs: Int32Array } {
+  const { min, max } = subpixelTapRange(scale, kernel, padding);
+  const taps = max - min + 1;
+  const pairs = new Int32Array(2 * inChannels * kernel * kernel);
+  let n = 0;
+  for (let ry = 0; ry < scale; ry++) {
+    for (let rx = 0; rx < scale; rx++) {
+      const o = ry * scale + rx;
+      for (let c = 0; c < inChannels; c++) {
+        for (let ty = 0; ty < taps; ty++) {
+          // Output phase r at tap offset t reads deconvolution tap k = r + P − s·t.
+          const ky = ry + padding - scale * (min + ty);
+          if (ky < 0 || ky >= kernel) continue;
+          for (let tx = 0; tx < taps; tx++) {
+            const kx = rx + padding - scale * (min + tx);
+            if (kx < 0 || kx >= kernel) continue;
+            pairs[n++] = ((o * inChannels + c) * taps + ty) * taps + tx;
+            pairs[n++] = (c * kernel + ky) * kernel + kx;
+          }
+        }
+      }
+    }
+  }
+  return { taps, min, max, pairs: pairs.subarray(0, n) };
+}
+
+/**
  * Converts transposed-convolution weights (PyTorch layout [inChannels, 1, K, K]) and bias into
  * the equivalent sub-pixel convolution.
  */
@@ -50,27 +86,10 @@ export function subpixelFromDeconv(
   kernel = DECONV_KERNEL,
   padding = DECONV_PADDING,
 ): SubpixelConv {
-  const { min, max } = subpixelTapRange(scale, kernel, padding);
-  const taps = max - min + 1;
+  const { taps, min, max, pairs } = subpixelTapPairs(scale, inChannels, kernel, padding);
   const phases = scale * scale;
   const weight = new Float32Array(phases * inChannels * taps * taps);
-  for (let ry = 0; ry < scale; ry++) {
-    for (let rx = 0; rx < scale; rx++) {
-      const o = ry * scale + rx;
-      for (let c = 0; c < inChannels; c++) {
-        for (let ty = 0; ty < taps; ty++) {
-          const ky = ry + padding - scale * (min + ty);
-          if (ky < 0 || ky >= kernel) continue;
-          for (let tx = 0; tx < taps; tx++) {
-            const kx = rx + padding - scale * (min + tx);
-            if (kx < 0 || kx >= kernel) continue;
-            weight[((o * inChannels + c) * taps + ty) * taps + tx] =
-              deconvWeight[(c * kernel + ky) * kernel + kx];
-          }
-        }
-      }
-    }
-  }
+  for (let i = 0; i < pairs.length; i += 2) weight[pairs[i]] = deconvWeight[pairs[i + 1]];
   return {
     scale,
     taps,
@@ -83,33 +102,12 @@ export function subpixelFromDeconv(
 }
 
 /**
- * The inverse mapping, for gradients: accumulates a sub-pixel weight gradient back onto the
+ * The inverse mapping, for gradients: gathers a sub-pixel weight gradient back onto the
  * transposed convolution's [inChannels, 1, K, K] layout (taps that are structurally zero drop).
  */
-export function deconvFromSubpixel(
-  sp: SubpixelConv,
-  kernel = DECONV_KERNEL,
-): Float32Array {
-  const { scale, taps, inChannels } = sp;
-  const padding = DECONV_PADDING;
-  const min = -sp.padBefore;
-  const out = new Float32Array(inChannels * kernel * kernel);
-  for (let ry = 0; ry < scale; ry++) {
-    for (let rx = 0; rx < scale; rx++) {
-      const o = ry * scale + rx;
-      for (let c = 0; c < inChannels; c++) {
-        for (let ty = 0; ty < taps; ty++) {
-          const ky = ry + padding - scale * (min + ty);
-          if (ky < 0 || ky >= kernel) continue;
-          for (let tx = 0; tx < taps; tx++) {
-            const kx = rx + padding - scale * (min + tx);
-            if (kx < 0 || kx >= kernel) continue;
-            out[(c * kernel + ky) * kernel + kx] +=
-              sp.weight[((o * inChannels + c) * taps + ty) * taps + tx];
-          }
-        }
-      }
-    }
-  }
+export function deconvFromSubpixel(sp: SubpixelConv, kernel = DECONV_KERNEL): Float32Array {
+  const { pairs } = subpixelTapPairs(sp.scale, sp.inChannels, kernel);
+  const out = new Float32Array(sp.inChannels * kernel * kernel);
+  for (let i = 0; i < pairs.length; i += 2) out[pairs[i + 1]] = sp.weight[pairs[i]];
   return out;
 }

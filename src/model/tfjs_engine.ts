@@ -4,6 +4,7 @@
  * depth-to-space), which is the same function and much faster on every tfjs backend.
  */
 import { layerSpecs } from "./config.ts";
+import { oihwToHwio } from "./layout.ts";
 import type { EngineInfo, PlaneBatch, SrEngine } from "./engine.ts";
 import { getGpu } from "./gpu.ts";
 import { subpixelFromDeconv } from "./subpixel.ts";
@@ -15,26 +16,6 @@ interface TfLayer {
   bias: tf.Tensor1D;
   slope: tf.Tensor1D;
   pad: number;
-}
-
-/** OIHW (PyTorch) → HWIO (tfjs) weight layout. */
-export function oihwToHwio(
-  w: Float32Array,
-  o: number,
-  i: number,
-  k: number,
-): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let oc = 0; oc < o; oc++) {
-    for (let ic = 0; ic < i; ic++) {
-      for (let y = 0; y < k; y++) {
-        for (let x = 0; x < k; x++) {
-          out[((y * k + x) * i + ic) * o + oc] = w[((oc * i + ic) * k + y) * k + x];
-        }
-      }
-    }
-  }
-  return out;
 }
 
 export class TfjsEngine implements SrEngine {

@@ -12,7 +12,7 @@
 import type { FsrcnnConfig } from "../model/config.ts";
 import { layerSpecs } from "../model/config.ts";
 import { deconvFromSubpixel, subpixelFromDeconv } from "../model/subpixel.ts";
-import { oihwToHwio } from "../model/tfjs_engine.ts";
+import { hwioToOihw, oihwToHwio } from "../model/layout.ts";
 import { tf, type TfjsBackendName, useTfjsBackend } from "../model/tfjs_runtime.ts";
 import type { GradientStep, PatchBatch, StepResult } from "./onnx_step.ts";
 
@@ -22,21 +22,6 @@ type Pad = [[number, number], [number, number], [number, number], [number, numbe
 
 function padOf(before: number, after: number): Pad {
   return [[0, 0], [before, after], [before, after], [0, 0]];
-}
-
-/** HWIO (tfjs) → OIHW (PyTorch) weight layout. */
-export function hwioToOihw(w: ArrayLike<number>, o: number, i: number, k: number): Float32Array {
-  const out = new Float32Array(o * i * k * k);
-  for (let oc = 0; oc < o; oc++) {
-    for (let ic = 0; ic < i; ic++) {
-      for (let y = 0; y < k; y++) {
-        for (let x = 0; x < k; x++) {
-          out[((oc * i + ic) * k + y) * k + x] = w[((y * k + x) * i + ic) * o + oc];
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /** Depth-to-space for one output channel (channel = ry·s + rx), NHWC. */
