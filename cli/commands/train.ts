@@ -35,6 +35,14 @@ export function trainCommand(): Command {
       positiveNumber("--max-minutes"),
     )
     .option("--threads <n>", "CPU threads", positiveInt("--threads"))
+    .addOption(
+      new Option("--backend <name>", "where gradients are computed").choices([
+        "onnx",
+        "webgpu",
+        "wasm",
+        "cpu",
+      ]).default("onnx"),
+    )
     .addOption(new Option("--d <n>", "feature channels").argParser(positiveInt("--d")).hideHelp())
     .addOption(new Option("--s <n>", "shrunk channels").argParser(positiveInt("--s")).hideHelp())
     .addOption(new Option("--m <n>", "mapping layers").argParser(positiveInt("--m")).hideHelp())

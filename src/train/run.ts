@@ -12,6 +12,7 @@ import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import {
   DEFAULT_SETTINGS,
   train as trainLoop,
+  type TrainBackend,
   type TrainReport,
   type TrainSettings,
 } from "./trainer.ts";
@@ -31,6 +32,8 @@ export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   /** Stop after this many steps of this invocation (resumable). */
   maxSteps?: number;
   threads?: number;
+  /** Gradient backend: onnx (default), webgpu, wasm or cpu. */
+  backend?: TrainBackend;
   ffmpeg?: string;
   signal?: AbortSignal;
   onReport?: (r: TrainReport) => void;
@@ -76,6 +79,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     resumeSteps: resume ? options.steps : undefined,
     checkpointMinutes: options.checkpointMinutes,
     threads: options.threads,
+    backend: options.backend,
     maxSeconds: options.maxMinutes === undefined ? undefined : options.maxMinutes * 60,
     maxSteps: options.maxSteps,
     provenance: {

@@ -16,8 +16,8 @@ import { Rng } from "../random.ts";
 import { Adam } from "./adam.ts";
 import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import { buildPairs, PatchSampler } from "./data.ts";
-import type { GradientStep } from "./onnx_step.ts";
-import { OnnxGradientStep } from "./onnx_step.ts";
+import { type GradientStep, OnnxGradientStep } from "./onnx_step.ts";
+import type { TfjsBackendName } from "../model/tfjs_runtime.ts";
 
 /** Everything that defines a run (recorded in checkpoints and the weights' metadata). */
 export interface TrainSettings {
@@ -85,6 +85,11 @@ export interface TrainRun {
   /** Minutes between checkpoints (default 5). */
   checkpointMinutes?: number;
   threads?: number;
+  /**
+   * Where gradients are computed: `onnx` (onnxruntime's native CPU library, the fast CPU
+   * path) or a tfjs backend (`webgpu` on a real GPU, `wasm`, `cpu`). Default onnx.
+   */
+  backend?: TrainBackend;
   /** Extra provenance for the weights' metadata (data folders, machine). */
   provenance?: Record<string, string>;
   signal?: AbortSignal;
@@ -116,6 +121,19 @@ function startingWeights(cfg: FsrcnnConfig, seed: number, from?: FsrcnnWeights):
     w.params.set(name, new Float32Array(v));
   }
   return w;
+}
+
+export type TrainBackend = "onnx" | TfjsBackendName;
+
+/** The gradient computation for a backend. */
+export async function createGradientStep(
+  cfg: FsrcnnConfig,
+  backend: TrainBackend,
+  threads?: number,
+): Promise<GradientStep> {
+  if (backend === "onnx") return await OnnxGradientStep.create(cfg, threads);
+  const { TfjsGradientStep } = await import("./tfjs_step.ts");
+  return await TfjsGradientStep.create(cfg, backend);
 }
 
 /** Scores weights on the validation images with the eval protocol (mean Y-PSNR, dB). */
@@ -157,7 +175,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     history: [],
   };
   const sampler = new PatchSampler(buildPairs(run.train, cfg.scale), cfg.scale, st.patch);
-  const step: GradientStep = await OnnxGradientStep.create(cfg, run.threads);
+  const step = await createGradientStep(cfg, run.backend ?? "onnx", run.threads);
   const checkpointMs = (run.checkpointMinutes ?? 5) * 60_000;
   const started = performance.now();
   const firstStep = progress.step;
