@@ -20,7 +20,7 @@ export function benchCommand(): Command {
     .option("--scales <list>", "upscaling factors", list(positiveInt("--scales")), [2])
     .option(
       "--backends <list>",
-      "auto (all available but cpu), webgpu, wasm, cpu, onnx",
+      "auto (all available but cpu), webgpu, webgpu-wgsl, wasm, cpu, onnx",
       list(parseBackend),
       ["auto"],
     )

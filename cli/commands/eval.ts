@@ -13,7 +13,7 @@ export function evalCommand(): Command {
     .option("--weights <file>", "FSRCNN weights (safetensors)")
     .addOption(new Option("--method <m>", "what to score").choices(["fsrcnn", "bicubic"]))
     .option("--scale <n>", "upscaling factor (default: the weights')", positiveInt("--scale"))
-    .option("--backend <name>", "auto, webgpu, wasm, cpu or onnx", parseBackend)
+    .option("--backend <name>", "auto, webgpu, webgpu-wgsl, wasm, cpu or onnx", parseBackend)
     .option("--json", "print the report as JSON")
     .option("--ffmpeg <path>", "ffmpeg binary")
     .action((opts) =>

@@ -40,7 +40,12 @@ export function upscaleCommand(): Command {
       positiveInt("--scale"),
     )
     .option("--weights <file>", "FSRCNN weights (default: models/fsrcnn_x<scale>.safetensors)")
-    .option("--backend <name>", "auto, webgpu, wasm, cpu or onnx", parseBackend, "auto")
+    .option(
+      "--backend <name>",
+      "auto, webgpu, webgpu-wgsl, wasm, cpu or onnx",
+      parseBackend,
+      "auto",
+    )
     .option(
       "--tile <n>",
       "tile side in input pixels (default: from a memory budget)",

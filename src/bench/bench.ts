@@ -96,7 +96,7 @@ export function parseSizes(text: string): Array<[number, number]> {
 /** Backends usable on this machine (webgpu only with an adapter). */
 export async function availableBackends(): Promise<BackendName[]> {
   const gpu = await getGpu();
-  return BACKEND_NAMES.filter((b) => b !== "webgpu" || gpu !== null);
+  return BACKEND_NAMES.filter((b) => !b.startsWith("webgpu") || gpu !== null);
 }
 
 function rssMiB(): number {
@@ -116,12 +116,15 @@ async function weightsFor(scale: number, path?: string): Promise<FsrcnnWeights> 
  * WebGPU drivers and shader compilers have been wrong before: compare a small WebGPU result
  * with wasm's before timing anything on it.
  */
-export async function webgpuAgreesWithWasm(weights: FsrcnnWeights): Promise<string | null> {
+export async function webgpuAgreesWithWasm(
+  weights: FsrcnnWeights,
+  backend: BackendName = "webgpu",
+): Promise<string | null> {
   const width = 37, height = 23;
   const rng = new Rng(99);
   const data = new Float32Array(width * height).map(() => rng.uniform());
   const results: Float32Array[] = [];
-  for (const b of ["webgpu", "wasm"] as const) {
+  for (const b of [backend, "wasm"] as const) {
     const e = await createEngineFor(weights, b);
     try {
       results.push((await e.run({ data, count: 1, width, height })).data);
@@ -130,7 +133,7 @@ export async function webgpuAgreesWithWasm(weights: FsrcnnWeights): Promise<stri
     }
   }
   const diff = maxAbsDiff(results[0], results[1]);
-  return diff <= 1e-4 ? null : `WebGPU result differs from wasm by ${diff.toExponential(2)}`;
+  return diff <= 1e-4 ? null : `${backend} result differs from wasm by ${diff.toExponential(2)}`;
 }
 
 async function timeCell(
@@ -205,7 +208,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
     network = { d: weights.config.d, s: weights.config.s, m: weights.config.m };
     for (const backend of backends) {
       let skipped: string | null = null;
-      if (backend === "webgpu") skipped = await webgpuAgreesWithWasm(weights);
+      if (backend.startsWith("webgpu")) skipped = await webgpuAgreesWithWasm(weights, backend);
       let engine: SrEngine | null = null;
       try {
         if (!skipped) engine = await createEngineFor(weights, backend, { threads: o.threads });
@@ -215,7 +218,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
               backend,
               device: engine?.info.device ?? backend,
               fallback: engine?.info.fallback ??
-                (backend === "webgpu" && device.gpu?.fallback === true),
+                (backend.startsWith("webgpu") && device.gpu?.fallback === true),
               width,
               height,
               scale,

@@ -55,6 +55,11 @@ export async function createEngineFor(
       const { TfjsEngine } = await import("./tfjs_engine.ts");
       return await TfjsEngine.create(weights, "webgpu");
     }
+    case "webgpu-wgsl": {
+      // Throws a UsageError when there is no WebGPU adapter.
+      const { WgslEngine } = await import("./wgsl/wgsl_engine.ts");
+      return await WgslEngine.create(weights);
+    }
     case "wasm":
     case "cpu": {
       const { TfjsEngine } = await import("./tfjs_engine.ts");
@@ -72,9 +77,17 @@ export async function createEngine(
   if (choice !== "auto") return await createEngineFor(weights, choice, options);
   const gpu = await getGpu();
   if (gpu && !gpu.summary.fallback) {
-    const engine = await createEngineFor(weights, "webgpu", options);
-    if (await agreesWithReference(engine, weights)) return engine;
-    engine.dispose();
+    // Our own kernels first (they keep most activations on chip), tfjs' as the second choice;
+    // either is used only if it computes what the reference computes.
+    for (const backend of ["webgpu-wgsl", "webgpu"] as const) {
+      try {
+        const engine = await createEngineFor(weights, backend, options);
+        if (await agreesWithReference(engine, weights)) return engine;
+        engine.dispose();
+      } catch {
+        // Try the next one.
+      }
+    }
   }
   try {
     return await createEngineFor(weights, "onnx", options);

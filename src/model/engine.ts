@@ -4,8 +4,11 @@
  */
 import type { FsrcnnConfig } from "./config.ts";
 
-/** Backends that can run FSRCNN. `onnx` is onnxruntime's native CPU library. */
-export const BACKEND_NAMES = ["webgpu", "wasm", "cpu", "onnx"] as const;
+/**
+ * Backends that can run FSRCNN. `onnx` is onnxruntime's native CPU library; `webgpu` runs
+ * through tfjs-backend-webgpu, `webgpu-wgsl` on our own WGSL kernels (src/model/wgsl).
+ */
+export const BACKEND_NAMES = ["webgpu", "webgpu-wgsl", "wasm", "cpu", "onnx"] as const;
 export type BackendName = typeof BACKEND_NAMES[number];
 /** What a user may ask for: a backend, or `auto` for the fastest one available. */
 export type BackendChoice = BackendName | "auto";

@@ -21,7 +21,7 @@ async function readF32(path: string): Promise<Float32Array> {
 const hasGpu = (await getGpu()) !== null;
 if (!hasGpu) console.log("golden_test: no WebGPU adapter at all; WebGPU cases are skipped");
 
-const BACKENDS: BackendName[] = ["cpu", "wasm", "onnx", "webgpu"];
+const BACKENDS: BackendName[] = ["cpu", "wasm", "onnx", "webgpu", "webgpu-wgsl"];
 
 for (const c of GOLDEN_CASES) {
   Deno.test(`golden x${c.scale}: TypeScript reference matches PyTorch`, async () => {
@@ -34,7 +34,7 @@ for (const c of GOLDEN_CASES) {
   for (const backend of BACKENDS) {
     Deno.test({
       name: `golden x${c.scale}: ${backend} backend matches PyTorch within 1e-4`,
-      ignore: backend === "webgpu" && !hasGpu,
+      ignore: backend.startsWith("webgpu") && !hasGpu,
       sanitizeResources: false,
       sanitizeOps: false,
       fn: async () => {

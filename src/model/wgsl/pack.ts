@@ -17,16 +17,16 @@ export function vec4s(n: number): number {
 
 /** A blob of vec4s and the named offsets (in vec4s) of its sections. */
 export interface Blob {
-  data: Float32Array;
+  data: Float32Array<ArrayBuffer>;
   at: Record<string, number>;
 }
 
 class BlobBuilder {
-  #parts: Float32Array[] = [];
+  #parts: Float32Array<ArrayBuffer>[] = [];
   #size = 0;
   at: Record<string, number> = {};
   /** Appends a zeroed section of `n` vec4s and returns it for filling. */
-  section(name: string, n: number): Float32Array {
+  section(name: string, n: number): Float32Array<ArrayBuffer> {
     const part = new Float32Array(4 * n);
     this.at[name] = this.#size;
     this.#parts.push(part);
