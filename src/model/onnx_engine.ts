@@ -12,7 +12,11 @@ import type { FsrcnnWeights } from "./weights.ts";
 export interface OnnxEngineOptions {
   /** Intra-op threads; default: every core. */
   threads?: number;
-  /** Form of the last layer; the sub-pixel form is faster (measured in `bench`). */
+  /**
+   * Form of the last layer. onnxruntime runs the reference's ConvTranspose faster than the
+   * sub-pixel convolution for ×2 and ×3 and about as fast for ×4 (tools/onnx_forms.ts:
+   * 480x270, 2 threads: 56 vs 77 ms at ×2), so that is the default.
+   */
   form?: DeconvForm;
 }
 
@@ -40,7 +44,7 @@ export class OnnxEngine implements SrEngine {
     options: OnnxEngineOptions = {},
   ): Promise<OnnxEngine> {
     const threads = options.threads ?? navigator.hardwareConcurrency ?? 1;
-    const model = encodeModel(fsrcnnGraph(weights, options.form ?? "subpixel"));
+    const model = encodeModel(fsrcnnGraph(weights, options.form ?? "transposed"));
     const session = await ort.InferenceSession.create(model, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",

@@ -61,7 +61,12 @@ function spans(
       spans: [{ windowStart: 0, keepStart: 0, keepEnd: length }],
     };
   }
-  const core = window - 2 * context;
+  // As few windows as the largest allowed size needs, then each made only as large as that
+  // many windows require: the kept cores split the axis evenly, so the overlap computed twice
+  // is just the context, not most of a window.
+  const count = Math.ceil(length / (window - 2 * context));
+  const core = Math.ceil(length / count);
+  window = Math.min(window, core + 2 * context);
   const out: Span[] = [];
   for (let keepStart = 0; keepStart < length; keepStart += core) {
     const keepEnd = Math.min(keepStart + core, length);
