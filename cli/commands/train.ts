@@ -34,6 +34,7 @@ export function trainCommand(): Command {
       "stop (resumably) after this long",
       positiveNumber("--max-minutes"),
     )
+    .option("--max-steps <n>", "stop (resumably) after this many steps", positiveInt("--max-steps"))
     .option("--threads <n>", "CPU threads", positiveInt("--threads"))
     .addOption(
       new Option("--backend <name>", "where gradients are computed").choices([
