@@ -14,7 +14,9 @@
  * ```ts
  * import { createEngine, loadWeights, TiledUpscaler } from "./mod.ts";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
- * const [out] = await new TiledUpscaler(engine).upscale([{ data: new Float32Array(64 * 48), width: 64, height: 48 }]);
+ * const plane = { data: new Float32Array(64 * 48).fill(0.5), width: 64, height: 48 };
+ * const [out] = await new TiledUpscaler(engine).upscale([plane]);
+ * console.log(out.width, out.height); // 128 96
  * engine.dispose();
  * ```
  * @module
@@ -28,8 +30,19 @@ export {
   type UpscaleSummary,
 } from "./src/pipeline/upscale.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";
+export type { MediaKind } from "./src/pipeline/kinds.ts";
 
 // Frames as streams.
+export {
+  type FrameLayout,
+  frameLayout,
+  type PixelFormat,
+  type PlaneLayout,
+  type WorkingPixFmt,
+  YUV420P,
+  YUV420P10LE,
+} from "./src/frame/format.ts";
+export type { ChromaSiting } from "./src/frame/resample.ts";
 export {
   frameStage,
   type FrameStageOptions,
@@ -44,6 +57,7 @@ export {
   type FsrcnnConfig,
   fsrcnnConfig,
   macsPerFrame,
+  type ParamSpec,
   paramSpecs,
   type Scale,
   SUPPORTED_SCALES,
@@ -73,17 +87,28 @@ export {
 } from "./src/model/create.ts";
 export { type Plane, TiledUpscaler, type TilingOptions } from "./src/model/tiled.ts";
 export { referenceForward } from "./src/model/reference.ts";
+export type { SafetensorsDtype } from "./src/model/safetensors.ts";
+export type { GpuAdapterSummary } from "./src/model/gpu.ts";
+export type { TfjsBackendName } from "./src/model/tfjs_runtime.ts";
+export type { Rect, Tile, TilePlan } from "./src/tile/geometry.ts";
 
 // Scoring, training and benchmarking.
 export { type EvalOptions, type EvalReport, evaluate } from "./src/eval/run.ts";
+export type { ImageScore, ScoreReport } from "./src/eval/protocol.ts";
 export { trainFromFolders as train, type TrainOptions } from "./src/train/run.ts";
+export type { TrainBackend, TrainReport, TrainSettings } from "./src/train/trainer.ts";
+export type { TrainProgress } from "./src/train/checkpoint.ts";
 export { benchmark } from "./src/bench/run.ts";
 export {
   type BenchCell,
+  type BenchMode,
   type BenchOptions,
   type BenchReport,
+  type E2eRequest,
   parseSizes,
 } from "./src/bench/bench.ts";
+export type { Summary } from "./src/bench/stats.ts";
+export type { DeviceReport } from "./src/bench/device.ts";
 export { formatTable as formatBenchTable, plotSvg as plotBenchSvg } from "./src/bench/report.ts";
 
 // Errors (every expected failure is one of these, with a one-line message).

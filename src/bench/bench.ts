@@ -14,61 +14,106 @@ import { Rng } from "../random.ts";
 import { describeDevice, type DeviceReport } from "./device.ts";
 import { summarise, type Summary } from "./stats.ts";
 
+/** What a cell times: the network alone (`model`) or decode → SR → encode (`e2e`). */
 export type BenchMode = "model" | "e2e";
 
+/**
+ * What {@link benchmark} measures: one cell per scale × backend × size × batch (× mode). Every
+ * field is optional.
+ */
 export interface BenchOptions {
+  /**
+   * `model` (the network alone: a plane in memory → result read back), `e2e` (decode → SR →
+   * encode of generated media) or `both`; default `model`.
+   */
   mode?: BenchMode | "both";
-  /** LR input sizes, e.g. [[480, 270], [1920, 1080]]. */
+  /** LR input sizes in pixels, e.g. [[480, 270]]; default 480x270, 960x540 and 1920x1080. */
   sizes?: Array<[number, number]>;
+  /** Upscaling factors (2, 3, 4); default [2]. */
   scales?: number[];
-  /** Backends, or "auto" for every one available here. */
+  /** Backends, or "auto" for every one available here except `cpu`; default ["auto"]. */
   backends?: Array<BackendName | "auto">;
+  /** Frames per engine call to try; default [1]. */
   batches?: number[];
+  /** Window side in LR pixels for the tiler; default: what its memory budget fits. */
   tile?: number;
-  /** Seconds of timed runs per cell (after warm-up). */
+  /** Seconds of timed runs per cell (after warm-up; at least 3 runs); default 3. */
   seconds?: number;
+  /** Untimed runs before each model cell; default 2 (e2e cells have none). */
   warmup?: number;
-  /** Frames of generated media for e2e cells. */
+  /** Frames of generated media for e2e cells; default 30. */
   e2eFrames?: number;
-  /** Weights to time (shape and values); default: fresh FSRCNN(56, 12, 4). */
+  /**
+   * Weights file to time; default: fresh FSRCNN(56, 12, 4). For a scale it is not trained for,
+   * a network of the same shape is timed (timing does not depend on the values).
+   */
   weights?: string;
+  /** CPU threads for the onnx backend; default: every core. */
   threads?: number;
+  /** ffmpeg binary for e2e cells and the version report; default as for upscaling. */
   ffmpeg?: string;
+  /** Aborting stops between timed runs with a CancelledError. */
   signal?: AbortSignal;
+  /** Called with each cell as soon as it is measured (or skipped). */
   onCell?: (cell: BenchCell) => void;
-  /** Runs the e2e part; injected so that this module does not depend on the pipeline. */
+  /**
+   * Runs one e2e measurement and says how many frames it made in how many seconds; injected so
+   * that this module does not depend on the pipeline. {@link benchmark} supplies one.
+   */
   e2e?: (o: E2eRequest) => Promise<{ frames: number; seconds: number }>;
 }
 
+/** One timed end-to-end run that {@link BenchOptions.e2e} performs. */
 export interface E2eRequest {
+  /** Width of the generated LR clip in pixels. */
   width: number;
+  /** Height of the generated LR clip in pixels. */
   height: number;
+  /** Frames in the generated clip. */
   frames: number;
+  /** The engine to run (owned by the benchmark: do not dispose it). */
   engine: SrEngine;
+  /** Window side in LR pixels; default: the tiler's. */
   tile?: number;
+  /** Frames per engine call. */
   batch: number;
+  /** ffmpeg binary, as in {@link BenchOptions.ffmpeg}. */
   ffmpeg?: string;
+  /** Cancels the run. */
   signal?: AbortSignal;
 }
 
+/** One measurement: a mode, backend, input size, scale and batch, and how fast it ran. */
 export interface BenchCell {
+  /** What was timed: the network alone (`model`) or decode → SR → encode (`e2e`). */
   mode: BenchMode;
+  /** The backend timed. */
   backend: BackendName;
+  /** The engine's device description (the backend name for a skipped cell). */
   device: string;
+  /** True on a software fallback adapter: a correctness check, not a speed figure. */
   fallback: boolean;
+  /** LR input width in pixels. */
   width: number;
+  /** LR input height in pixels. */
   height: number;
+  /** Upscaling factor. */
   scale: number;
+  /** Frames per engine call. */
   batch: number;
+  /** Window side in LR pixels, or null for the tiler's default. */
   tile: number | null;
-  /** Output size. */
+  /** Output width in pixels. */
   outWidth: number;
+  /** Output height in pixels. */
   outHeight: number;
+  /** Milliseconds per frame over the timed runs: median, 10th and 90th percentiles, min, runs. */
   msPerFrame: Summary;
+  /** Frames per second, from the median milliseconds per frame. */
   fps: number;
   /** Output megapixels per second. */
   megapixelsPerSecond: number;
-  /** Network multiply-accumulates per second achieved (model mode). */
+  /** Network multiply-accumulates achieved, in billions per second (meaningful in model mode). */
   gmacPerSecond: number;
   /** Peak resident memory of the process during the cell (MiB). */
   peakRssMiB: number;
@@ -76,13 +121,21 @@ export interface BenchCell {
   skipped?: string;
 }
 
+/** Everything {@link benchmark} measured, and on what. */
 export interface BenchReport {
+  /** The machine: CPU, GPU adapter, OS, and the versions of Deno, tfjs, onnxruntime, ffmpeg. */
   device: DeviceReport;
+  /** Shape of the network timed (of the last scale, when several). */
   network: { d: number; s: number; m: number };
+  /** The measurements, in the order they were made. */
   cells: BenchCell[];
 }
 
-/** Parses "480x270,1920x1080". */
+/**
+ * Parses a `--sizes` value such as "480x270,1920x1080" into [width, height] pairs (pixels).
+ *
+ * @throws {UsageError} An item is not WIDTHxHEIGHT with positive integers.
+ */
 export function parseSizes(text: string): Array<[number, number]> {
   return text.split(",").map((s) => {
     const m = s.trim().match(/^(\d+)x(\d+)$/);

@@ -5,15 +5,25 @@ import { tools } from "../ffmpeg/resolve.ts";
 import { getGpu, type GpuAdapterSummary } from "../model/gpu.ts";
 import { tf } from "../model/tfjs_runtime.ts";
 
+/** The machine and software a benchmark ran on. */
 export interface DeviceReport {
+  /** CPU model name (from /proc/cpuinfo) and logical core count. */
   cpu: { model: string; cores: number };
+  /** The WebGPU adapter, or null when there is none. */
   gpu: GpuAdapterSummary | null;
+  /** Operating system and architecture. */
   os: string;
+  /** Deno version. */
   deno: string;
+  /** V8 version. */
   v8: string;
+  /** tfjs-core version. */
   tfjs: string;
+  /** onnxruntime-node version. */
   onnxruntime: string;
+  /** First line of `ffmpeg -version` (or "unavailable"). */
   ffmpeg: string;
+  /** When the report was made (ISO 8601, UTC). */
   date: string;
 }
 

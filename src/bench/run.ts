@@ -2,6 +2,33 @@
 import { type BenchOptions, type BenchReport, runBench } from "./bench.ts";
 import { runE2e } from "./e2e.ts";
 
+/**
+ * Measures frames per second of FSRCNN per backend, input size, scale and batch: the network
+ * alone and/or end to end (decode → SR → encode of generated media, timed on this machine's
+ * ffmpeg). Warm-up runs are excluded; each cell repeats for `seconds`. A WebGPU backend whose
+ * result disagrees with wasm is reported as skipped rather than timed.
+ *
+ * @param options What to measure; see {@link BenchOptions}. Default: the model alone, ×2, batch
+ *   1, at 480x270, 960x540 and 1920x1080, on every available backend but `cpu`.
+ * @throws {UsageError} A requested backend is not available here.
+ * @throws {WeightsError} The `weights` file is missing or corrupt.
+ * @throws {CancelledError} `signal` was aborted.
+ * @throws {ToolError} ffmpeg failed in an e2e cell.
+ *
+ * @example Time onnx and wasm, print a table and save a chart
+ * ```ts
+ * import { benchmark, formatBenchTable, parseSizes, plotBenchSvg } from "./mod.ts";
+ * const report = await benchmark({
+ *   mode: "both",
+ *   sizes: parseSizes("480x270,1280x720"),
+ *   backends: ["onnx", "wasm"],
+ *   seconds: 2,
+ *   onCell: (c) => console.log(`${c.mode} ${c.backend} ${c.width}x${c.height}: ${c.fps} fps`),
+ * });
+ * console.log(formatBenchTable(report));
+ * await Deno.writeTextFile("bench.svg", plotBenchSvg(report));
+ * ```
+ */
 export function benchmark(options: BenchOptions = {}): Promise<BenchReport> {
   return runBench({ e2e: runE2e, ...options });
 }

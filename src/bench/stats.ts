@@ -9,11 +9,17 @@ export function quantile(samples: readonly number[], q: number): number {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
+/** A distribution of timings (same unit as the samples). */
 export interface Summary {
+  /** The middle sample. */
   median: number;
+  /** 10th percentile: the fast end of the spread. */
   p10: number;
+  /** 90th percentile: the slow end of the spread. */
   p90: number;
+  /** The fastest sample. */
   min: number;
+  /** How many samples. */
   runs: number;
 }
 

@@ -67,16 +67,23 @@ export interface ProtocolOptions {
 
 /** One image's scores. */
 export interface ImageScore {
+  /** Image name (file name without extension). */
   name: string;
+  /** Y-channel PSNR in dB. */
   psnr: number;
+  /** Y-channel SSIM (0..1). */
   ssim: number;
 }
 
 /** Scores of a list of images, with per-image means. */
 export interface ScoreReport {
+  /** Upscaling factor scored. */
   scale: number;
+  /** Per-image scores, in the set's order. */
   images: ImageScore[];
+  /** Mean of the per-image PSNRs (dB), as the literature reports. */
   meanPsnr: number;
+  /** Mean of the per-image SSIMs. */
   meanSsim: number;
 }
 

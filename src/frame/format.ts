@@ -70,12 +70,17 @@ export interface PlaneLayout {
 
 /** The byte layout of one raw frame: Y, then U (Cb), then V (Cr), back to back. */
 export interface FrameLayout {
+  /** Pixel format of the frame. */
   readonly format: PixelFormat;
   /** Luma size in pixels. */
   readonly width: number;
+  /** Luma height in pixels. */
   readonly height: number;
+  /** Luma plane. */
   readonly y: PlaneLayout;
+  /** Cb plane (⌈w/2⌉ × ⌈h/2⌉). */
   readonly u: PlaneLayout;
+  /** Cr plane (⌈w/2⌉ × ⌈h/2⌉). */
   readonly v: PlaneLayout;
   /** The same three planes in storage order. */
   readonly planes: readonly [PlaneLayout, PlaneLayout, PlaneLayout];

@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 
 /** Upscaling factors the model supports. */
 export const SUPPORTED_SCALES = [2, 3, 4] as const;
+/** An upscaling factor the model supports: 2, 3 or 4. */
 export type Scale = typeof SUPPORTED_SCALES[number];
 
 /** Shape of an FSRCNN network. */
@@ -31,7 +32,12 @@ export const DEFAULT_SHAPE = { d: 56, s: 12, m: 4 } as const;
 export const DECONV_KERNEL = 9;
 export const DECONV_PADDING = 4;
 
-/** Throws a UsageError unless `scale` is one the model supports. */
+/**
+ * Checks that `scale` is one the model supports.
+ *
+ * @returns `scale`, typed as a {@link Scale}.
+ * @throws {UsageError} `scale` is not 2, 3 or 4.
+ */
 export function checkScale(scale: number): Scale {
   if (!(SUPPORTED_SCALES as readonly number[]).includes(scale)) {
     throw new UsageError(
@@ -41,7 +47,14 @@ export function checkScale(scale: number): Scale {
   return scale as Scale;
 }
 
-/** Builds a config with the paper's defaults for whatever is not given. */
+/**
+ * Builds a config with the paper's defaults ({@link DEFAULT_SHAPE}) for whatever is not given.
+ *
+ * @param scale Upscaling factor: 2, 3 or 4.
+ * @param shape Channel counts and mapping depth to override.
+ * @throws {UsageError} An unsupported scale, or `d` or `s` outside 1..1024, or `m` outside
+ *   0..1024, or a non-integer.
+ */
 export function fsrcnnConfig(
   scale: number,
   shape: Partial<Omit<FsrcnnConfig, "scale">> = {},
@@ -98,11 +111,19 @@ export function layerSpecs(cfg: FsrcnnConfig): LayerSpec[] {
 
 /** A named parameter tensor's shape in the PyTorch layout. */
 export interface ParamSpec {
+  /** The reference's parameter name, e.g. `NN1.0.weight`. */
   name: string;
+  /**
+   * Tensor shape, outermost first: [out, in, k, k] for a convolution weight, [in, out, k, k]
+   * for the transposed one, [channels] for a bias or PReLU slopes.
+   */
   shape: number[];
 }
 
-/** Every parameter of the network, in the order PyTorch's `state_dict()` lists them. */
+/**
+ * Every parameter of the network, in the order PyTorch's `state_dict()` lists them: for each
+ * layer its weight, bias, then (but for the last layer) PReLU slopes.
+ */
 export function paramSpecs(cfg: FsrcnnConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
   for (const l of layerSpecs(cfg)) {
@@ -124,8 +145,9 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /**
- * Multiply-accumulates of one forward pass on a `width`×`height` LR input, counting the
- * transposed convolution as the reference computes it (every input pixel scatters k×k taps).
+ * Multiply-accumulates of one forward pass on a `width`×`height` LR input (sizes in pixels),
+ * counting the transposed convolution as the reference computes it (every input pixel scatters
+ * k×k taps). Biases and PReLUs are not counted.
  */
 export function macsPerFrame(
   cfg: FsrcnnConfig,

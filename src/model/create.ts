@@ -10,14 +10,20 @@ import { referenceForward } from "./reference.ts";
 import type { FsrcnnWeights } from "./weights.ts";
 import { Rng } from "../random.ts";
 
+/** How {@link createEngine} and {@link createEngineFor} create an engine. */
 export interface EngineOptions {
-  /** Which backend; default `auto`. */
+  /** Which backend; default `auto`. Ignored by {@link createEngineFor}, which is told. */
   backend?: BackendChoice;
-  /** CPU threads for the onnx backend; default: all cores. */
+  /** CPU threads for the onnx backend (the others ignore it); default: all cores. */
   threads?: number;
 }
 
-/** Parses a `--backend` value. */
+/**
+ * Parses a `--backend` value.
+ *
+ * @param value `auto` or one of {@link BACKEND_NAMES}.
+ * @throws {UsageError} Any other value.
+ */
 export function parseBackend(value: string): BackendChoice {
   if (
     value === "auto" || (BACKEND_NAMES as readonly string[]).includes(value)
@@ -29,7 +35,32 @@ export function parseBackend(value: string): BackendChoice {
   );
 }
 
-/** Creates the engine for a specific backend. */
+/**
+ * Creates the engine for a specific backend, with no fallback and no check of its results
+ * (unlike `auto` in {@link createEngine}). The caller disposes it.
+ *
+ * @param weights The network to run; its scale is the engine's.
+ * @param backend Which backend.
+ * @param options `threads` for the onnx backend; `backend` is ignored.
+ * @throws {UsageError} `webgpu` or `webgpu-wgsl` without a WebGPU adapter.
+ * @throws {FsrcnnError} (exit 1) onnxruntime's native library could not start.
+ *
+ * @example Run the onnx engine on a batch of planes
+ * ```ts
+ * import { createEngineFor, loadWeights } from "./mod.ts";
+ * const engine = await createEngineFor(await loadWeights("models/fsrcnn_x2.safetensors"), "onnx", {
+ *   threads: 2,
+ * });
+ * const out = await engine.run({
+ *   data: new Float32Array(3 * 48 * 64).fill(0.5),
+ *   count: 3,
+ *   width: 64,
+ *   height: 48,
+ * });
+ * console.log(engine.info.device, out.count, out.width, out.height); // … 3 128 96
+ * engine.dispose();
+ * ```
+ */
 export async function createEngineFor(
   weights: FsrcnnWeights,
   backend: BackendName,
@@ -68,7 +99,25 @@ export async function createEngineFor(
   }
 }
 
-/** Creates the engine the options ask for, resolving `auto` as described above. */
+/**
+ * Creates the engine the options ask for. `auto` (the default) takes a real (non-fallback)
+ * WebGPU adapter when there is one, trying our WGSL kernels then tfjs-webgpu, each only if its
+ * result on a small random plane agrees with {@link referenceForward}; otherwise onnxruntime's
+ * native CPU engine, and tfjs-wasm if that cannot load. The caller disposes the engine.
+ *
+ * @param weights The network to run; its scale is the engine's.
+ * @param options Backend (default `auto`) and onnx threads.
+ * @throws {UsageError} A named WebGPU backend without a WebGPU adapter.
+ * @throws {FsrcnnError} (exit 1) The named onnx backend could not start.
+ *
+ * @example Pick the best backend and report it
+ * ```ts
+ * import { createEngine, loadWeights } from "./mod.ts";
+ * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
+ * console.log(`${engine.info.backend} on ${engine.info.device}`);
+ * engine.dispose();
+ * ```
+ */
 export async function createEngine(
   weights: FsrcnnWeights,
   options: EngineOptions = {},

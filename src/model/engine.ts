@@ -9,6 +9,7 @@ import type { FsrcnnConfig } from "./config.ts";
  * through tfjs-backend-webgpu, `webgpu-wgsl` on our own WGSL kernels (src/model/wgsl).
  */
 export const BACKEND_NAMES = ["webgpu", "webgpu-wgsl", "wasm", "cpu", "onnx"] as const;
+/** One of {@link BACKEND_NAMES}. */
 export type BackendName = typeof BACKEND_NAMES[number];
 /** What a user may ask for: a backend, or `auto` for the fastest one available. */
 export type BackendChoice = BackendName | "auto";
@@ -17,13 +18,17 @@ export type BackendChoice = BackendName | "auto";
 export interface PlaneBatch {
   /** Planes one after another: `count · height · width` values. */
   data: Float32Array;
+  /** Number of planes. */
   count: number;
+  /** Width of each plane in pixels. */
   width: number;
+  /** Height of each plane in pixels. */
   height: number;
 }
 
 /** What the engine reports about itself (for logs and `bench`). */
 export interface EngineInfo {
+  /** The backend that runs the network. */
   backend: BackendName;
   /** Human description of the device, e.g. the GPU adapter or "wasm SIMD". */
   device: string;
@@ -31,13 +36,19 @@ export interface EngineInfo {
   fallback: boolean;
 }
 
-/** Runs one FSRCNN network on batches of luma planes. */
+/**
+ * Runs one FSRCNN network on batches of luma planes. Create one with {@link createEngine} or
+ * {@link createEngineFor}; {@link TiledUpscaler} runs it on planes of any size.
+ */
 export interface SrEngine {
+  /** The network it runs (its weights' config); `config.scale` is its upscaling factor. */
   readonly config: FsrcnnConfig;
+  /** Backend and device, for logs and benchmarks. */
   readonly info: EngineInfo;
   /**
-   * Upscales every plane of the batch by `config.scale`. The result is unclamped (the
-   * network's raw output); the caller quantises it.
+   * Upscales every plane of the batch by `config.scale` (each plane on its own, zero-padded at
+   * its borders). The result is unclamped (the network's raw output); the caller quantises it.
+   * Large planes may exceed a device's limits: {@link TiledUpscaler} splits them.
    */
   run(batch: PlaneBatch): Promise<PlaneBatch>;
   /** Frees device memory. The engine cannot be used afterwards. */

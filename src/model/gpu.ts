@@ -5,12 +5,17 @@
 
 /** What we know about the WebGPU adapter, for logs, `bench` and backend choice. */
 export interface GpuAdapterSummary {
+  /** Vendor as the adapter reports it (a name or a PCI id). */
   vendor: string;
+  /** GPU architecture family, when reported. */
   architecture: string;
+  /** Device name or id, when reported. */
   device: string;
+  /** Human-readable adapter description (e.g. the driver's device name). */
   description: string;
   /** A software adapter (lavapipe/llvmpipe, SwiftShader): correct but slow. */
   fallback: boolean;
+  /** WebGPU features the adapter offers (e.g. shader-f16, timestamp-query). */
   features: string[];
 }
 

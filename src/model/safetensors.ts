@@ -5,6 +5,7 @@
  */
 import { sizeOf } from "./config.ts";
 
+/** Element types we read and write: IEEE single and half precision. */
 export type SafetensorsDtype = "F32" | "F16";
 
 /** A decoded tensor: always widened to Float32 in memory. */

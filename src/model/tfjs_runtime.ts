@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { UsageError } from "../errors.ts";
 import { getGpu } from "./gpu.ts";
 
+/** The tfjs backends we register. */
 export type TfjsBackendName = "webgpu" | "wasm" | "cpu";
 
 let registered = false;

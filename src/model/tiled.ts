@@ -7,31 +7,64 @@ import { planTiles, tileForBudget, type TilePlan } from "../tile/geometry.ts";
 import { contextRadius } from "./config.ts";
 import type { SrEngine } from "./engine.ts";
 
+/** How {@link TiledUpscaler} splits planes and batches windows. */
 export interface TilingOptions {
-  /** Window side in LR pixels; default: the largest that fits `budgetBytes`. */
+  /**
+   * Window side in LR pixels, context included; must exceed twice the network's context
+   * radius. Default: the largest that fits `budgetBytes`.
+   */
   tile?: number;
   /** Largest number of windows per engine call; default: as many as fit `budgetBytes`. */
   maxBatch?: number;
-  /** Working-memory budget of one engine call. Default 256 MiB. */
+  /** Working-memory budget of one engine call, in bytes (float32 activations); default 256 MiB. */
   budgetBytes?: number;
 }
 
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
 
-/** A single-channel plane. */
+/** A single-channel plane: row-major Float32 values, nominally in [0, 1]. */
 export interface Plane {
+  /** `width · height` values, row after row. */
   data: Float32Array;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 
+/**
+ * Runs an {@link SrEngine} on planes of any size, splitting them into overlapping windows that
+ * fit a memory budget. The result equals the untiled network output exactly, so tiling changes
+ * memory use and speed, never pixels.
+ *
+ * @example Upscale a 1080p luma plane ×2 in 128-pixel windows
+ * ```ts
+ * import { createEngine, loadWeights, TiledUpscaler } from "./mod.ts";
+ * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
+ * const upscaler = new TiledUpscaler(engine, { tile: 128 });
+ * const luma = { data: new Float32Array(1920 * 1080).fill(0.5), width: 1920, height: 1080 };
+ * const [big] = await upscaler.upscale([luma]);
+ * console.log(big.width, big.height); // 3840 2160
+ * engine.dispose();
+ * ```
+ */
 export class TiledUpscaler {
+  /** The engine that runs every window (not owned: the caller disposes it). */
   readonly engine: SrEngine;
+  /** The network's receptive-field radius in LR pixels: the overlap each window needs per side. */
   readonly context: number;
+  /** Window side in LR pixels, context included. */
   readonly tile: number;
   readonly #budgetPixels: number;
   readonly #maxBatch: number;
 
+  /**
+   * Sizes the windows and batches for `engine`'s network.
+   *
+   * @param engine The engine to run (kept, not copied or disposed).
+   * @param options Window size, batch limit and memory budget.
+   * @throws {RangeError} `options.tile` is not an integer larger than twice the context radius.
+   */
   constructor(engine: SrEngine, options: TilingOptions = {}) {
     this.engine = engine;
     const cfg = engine.config;
@@ -50,7 +83,12 @@ export class TiledUpscaler {
     this.#maxBatch = options.maxBatch ?? Infinity;
   }
 
-  /** The tiling of a width×height plane. */
+  /**
+   * The tiling of a `width`×`height` plane (sizes in LR pixels): window size and each tile's
+   * window and kept region.
+   *
+   * @throws {RangeError} A size is not a positive integer.
+   */
   plan(width: number, height: number): TilePlan {
     return planTiles({ width, height, tile: this.tile, context: this.context });
   }
@@ -61,7 +99,13 @@ export class TiledUpscaler {
     return Math.max(1, Math.min(this.#maxBatch, fit));
   }
 
-  /** Upscales equally sized planes; returns one output plane per input, in order. */
+  /**
+   * Upscales equally sized planes by the engine's scale; returns one output plane per input, in
+   * order. Outputs are unclamped (the network's raw values); windows from several planes share
+   * engine calls.
+   *
+   * @throws {RangeError} The planes differ in size.
+   */
   async upscale(planes: Plane[]): Promise<Plane[]> {
     if (planes.length === 0) return [];
     const { width, height } = planes[0];

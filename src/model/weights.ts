@@ -21,7 +21,12 @@ import {
 
 /** A complete set of FSRCNN parameters in PyTorch layout, keyed by the reference's names. */
 export interface FsrcnnWeights {
+  /** The network's shape and scale, which the parameters match. */
   config: FsrcnnConfig;
+  /**
+   * Every parameter, keyed by the reference's name (`NN1.0.weight`, …, `NN2.bias`), flattened
+   * row-major in the PyTorch layout of {@link paramSpecs}.
+   */
   params: Map<string, Float32Array>;
   /** Free-form provenance (how the weights were trained, scores), stored in the file. */
   metadata: Record<string, string>;
@@ -29,7 +34,18 @@ export interface FsrcnnWeights {
 
 /**
  * Fresh weights initialised as the reference does: conv weights normal(0, sqrt(2/(out·k·k))),
- * zero biases, the transposed convolution normal(0, 0.001), PReLU slopes 0.25.
+ * zero biases, the transposed convolution normal(0, 0.001), PReLU slopes 0.25. The same seed
+ * always gives the same weights. Empty metadata.
+ *
+ * @param config The network to initialise, e.g. from {@link fsrcnnConfig}.
+ * @param seed Seed of the deterministic random generator; default 1.
+ *
+ * @example Untrained weights for a smaller ×3 network, saved to a file
+ * ```ts
+ * import { fsrcnnConfig, initWeights, saveWeights } from "./mod.ts";
+ * const weights = initWeights(fsrcnnConfig(3, { d: 32, s: 5, m: 1 }), 42);
+ * await saveWeights("fsrcnn_small_x3.safetensors", weights);
+ * ```
  */
 export function initWeights(config: FsrcnnConfig, seed = 1): FsrcnnWeights {
   const rng = new Rng(seed);
@@ -53,7 +69,10 @@ export function initWeights(config: FsrcnnConfig, seed = 1): FsrcnnWeights {
   return { config, params, metadata: {} };
 }
 
-/** A deep copy, so that training can change weights without touching the original. */
+/**
+ * A deep copy (config, every parameter, metadata), so that training can change weights without
+ * touching the original.
+ */
 export function cloneWeights(w: FsrcnnWeights): FsrcnnWeights {
   return {
     config: { ...w.config },
@@ -62,7 +81,14 @@ export function cloneWeights(w: FsrcnnWeights): FsrcnnWeights {
   };
 }
 
-/** Encodes weights as safetensors bytes; the model shape goes into the metadata. */
+/**
+ * Encodes weights as safetensors bytes, tensors in {@link paramSpecs} order. The metadata is
+ * `w.metadata` plus `format: "fsrcnn"` and the model shape (`scale`, `d`, `s`, `m`).
+ *
+ * @param w The weights to encode.
+ * @param dtype Stored precision: `"F32"` (default, exact) or `"F16"` (half the size, rounded).
+ * @throws {Error} `w.params` lacks a parameter the config needs (a bug in the caller).
+ */
 export function encodeWeights(
   w: FsrcnnWeights,
   dtype: SafetensorsDtype = "F32",
@@ -89,7 +115,15 @@ export function encodeWeights(
 /**
  * Decodes and validates a weights file's bytes. The model shape comes from the metadata when
  * present, else it is inferred from the tensor shapes (files saved by PyTorch carry none).
- * `path` only names the file in error messages.
+ * F16 tensors are widened to Float32.
+ *
+ * @param bytes The safetensors file's contents.
+ * @param path Only names the file in error messages.
+ * @param expectScale When given, the scale the weights must have; it also supplies the scale
+ *   of a file whose metadata has none.
+ * @throws {WeightsError} Not a safetensors file, no scale known, another scale than
+ *   `expectScale`, a missing, misshapen or unexpected tensor, or metadata that contradicts the
+ *   tensors.
  */
 export function decodeWeights(
   bytes: Uint8Array,
@@ -190,9 +224,21 @@ function configOf(
 }
 
 /**
- * Reads and validates a weights file; every problem is a WeightsError naming the file.
- * `expectScale`, when given, must match the file's scale (and supplies it for files that
- * carry no metadata, such as a bare PyTorch export).
+ * Reads and validates a safetensors weights file (ours, or a PyTorch reference export with the
+ * reference's tensor names); every problem is a WeightsError naming the file.
+ *
+ * @param path The weights file.
+ * @param expectScale When given, must match the file's scale (and supplies it for files that
+ *   carry no metadata, such as a bare PyTorch export).
+ * @throws {WeightsError} The file is missing, a folder, unreadable, or not valid FSRCNN weights
+ *   (see {@link decodeWeights}).
+ *
+ * @example Load ×2 weights (a WeightsError if the file is for another scale)
+ * ```ts
+ * import { loadWeights } from "./mod.ts";
+ * const w = await loadWeights("models/fsrcnn_x2.safetensors", 2);
+ * console.log(w.config, w.metadata.validation_psnr);
+ * ```
  */
 export async function loadWeights(
   path: string,
@@ -218,7 +264,25 @@ export async function loadWeights(
   return decodeWeights(bytes, path, expectScale);
 }
 
-/** Writes weights atomically (temporary file, then rename). */
+/**
+ * Writes weights as a safetensors file (see {@link encodeWeights}), atomically: a temporary
+ * file beside `path`, then a rename, so readers never see a half-written file. An existing
+ * file at `path` is replaced.
+ *
+ * @param path Where to write.
+ * @param w The weights.
+ * @param dtype Stored precision: `"F32"` (default) or `"F16"`.
+ * @throws {Deno.errors.NotFound} The folder does not exist (and other file-system errors, as
+ *   Deno raises them: they are not wrapped in OutputError).
+ *
+ * @example Save half-precision weights
+ * ```ts
+ * import { loadWeights, saveWeights } from "./mod.ts";
+ * const w = await loadWeights("models/fsrcnn_x2.safetensors");
+ * w.metadata.note = "F16 copy";
+ * await saveWeights("fsrcnn_x2_f16.safetensors", w, "F16");
+ * ```
+ */
 export async function saveWeights(
   path: string,
   w: FsrcnnWeights,

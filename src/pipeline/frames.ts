@@ -10,21 +10,69 @@ import type { Plane as FloatPlane, TiledUpscaler } from "../model/tiled.ts";
 
 /** One raw frame and its presentation timestamp (in the stream's time base). */
 export interface VideoFrame {
+  /** Presentation timestamp in the stream's time base; passed through unchanged. */
   pts: number;
+  /**
+   * The frame's bytes as ffmpeg's rawvideo writes them: planar Y′CbCr 4:2:0 (Y, then U, then V,
+   * rows packed), one byte per sample for `yuv420p` or little-endian 16-bit words for
+   * `yuv420p10le`.
+   */
   data: Uint8Array;
 }
 
+/** What {@link frameStage} and {@link upscaleFrames} need to know about the frames. */
 export interface FrameStageOptions {
+  /** Runs the network on the luma planes; its engine's scale is the scale of the output. */
   upscaler: TiledUpscaler;
+  /** Pixel format of the input frames, and of the output frames. */
   format: PixelFormat;
+  /** Input frame width in pixels (luma). */
   width: number;
+  /** Input frame height in pixels (luma). */
   height: number;
   /** Frames per engine call (more use the GPU better; each costs memory). */
   batch: number;
+  /** Where the source's chroma samples sit (ffmpeg's `chroma_location`); kept in the output. */
   siting: ChromaSiting;
 }
 
-/** Upscales a batch of frames of one size; returns the new frames in order. */
+/**
+ * Upscales a batch of frames of one size; returns the new frames in order, `scale`× wider and
+ * taller, with the same timestamps and pixel format. Luma goes through the network, chroma is
+ * upsampled bicubically meanwhile. `o.batch` is not used here: all of `frames` go to the
+ * upscaler together.
+ *
+ * @param frames Frames of `o.width`×`o.height` in `o.format`.
+ * @param o The frames' format and size, and the upscaler.
+ * @param inLayout Byte layout of the input frames; computed from `o` when omitted.
+ * @param outLayout Byte layout of the output frames; computed from `o` when omitted.
+ * @returns One upscaled frame per input frame.
+ * @throws {RangeError} A frame's byte length does not match the layout, or the size is invalid.
+ *
+ * @example Upscale one mid-grey 8-bit frame ×2
+ * ```ts
+ * import { createEngine, loadWeights, TiledUpscaler, upscaleFrames } from "./mod.ts";
+ * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
+ * const grey = { pts: 0, data: new Uint8Array(64 * 48 * 1.5).fill(128) };
+ * const [frame] = await upscaleFrames([grey], {
+ *   upscaler: new TiledUpscaler(engine),
+ *   format: {
+ *     name: "yuv420p",
+ *     bitDepth: 8,
+ *     bytesPerSample: 1,
+ *     maxValue: 255,
+ *     chromaShiftX: 1,
+ *     chromaShiftY: 1,
+ *   },
+ *   width: 64,
+ *   height: 48,
+ *   batch: 1,
+ *   siting: "left",
+ * });
+ * console.log(frame.data.length); // 128 × 96 × 1.5 = 18432 bytes
+ * engine.dispose();
+ * ```
+ */
 export async function upscaleFrames(
   frames: VideoFrame[],
   o: FrameStageOptions,
@@ -71,8 +119,41 @@ export async function upscaleFrames(
 type Plane = Uint8Array | Uint16Array;
 
 /**
- * A TransformStream that upscales frames in batches of `batch`. Its queues hold one item
- * each way, so a slow engine slows the decoder instead of filling memory.
+ * A TransformStream that upscales frames in batches of `batch` (see {@link upscaleFrames}); the
+ * last batch may be shorter. Its queues hold one item each way, so a slow engine slows the
+ * decoder instead of filling memory. The stage keeps a reference to each frame's bytes until its
+ * batch has run, so the writer must not reuse a frame's buffer.
+ *
+ * @param o The frames' format and size, the upscaler and the batch size.
+ * @returns A stream from input frames to upscaled frames, in order.
+ * @throws {RangeError} (erroring the stream) A frame's byte length does not match `o`.
+ *
+ * @example Upscale a stream of raw frames
+ * ```ts
+ * import { createEngine, frameStage, loadWeights, TiledUpscaler, type VideoFrame } from "./mod.ts";
+ * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
+ * const [width, height] = [640, 360];
+ * const frames = ReadableStream.from<VideoFrame>(
+ *   [0, 1, 2].map((pts) => ({ pts, data: new Uint8Array(width * height * 1.5).fill(128) })),
+ * );
+ * const stage = frameStage({
+ *   upscaler: new TiledUpscaler(engine),
+ *   format: {
+ *     name: "yuv420p",
+ *     bitDepth: 8,
+ *     bytesPerSample: 1,
+ *     maxValue: 255,
+ *     chromaShiftX: 1,
+ *     chromaShiftY: 1,
+ *   },
+ *   width,
+ *   height,
+ *   batch: 4,
+ *   siting: "left",
+ * });
+ * for await (const frame of frames.pipeThrough(stage)) console.log(frame.pts, frame.data.length);
+ * engine.dispose();
+ * ```
  */
 export function frameStage(o: FrameStageOptions): TransformStream<VideoFrame, VideoFrame> {
   const scale = o.upscaler.engine.config.scale;

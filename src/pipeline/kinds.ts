@@ -6,6 +6,7 @@
 import { UsageError } from "../errors.ts";
 import { IMAGE_EXTENSIONS } from "../image_files.ts";
 
+/** What a path names: a video file, a still image, a frame-number pattern or a folder of frames. */
 export type MediaKind = "video" | "image" | "sequence-pattern" | "sequence-dir";
 
 /** Still formats we write (by extension). */

@@ -1,9 +1,12 @@
 /** Progress of a running upscale, reported through a callback (the CLI draws it). */
 export interface UpscaleProgress {
+  /** Frames upscaled so far. */
   frames: number;
   /** Expected frame count, when the input says. */
   total?: number;
+  /** Seconds since the frames started flowing. */
   seconds: number;
+  /** Mean frames per second so far (`frames / seconds`; 0 at the start). */
   fps: number;
   /** Estimated seconds left, when `total` is known. */
   eta?: number;

@@ -19,55 +19,110 @@ import type { UpscaleProgress } from "./progress.ts";
 import { upscaleStill } from "./still.ts";
 import { type FrameSource, upscaleVideo } from "./video.ts";
 
+/** What {@link upscaleFile} reads, writes and how; only `input` and `output` are required. */
 export interface UpscaleOptions {
+  /**
+   * A video file, a still image (`.png`, `.jpg`, WebP, BMP, TIFF), a frame pattern such as
+   * `frames/%06d.png`, or a folder of images (read in natural order).
+   */
   input: string;
+  /**
+   * A video file, an image (`.png`, `.jpg`; only for an image input), a frame pattern, or a
+   * folder (frames written as `000001.png`, …). Written to a temporary name, renamed when done.
+   */
   output: string;
-  /** Default: the weights' scale, else 2. */
+  /**
+   * Upscaling factor, 2, 3 or 4. Default: the weights' (or engine's) scale, else 2. When given,
+   * it must match the weights or engine.
+   */
   scale?: number;
-  /** Weights file or loaded weights; default `models/fsrcnn_x<scale>.safetensors`. */
+  /**
+   * Weights file or loaded weights; default the shipped `models/fsrcnn_x<scale>.safetensors`
+   * (see {@link defaultWeightsPath}). Ignored when `engine` is given.
+   */
   weights?: string | FsrcnnWeights;
+  /** Inference backend; default `auto`. Ignored when `engine` is given. */
   backend?: BackendChoice;
   /**
    * An engine to use instead of creating one (its weights decide the scale); the caller keeps
    * ownership and disposes it. Lets several files share one warmed-up engine.
    */
   engine?: SrEngine;
-  /** Tile side in LR pixels (default from a memory budget). */
+  /** Tile (window) side in LR pixels, context included; default: what a 256 MiB budget fits. */
   tile?: number;
-  /** Frames per engine call for videos (default 4). */
+  /** Frames per engine call for videos and sequences (default 4). */
   batch?: number;
-  /** Video encoder (default libx264), `--crf` (default 18), `--preset`, output pixel format. */
+  /** Video encoder for video outputs, an ffmpeg encoder name (default `libx264`). */
   codec?: string;
+  /**
+   * Encoder `-crf` (constant rate factor; lower is better quality). Default 18 with the
+   * default codec; with another `codec`, none unless given.
+   */
   crf?: number;
+  /** Encoder `-preset`, e.g. `slow`; default: the encoder's own. */
   preset?: string;
+  /** Output pixel format (`-pix_fmt`); default yuv420p, or yuv420p10le for deeper sources. */
   pixFmt?: string;
   /** Extra encoder arguments, one per element (no shell). */
   encoderArgs?: string[];
-  /** Frame rate for frame-sequence inputs (default 25). */
+  /** Frame rate (frames per second) given to frame-sequence inputs (default 25). */
   fps?: number;
+  /** Replace an existing output (default false: an existing output is an OutputError). */
   overwrite?: boolean;
+  /**
+   * When the input turns out corrupt or truncated, keep the frames upscaled so far as a
+   * complete, playable output and report why in {@link UpscaleSummary.partial} (default false).
+   */
   keepPartial?: boolean;
+  /** CPU threads for the onnx backend; default: every core. */
   threads?: number;
+  /**
+   * ffmpeg binary (a path, or a name looked up on `PATH`); default: `FFMPEG_PATH`, then
+   * `ffmpeg` on `PATH`, then the embedded one. ffprobe: `FFPROBE_PATH`, then beside ffmpeg,
+   * then on `PATH`, then the embedded one.
+   */
   ffmpeg?: string;
+  /** Aborting stops the work, removes the temporary output and rejects with CancelledError. */
   signal?: AbortSignal;
+  /**
+   * Called with progress at most every 250 ms and once at the end (videos and sequences
+   * only; a still image reports nothing).
+   */
   onProgress?: (p: UpscaleProgress) => void;
 }
 
+/** What {@link upscaleFile} did. */
 export interface UpscaleSummary {
+  /** The input, as given. */
   input: string;
+  /** The output, as given (now complete). */
   output: string;
+  /** What kind of output was written. */
   kind: MediaKind;
+  /** Frames written (1 for an image). */
   frames: number;
+  /** Wall-clock seconds of the whole call, setup included. */
   seconds: number;
+  /** `frames / seconds`: end-to-end frames per second. */
   fps: number;
+  /** Output width in pixels. */
   width: number;
+  /** Output height in pixels. */
   height: number;
+  /** The backend that ran the network (see {@link BackendName}). */
   backend: string;
-  /** Why the output is incomplete, when --keep-partial kept a partial result. */
+  /** Why the output is incomplete, when `keepPartial` kept a partial result. */
   partial?: string;
 }
 
-/** The shipped weights for a scale. */
+/**
+ * Path of the shipped weights file for a scale, `models/fsrcnn_x<scale>.safetensors` in this
+ * package. Nothing is checked: for a scale without shipped weights, loading the path fails with
+ * a WeightsError.
+ *
+ * @param scale Upscaling factor.
+ * @returns An absolute file path.
+ */
 export function defaultWeightsPath(scale: number): string {
   return new URL(`../../models/fsrcnn_x${scale}.safetensors`, import.meta.url).pathname;
 }
@@ -130,7 +185,43 @@ function requireVideo(info: MediaInfo, path: string): void {
   if (!info.video) throw new InputError(path, "has no video stream");
 }
 
-/** Upscales `input` into `output`; see UpscaleOptions. */
+/**
+ * Upscales a video, frame sequence or still image into a video, frame sequence or image, `scale`×
+ * wider and taller. The luma goes through FSRCNN; chroma is upsampled bicubically; a video keeps
+ * its audio, subtitles, chapters, metadata, timestamps, colour tags and rotation. The input is
+ * checked fully before the output is touched, the output is written under a temporary name and
+ * renamed when complete, and nothing is left behind on failure or cancellation.
+ *
+ * @param o What to read and write, and how; see {@link UpscaleOptions}.
+ * @returns What was written, and how fast.
+ * @throws {UsageError} An unsupported scale, a scale that the weights or engine do not have, an
+ *   image input with a video output (or the reverse), a non-positive `fps`, an output that is the
+ *   input, an unusable `ffmpeg`.
+ * @throws {InputError} The input is missing, unreadable, has no video, or is corrupt or truncated
+ *   (unless `keepPartial` keeps what was upscaled).
+ * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
+ * @throws {OutputError} The output exists (without `overwrite`), or its folder is missing or not
+ *   writable.
+ * @throws {ToolError} ffmpeg failed or could not start.
+ * @throws {CancelledError} `signal` was aborted.
+ *
+ * @example Upscale ×2 into Matroska with progress, stopping cleanly on Ctrl-C
+ * ```ts
+ * import { upscaleFile } from "./mod.ts";
+ * const controller = new AbortController();
+ * Deno.addSignalListener("SIGINT", () => controller.abort());
+ * const summary = await upscaleFile({
+ *   input: "in.mp4",
+ *   output: "out_x2.mkv",
+ *   scale: 2,
+ *   crf: 20,
+ *   overwrite: true,
+ *   signal: controller.signal,
+ *   onProgress: (p) => console.log(`${p.frames} frames, ${p.fps.toFixed(1)} fps`),
+ * });
+ * console.log(`${summary.width}x${summary.height} on ${summary.backend}`);
+ * ```
+ */
 export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   const started = performance.now();
   // An unsupported scale is a usage error whatever the weights say.

@@ -10,9 +10,13 @@
 
 /** A rectangle in LR pixel coordinates. */
 export interface Rect {
+  /** Left edge (inclusive), LR pixels. */
   x: number;
+  /** Top edge (inclusive), LR pixels. */
   y: number;
+  /** Width in LR pixels. */
   width: number;
+  /** Height in LR pixels. */
   height: number;
 }
 
@@ -24,12 +28,17 @@ export interface Tile {
   keep: Rect;
 }
 
+/** How a plane is split: equal windows whose kept regions partition the plane. */
 export interface TilePlan {
+  /** Plane width in LR pixels. */
   width: number;
+  /** Plane height in LR pixels. */
   height: number;
   /** Window size actually used on each axis (≤ the requested tile, ≤ the plane). */
   windowWidth: number;
+  /** Window height actually used (≤ the requested tile, ≤ the plane). */
   windowHeight: number;
+  /** The tiles, row by row. */
   tiles: Tile[];
 }
 

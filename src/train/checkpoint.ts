@@ -12,12 +12,15 @@ import type { AdamState } from "./adam.ts";
 
 /** Progress facts kept across resumes. */
 export interface TrainProgress {
+  /** Optimisation steps done. */
   step: number;
   /** Seconds of training so far, over every run. */
   seconds: number;
   /** Patches seen so far. */
   patches: number;
+  /** Best validation PSNR so far (dB; -Infinity before the first validation). */
   bestPsnr: number;
+  /** Step at which the best validation PSNR was reached. */
   bestStep: number;
   /** Validation history: [step, psnr] pairs. */
   history: Array<[number, number]>;

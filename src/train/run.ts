@@ -17,31 +17,85 @@ import {
   type TrainSettings,
 } from "./trainer.ts";
 
+/**
+ * What {@link trainFromFolders} trains, from what, and for how long. Besides the fields below,
+ * any of the run's settings may be given (defaults in brackets): `d` [56], `s` [12], `m` [4],
+ * `steps` (total optimisation steps, the schedule's length) [200000], `batch` (patches per
+ * step) [64], `patch` (LR patch side in pixels) [24], `lr` (peak learning rate) [1e-3],
+ * `lastLr` (peak learning rate of the last layer) [1e-4], `seed` [1], `validateEvery` (steps)
+ * [2000]. With `resume`, the checkpoint's settings are used instead, but for `steps`, which
+ * lengthens or shortens the schedule.
+ */
 export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
+  /** Upscaling factor to train: 2, 3 or 4. */
   scale: number;
   /** Comma-separated list or array of HR image folders. */
   data: string | string[];
+  /** Where the best weights so far (by validation PSNR) are written, as safetensors. */
   out: string;
   /** Validation images; default `../shared/datasets/Set5` relative to the working folder. */
   val?: string;
+  /** Checkpoint file; default `<out>.ckpt.safetensors`. */
   checkpoint?: string;
+  /** Continue the run saved in `checkpoint` exactly (same batches, same optimiser state). */
   resume?: boolean;
+  /**
+   * Weights file to start from (fine-tuning); its shape must match. From another scale, all
+   * but the last layer carry over and the last layer is initialised afresh.
+   */
   from?: string;
+  /** Minutes between checkpoints (default 5); one is also written whenever the loop ends. */
   checkpointMinutes?: number;
+  /** Stop after this many minutes of this invocation (resumable). */
   maxMinutes?: number;
   /** Stop after this many steps of this invocation (resumable). */
   maxSteps?: number;
+  /** CPU threads for the onnx gradient backend and for validation; default: every core. */
   threads?: number;
   /** Gradient backend: onnx (default), webgpu, wasm or cpu. */
   backend?: TrainBackend;
+  /** ffmpeg binary that decodes the images; default as for {@link UpscaleOptions.ffmpeg}. */
   ffmpeg?: string;
+  /** Aborting stops the run after the current step, checkpoints, and throws CancelledError. */
   signal?: AbortSignal;
+  /** Called about every 10 seconds with progress, and after each validation and checkpoint. */
   onReport?: (r: TrainReport) => void;
 }
 
 export const DEFAULT_VALIDATION_DIR = "../shared/datasets/Set5";
 
-/** Trains (or resumes) as the options say; resolves with the final progress. */
+/**
+ * Trains (or resumes) FSRCNN on patches of the HR images in the `data` folders: Adam, the
+ * learning rate decaying along a cosine to 1% over `steps`, validation with the `eval` protocol
+ * every `validateEvery` steps and at the end, the best weights written to `out`, and a
+ * checkpoint every `checkpointMinutes` and whenever the loop ends (done, stopped or failed).
+ * Exported from mod.ts as `train`.
+ *
+ * @param options What to train, on what, and for how long; see {@link TrainOptions}.
+ * @returns The final progress: steps, seconds and patches so far, the best validation PSNR
+ *   (dB) and its step, and the validation history.
+ * @throws {UsageError} An unsupported scale, no data folder, a checkpoint of another scale,
+ *   `from` weights of another shape, an unusable `ffmpeg`.
+ * @throws {InputError} A data or validation folder is missing or has no images, or an image
+ *   cannot be read.
+ * @throws {WeightsError} The checkpoint (with `resume`) or `from` weights are missing or corrupt.
+ * @throws {CancelledError} `signal` was aborted (a checkpoint is written first).
+ * @throws {Error} The loss became NaN or infinite.
+ *
+ * @example Train ×2 for at most half an hour, printing progress
+ * ```ts
+ * import { train } from "./mod.ts";
+ * const progress = await train({
+ *   scale: 2,
+ *   data: ["../shared/datasets/T91", "../shared/datasets/BSDS200"],
+ *   out: "fsrcnn_x2.safetensors",
+ *   steps: 20_000,
+ *   maxMinutes: 30,
+ *   onReport: (r) => console.log(r.event, r.step, r.loss.toFixed(5), r.psnr?.toFixed(2)),
+ * });
+ * console.log(`best ${progress.bestPsnr.toFixed(2)} dB at step ${progress.bestStep}`);
+ * ```
+ */
 export async function trainFromFolders(options: TrainOptions): Promise<TrainProgress> {
   const scale = checkScale(options.scale);
   const ffmpeg = await tools(options.ffmpeg);

@@ -21,12 +21,17 @@ import type { TfjsBackendName } from "../model/tfjs_runtime.ts";
 
 /** Everything that defines a run (recorded in checkpoints and the weights' metadata). */
 export interface TrainSettings {
+  /** Upscaling factor: 2, 3 or 4. */
   scale: number;
+  /** Feature channels (paper: 56). */
   d: number;
+  /** Shrunk channels (paper: 12). */
   s: number;
+  /** Mapping layers (paper: 4). */
   m: number;
   /** Total optimisation steps of the run (the schedule's length). */
   steps: number;
+  /** Patches per optimisation step. */
   batch: number;
   /** LR patch side. */
   patch: number;
@@ -34,6 +39,7 @@ export interface TrainSettings {
   lr: number;
   /** Peak learning rate of the last (deconvolution) layer. */
   lastLr: number;
+  /** Seed of initialisation, patch sampling and augmentation. */
   seed: number;
   /** Steps between validations. */
   validateEvery: number;
@@ -54,15 +60,21 @@ export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale"> = {
 
 /** One line of progress for the caller to print. */
 export interface TrainReport {
+  /** Steps done so far. */
   step: number;
+  /** Total steps of the schedule. */
   steps: number;
   /** Mean loss since the last report. */
   loss: number;
+  /** Training throughput since the last report. */
   patchesPerSecond: number;
+  /** Current learning rate of the convolutions. */
   learningRate: number;
   /** Last validation PSNR (dB), if any yet. */
   psnr?: number;
+  /** Best validation PSNR so far (dB). */
   bestPsnr?: number;
+  /** Why this report was made. */
   event: "progress" | "validation" | "checkpoint";
 }
 
@@ -123,6 +135,7 @@ function startingWeights(cfg: FsrcnnConfig, seed: number, from?: FsrcnnWeights):
   return w;
 }
 
+/** Where training computes gradients: onnxruntime's CPU library or a tfjs backend. */
 export type TrainBackend = "onnx" | TfjsBackendName;
 
 /** The gradient computation for a backend. */
