@@ -2,7 +2,7 @@
  * FSRCNN weights: creation (the reference's initialisation), and the safetensors weights file
  * with the PyTorch reference's tensor names and layouts, so files move between PyTorch and us.
  */
-import { WeightsError } from "../errors.ts";
+import { OutputError, WeightsError } from "../errors.ts";
 import { Rng } from "../random.ts";
 import {
   checkScale,
@@ -272,8 +272,8 @@ export async function loadWeights(
  * @param path Where to write.
  * @param w The weights.
  * @param dtype Stored precision: `"F32"` (default) or `"F16"`.
- * @throws {Deno.errors.NotFound} The folder does not exist (and other file-system errors, as
- *   Deno raises them: they are not wrapped in OutputError).
+ * @throws {OutputError} The file cannot be written (missing folder, no permission, full
+ *   disk); the temporary file is removed.
  *
  * @example Save half-precision weights
  * ```ts
@@ -289,6 +289,11 @@ export async function saveWeights(
   dtype: SafetensorsDtype = "F32",
 ): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeFile(tmp, encodeWeights(w, dtype));
-  await Deno.rename(tmp, path);
+  try {
+    await Deno.writeFile(tmp, encodeWeights(w, dtype));
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new OutputError(path, `cannot write weights: ${(e as Error).message}`);
+  }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WeightsError } from "../errors.ts";
+import { OutputError, WeightsError } from "../errors.ts";
 import { fsrcnnConfig, paramSpecs } from "./config.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 import { decodeWeights, encodeWeights, initWeights, loadWeights, saveWeights } from "./weights.ts";
@@ -156,4 +156,20 @@ Deno.test("loading a missing file or a directory says so", async () => {
     /w\.safetensors: weights file not found/,
   );
   await assert.rejects(loadWeights("/tmp"), /\/tmp: is a directory/);
+});
+
+Deno.test("saving into a missing folder is an OutputError naming the file, and leaves nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/missing/w.safetensors`;
+    await assert.rejects(
+      saveWeights(path, initWeights(fsrcnnConfig(2), 1)),
+      (e: unknown) =>
+        e instanceof OutputError &&
+        /missing\/w\.safetensors: cannot write weights/.test((e as Error).message),
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
