@@ -140,7 +140,11 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
       train_data: dirs.join(","),
       train_images: String(train.length),
       validation_data: options.val ?? DEFAULT_VALIDATION_DIR,
-      from: options.from ?? "",
+      // What the starting weights were, since their file may not outlive this one.
+      from: from
+        ? `${options.from} (x${from.config.scale}, ${from.metadata.train_steps ?? "?"} steps, ` +
+          `validation ${from.metadata.validation_psnr ?? "?"} dB)`
+        : "",
       machine: `${navigator.hardwareConcurrency} cores, ${Deno.build.os}-${Deno.build.arch}`,
     },
     signal: options.signal,
