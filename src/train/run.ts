@@ -144,7 +144,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
       from: from
         ? `${options.from} (x${from.config.scale}, ${from.metadata.train_steps ?? "?"} steps, ` +
           `validation ${from.metadata.validation_psnr ?? "?"} dB)`
-        : "",
+        : resume?.weights.metadata.from ?? "",
       machine: `${navigator.hardwareConcurrency} cores, ${Deno.build.os}-${Deno.build.arch}`,
     },
     signal: options.signal,
