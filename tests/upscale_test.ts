@@ -256,7 +256,7 @@ Deno.test({
 
 Deno.test({
   ...opts,
-  name: "still images: PNG, JPEG, greyscale exact, 16-bit and alpha kept",
+  name: "still images: PNG, JPEG, BMP, WebP; greyscale exact, 16-bit and alpha kept",
   fn: async () => {
     const { dir, cleanup } = await tempDir();
     try {
@@ -305,6 +305,24 @@ Deno.test({
         "1",
         `${dir}/photo.jpg`,
       );
+      const still = (name: string, ...codec: string[]) =>
+        ffmpeg(
+          "-f",
+          "lavfi",
+          "-i",
+          "testsrc2=size=40x30",
+          "-frames:v",
+          "1",
+          ...codec,
+          `${dir}/${name}`,
+        );
+      await still("bitmap.bmp");
+      await still("web.webp", "-c:v", "libwebp");
+      for (const input of ["bitmap.bmp", "web.webp"]) {
+        ok(await cli(["upscale", `${dir}/${input}`, `${dir}/${input}.png`, "--weights", w2, "-q"]));
+        const st = (await ffprobe(`${dir}/${input}.png`)).streams[0];
+        assert.deepEqual([st.codec_name, st.width, st.height], ["png", 80, 60], input);
+      }
 
       ok(
         await cli([
