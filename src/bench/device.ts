@@ -1,5 +1,4 @@
 /** What a benchmark ran on: CPU, GPU adapter, and the versions of everything involved. */
-import * as ort from "onnxruntime-node";
 import { ffmpegVersion } from "../ffmpeg/capabilities.ts";
 import { tools } from "../ffmpeg/resolve.ts";
 import { getGpu, type GpuAdapterSummary } from "../model/gpu.ts";
@@ -36,6 +35,16 @@ async function cpuModel(): Promise<string> {
   }
 }
 
+/** onnxruntime-node's version, loading the package only for this (it is optional). */
+async function onnxruntimeVersion(): Promise<string> {
+  try {
+    const ort = await import("onnxruntime-node");
+    return ort.env.versions.node ?? "unknown";
+  } catch {
+    return "unavailable";
+  }
+}
+
 export async function describeDevice(ffmpeg?: string): Promise<DeviceReport> {
   const gpu = await getGpu();
   let ff = "unavailable";
@@ -51,7 +60,7 @@ export async function describeDevice(ffmpeg?: string): Promise<DeviceReport> {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     tfjs: tf.version_core,
-    onnxruntime: ort.env.versions.node ?? "unknown",
+    onnxruntime: await onnxruntimeVersion(),
     ffmpeg: ff,
     date: new Date().toISOString(),
   };

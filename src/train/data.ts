@@ -9,7 +9,7 @@ import { imresizePlane } from "../eval/imresize.ts";
 import type { FloatPlane } from "../eval/imresize.ts";
 import type { NamedImage } from "../eval/protocol.ts";
 import type { Rng } from "../random.ts";
-import type { PatchBatch } from "./onnx_step.ts";
+import type { PatchBatch } from "./step.ts";
 
 /** The paper's extra downscaling factors (1 is the original image). */
 export const AUGMENT_FACTORS = [1, 0.9, 0.8, 0.7, 0.6] as const;

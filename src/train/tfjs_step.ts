@@ -14,7 +14,7 @@ import { layerSpecs } from "../model/config.ts";
 import { deconvFromSubpixel, subpixelFromDeconv } from "../model/subpixel.ts";
 import { hwioToOihw, oihwToHwio } from "../model/layout.ts";
 import { tf, type TfjsBackendName, useTfjsBackend } from "../model/tfjs_runtime.ts";
-import type { GradientStep, PatchBatch, StepResult } from "./onnx_step.ts";
+import type { GradientStep, PatchBatch, StepResult } from "./step.ts";
 
 export type WeightGradMode = "native" | "swap";
 

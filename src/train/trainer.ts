@@ -9,14 +9,14 @@ import { CancelledError, UsageError } from "../errors.ts";
 import { modelMethod } from "../eval/model_method.ts";
 import { type NamedImage, scoreImages } from "../eval/protocol.ts";
 import { type FsrcnnConfig, fsrcnnConfig } from "../model/config.ts";
-import { OnnxEngine } from "../model/onnx_engine.ts";
+import { createEngineFor } from "../model/create.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../model/weights.ts";
 import { Rng } from "../random.ts";
 import { Adam } from "./adam.ts";
 import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import { buildPairs, PatchSampler } from "./data.ts";
-import { type GradientStep, OnnxGradientStep } from "./onnx_step.ts";
+import type { GradientStep } from "./step.ts";
 import type { TfjsBackendName } from "../model/tfjs_runtime.ts";
 
 /** Everything that defines a run (recorded in checkpoints and the weights' metadata). */
@@ -144,7 +144,11 @@ export async function createGradientStep(
   backend: TrainBackend,
   threads?: number,
 ): Promise<GradientStep> {
-  if (backend === "onnx") return await OnnxGradientStep.create(cfg, threads);
+  if (backend === "onnx") {
+    // Loaded on demand, like every use of onnxruntime's native library.
+    const { OnnxGradientStep } = await import("./onnx_step.ts");
+    return await OnnxGradientStep.create(cfg, threads);
+  }
   const { TfjsGradientStep } = await import("./tfjs_step.ts");
   return await TfjsGradientStep.create(cfg, backend);
 }
@@ -155,7 +159,7 @@ export async function validate(
   images: readonly NamedImage[],
   threads?: number,
 ): Promise<number> {
-  const engine = await OnnxEngine.create(weights, { threads });
+  const engine = await createEngineFor(weights, "onnx", { threads });
   try {
     const report = await scoreImages(
       images,
