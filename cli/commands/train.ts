@@ -1,6 +1,6 @@
 /** `train`: fits FSRCNN weights with our own training loop. */
 import { Command, Option } from "commander";
-import { train as runTraining } from "../../mod.ts";
+import { train as runTraining, type TrainReport } from "../../mod.ts";
 import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
 
 export function trainCommand(): Command {
@@ -63,16 +63,7 @@ export function trainCommand(): Command {
     );
 }
 
-function printReport(r: {
-  step: number;
-  steps: number;
-  loss: number;
-  patchesPerSecond: number;
-  learningRate: number;
-  psnr?: number;
-  bestPsnr?: number;
-  event: string;
-}): void {
+function printReport(r: TrainReport): void {
   const val = r.psnr === undefined
     ? ""
     : ` val ${r.psnr.toFixed(3)} dB (best ${r.bestPsnr?.toFixed(3)})`;

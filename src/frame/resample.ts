@@ -289,6 +289,8 @@ export function upsamplePlane(
 /**
  * Upsamples a float plane: the same filter as upsamplePlane without rounding or clamping
  * (values may overshoot the input's range near sharp edges). Returns a new plane, or `out`.
+ * The vertical pass is written out again rather than shared through a store callback because
+ * it is the hot loop of chroma upsampling (millions of samples per frame).
  */
 export function upsamplePlaneFloat(
   src: Float32Array,

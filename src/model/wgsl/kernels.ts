@@ -213,20 +213,7 @@ export function headKernel(
     }
   }
   L.push(`  }`);
-  L.push(`  let gy = wg.y * ${u(th)} + ly;`);
-  L.push(`  if (gy < h) {`);
-  for (let q = 0; q < p; q++) {
-    L.push(`    { let gx = wg.x * ${u(tw)} + lx + ${u(q)};`);
-    L.push(`      if (gx < w) {`);
-    L.push(`        let ob = (base + gy * w + gx) * ${u(S4)};`);
-    for (let o = 0; o < S4; o++) {
-      L.push(
-        `        dst[ob + ${u(o)}] = vec4<${c.act}>(prelu(a${q}_${o}, wt[${u(at.a2 + o)}]));`,
-      );
-    }
-    L.push(`      } }`);
-  }
-  L.push(`  }`);
+  L.push(...storeActivations(c.act, tw, th, p, S4, at.a2));
   const code = `${header(c)}
 @group(0) @binding(2) var<storage, read> src: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dst: array<vec4<${c.act}>>;
@@ -280,6 +267,35 @@ function loadPatch(RW: number, RH: number, S4: number, NT: number, act: string):
     tile[i] = v;
   }
   workgroupBarrier();`;
+}
+
+/**
+ * WGSL that writes each thread's `p` pixels of `S4` vec4 accumulators (`a{q}_{o}`) to `dst`,
+ * through PReLU with the slopes at `slopes` in the weight buffer, skipping pixels outside the
+ * plane. Shared by the head and mapping kernels, whose outputs have the same layout.
+ */
+function storeActivations(
+  act: string,
+  tw: number,
+  th: number,
+  p: number,
+  S4: number,
+  slopes: number,
+): string[] {
+  const L: string[] = [];
+  L.push(`  let gy = wg.y * ${u(th)} + ly;`);
+  L.push(`  if (gy < h) {`);
+  for (let q = 0; q < p; q++) {
+    L.push(`    { let gx = wg.x * ${u(tw)} + lx + ${u(q)};`);
+    L.push(`      if (gx < w) {`);
+    L.push(`        let ob = (base + gy * w + gx) * ${u(S4)};`);
+    for (let o = 0; o < S4; o++) {
+      L.push(`        dst[ob + ${u(o)}] = vec4<${act}>(prelu(a${q}_${o}, wt[${u(slopes + o)}]));`);
+    }
+    L.push(`      } }`);
+  }
+  L.push(`  }`);
+  return L;
 }
 
 /**
@@ -338,20 +354,7 @@ export function mapKernel(
   L.push(
     ...conv3x3Body("  ", S4, p, at.w0, `(ly + ky) * ${u(RW)} + lx`, (q, o) => `a${q}_${o}`),
   );
-  L.push(`  let gy = wg.y * ${u(th)} + ly;`);
-  L.push(`  if (gy < h) {`);
-  for (let q = 0; q < p; q++) {
-    L.push(`    { let gx = wg.x * ${u(tw)} + lx + ${u(q)};`);
-    L.push(`      if (gx < w) {`);
-    L.push(`        let ob = (base + gy * w + gx) * ${u(S4)};`);
-    for (let o = 0; o < S4; o++) {
-      L.push(
-        `        dst[ob + ${u(o)}] = vec4<${c.act}>(prelu(a${q}_${o}, wt[${u(at.a0 + o)}]));`,
-      );
-    }
-    L.push(`      } }`);
-  }
-  L.push(`  }`);
+  L.push(...storeActivations(c.act, tw, th, p, S4, at.a0));
   const code = `${header(c)}
 @group(0) @binding(2) var<storage, read> src: array<vec4<${c.act}>>;
 @group(0) @binding(3) var<storage, read_write> dst: array<vec4<${c.act}>>;
