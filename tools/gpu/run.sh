@@ -25,10 +25,8 @@ if [ "$mode" = model ]; then
   log "bench: model, webgpu and webgpu-wgsl"
   deno run -A cli/main.ts bench --backends webgpu-wgsl,webgpu --sizes 480x270,960x540,1920x1080 \
     --scales 2,3,4 --batch 1,4 --seconds 3 --json "$OUT/bench_gpu.json" 2>&1 | tee -a "$OUT/log.txt"
-  log "WGSL variants (f16, fused mapping), 1920x1080 x2"
-  for t in '{"f16":true}' '{"fuseMapping":true}' '{"f16":true,"fuseMapping":true}'; do
-    FSRCNN_WGSL_TUNING="$t" FSRCNN_BENCH_SIZE=1920x1080 deno bench -A src/model/wgsl/wgsl_bench.ts 2>&1 | tail -8 | tee -a "$OUT/log.txt"
-  done
+  log "WGSL variants (per layer / fused mapping, f32 / f16) against tfjs, 1920x1080 x2"
+  FSRCNN_BENCH_SIZE=1920x1080 deno bench -A src/model/wgsl/wgsl_bench.ts 2>&1 | tail -12 | tee -a "$OUT/log.txt"
   log "PyTorch reference, same machine, same run"
   for size in 480x270 960x540 1920x1080; do
     w=${size%x*}; h=${size#*x}
