@@ -53,7 +53,7 @@ export function upscaleCommand(): Command {
     )
     .option("--batch <n>", "frames per inference call", positiveInt("--batch"))
     .option("--codec <name>", "video encoder (any ffmpeg encoder)", "libx264")
-    .option("--crf <n>", "encoder quality (x264/x265 CRF; default 18)", positiveNumber("--crf"))
+    .option("--crf <n>", "encoder quality (CRF; default 18 for x264/x265)", positiveNumber("--crf"))
     .option("--preset <name>", "encoder preset (e.g. medium, slow)")
     .option("--pix-fmt <fmt>", "output pixel format (default: the source's depth, 4:2:0)")
     .option("--encoder-args <args>", 'extra ffmpeg output arguments, e.g. "-tune film"')

@@ -6,7 +6,7 @@ import { CancelledError, InputError, UsageError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { localName } from "../ffmpeg/input_name.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
-import { tools as resolveTools } from "../ffmpeg/resolve.ts";
+import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
@@ -55,8 +55,8 @@ export interface UpscaleOptions {
   /** Video encoder for video outputs, an ffmpeg encoder name (default `libx264`). */
   codec?: string;
   /**
-   * Encoder `-crf` (constant rate factor; lower is better quality). Default 18 with the
-   * default codec; with another `codec`, none unless given.
+   * Encoder `-crf` (constant rate factor; lower is better quality). Default 18 for libx264,
+   * libx264rgb and libx265 (visually near-lossless); for other encoders, none unless given.
    */
   crf?: number;
   /** Encoder `-preset`, e.g. `slow`; default: the encoder's own. */
@@ -186,6 +186,105 @@ function requireVideo(info: MediaInfo, path: string): void {
 }
 
 /**
+ * Probes the input and describes where its frames come from: a video, a frame pattern, or a
+ * folder of images (numbered in natural order through links in a private folder, removed by
+ * `cleanups`). A still image has no frame source.
+ */
+async function openInput(
+  o: UpscaleOptions,
+  inKind: MediaKind,
+  tools: FfmpegTools,
+  cleanups: Array<() => Promise<void>>,
+): Promise<{ info: MediaInfo; source: FrameSource | null }> {
+  const fps = o.fps ?? 25;
+  if (!(fps > 0)) throw new UsageError(`--fps must be positive`);
+  if (inKind === "sequence-pattern") {
+    const first = await firstOfPattern(o.input);
+    const info = await probe(tools, first.path, { signal: o.signal });
+    requireVideo(info, first.path);
+    return {
+      info,
+      source: {
+        path: o.input,
+        kind: inKind,
+        info,
+        input: localName(o.input),
+        inputOptions: [
+          "-f",
+          "image2",
+          "-framerate",
+          String(fps),
+          "-start_number",
+          String(first.start),
+        ],
+        expectedFrames: first.count,
+        frameRate: rateOf(fps),
+      },
+    };
+  }
+  if (inKind === "sequence-dir") {
+    const files = await listImages(o.input);
+    const info = await probe(tools, files[0], { signal: o.signal });
+    requireVideo(info, files[0]);
+    // image2 reads numbered files at an exact frame rate; number ours (in natural order)
+    // with symbolic links in a private folder.
+    const ext = files[0].slice(files[0].lastIndexOf(".") + 1);
+    const mixed = files.find((f) => !f.endsWith(`.${ext}`));
+    if (mixed) {
+      throw new InputError(
+        o.input,
+        `mixes .${ext} and ${mixed.slice(mixed.lastIndexOf("."))} frames`,
+      );
+    }
+    const links = await Deno.makeTempDir({ prefix: "fsrcnn-frames-" });
+    cleanups.push(() => Deno.remove(links, { recursive: true }).catch(() => {}));
+    const abs = (p: string) => (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
+    for (let i = 0; i < files.length; i++) {
+      await Deno.symlink(abs(files[i]), `${links}/${String(i + 1).padStart(8, "0")}.${ext}`);
+    }
+    return {
+      info,
+      source: {
+        path: o.input,
+        kind: inKind,
+        info,
+        input: localName(`${links}/%08d.${ext}`),
+        inputOptions: ["-f", "image2", "-framerate", String(fps), "-start_number", "1"],
+        expectedFrames: files.length,
+        frameRate: rateOf(fps),
+      },
+    };
+  }
+  await checkInputFile(o.input);
+  const info = await probe(tools, o.input, { signal: o.signal });
+  requireVideo(info, o.input);
+  if (inKind === "image") return { info, source: null };
+  return {
+    info,
+    source: {
+      path: o.input,
+      kind: "video",
+      info,
+      input: localName(o.input),
+      inputOptions: [],
+      expectedFrames: info.video!.frameCount,
+      chromaLocation: info.video!.chromaLocation,
+    },
+  };
+}
+
+/**
+ * CRF 18 (visually near-lossless) for the x264/x265 family, unless the user chose the rate
+ * another way in `--encoder-args` (`-qp 0` for lossless, a bitrate, …): two rate controls
+ * would fight.
+ */
+export function defaultCrf(codec: string, extra: readonly string[]): number | undefined {
+  if (!["libx264", "libx264rgb", "libx265"].includes(codec)) return undefined;
+  const rateControl = /^-(qp|crf|b|b:v|q|q:v|qscale|qscale:v|cq|global_quality|x26[45]-params)$/;
+  return extra.some((a) => rateControl.test(a)) ? undefined : 18;
+}
+
+/**
  * Upscales a video, frame sequence or still image into a video, frame sequence or image, `scale`×
  * wider and taller. The luma goes through FSRCNN; chroma is upsampled bicubically; a video keeps
  * its audio, subtitles, chapters, metadata, timestamps, colour tags and rotation. The input is
@@ -239,79 +338,10 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       `${o.output}: a video or frame sequence needs a video or frame-sequence output, not a single image`,
     );
   }
-  const fps = o.fps ?? 25;
-  if (!(fps > 0)) throw new UsageError(`--fps must be positive`);
-
   // Inspect the input fully before touching the output.
-  let info: MediaInfo;
-  let source: FrameSource | null = null;
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    if (inKind === "sequence-pattern") {
-      const first = await firstOfPattern(o.input);
-      info = await probe(tools, first.path, { signal: o.signal });
-      requireVideo(info, first.path);
-      source = {
-        path: o.input,
-        kind: inKind,
-        info,
-        input: localName(o.input),
-        inputOptions: [
-          "-f",
-          "image2",
-          "-framerate",
-          String(fps),
-          "-start_number",
-          String(first.start),
-        ],
-        expectedFrames: first.count,
-        frameRate: rateOf(fps),
-      };
-    } else if (inKind === "sequence-dir") {
-      const files = await listImages(o.input);
-      info = await probe(tools, files[0], { signal: o.signal });
-      requireVideo(info, files[0]);
-      // image2 reads numbered files at an exact frame rate; number ours (in natural order)
-      // with symbolic links in a private folder.
-      const ext = files[0].slice(files[0].lastIndexOf(".") + 1);
-      const mixed = files.find((f) => !f.endsWith(`.${ext}`));
-      if (mixed) {
-        throw new InputError(
-          o.input,
-          `mixes .${ext} and ${mixed.slice(mixed.lastIndexOf("."))} frames`,
-        );
-      }
-      const links = await Deno.makeTempDir({ prefix: "fsrcnn-frames-" });
-      cleanups.push(() => Deno.remove(links, { recursive: true }).catch(() => {}));
-      const abs = (p: string) => (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
-      for (let i = 0; i < files.length; i++) {
-        await Deno.symlink(abs(files[i]), `${links}/${String(i + 1).padStart(8, "0")}.${ext}`);
-      }
-      source = {
-        path: o.input,
-        kind: inKind,
-        info,
-        input: localName(`${links}/%08d.${ext}`),
-        inputOptions: ["-f", "image2", "-framerate", String(fps), "-start_number", "1"],
-        expectedFrames: files.length,
-        frameRate: rateOf(fps),
-      };
-    } else {
-      await checkInputFile(o.input);
-      info = await probe(tools, o.input, { signal: o.signal });
-      requireVideo(info, o.input);
-      if (inKind === "video") {
-        source = {
-          path: o.input,
-          kind: "video",
-          info,
-          input: localName(o.input),
-          inputOptions: [],
-          expectedFrames: info.video!.frameCount,
-          chromaLocation: info.video!.chromaLocation,
-        };
-      }
-    }
+    const { info, source } = await openInput(o, inKind, tools, cleanups);
     let engine: SrEngine;
     if (o.engine) {
       if (o.scale !== undefined && o.engine.config.scale !== o.scale) {
@@ -355,7 +385,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           target,
           video: {
             codec: o.codec ?? "libx264",
-            crf: o.codec === undefined || o.crf !== undefined ? o.crf ?? 18 : undefined,
+            crf: o.crf ?? defaultCrf(o.codec ?? "libx264", o.encoderArgs ?? []),
             preset: o.preset,
             pixFmt: o.pixFmt,
             extra: o.encoderArgs,
