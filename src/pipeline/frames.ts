@@ -34,6 +34,11 @@ export interface FrameStageOptions {
   batch: number;
   /** Where the source's chroma samples sit (ffmpeg's `chroma_location`); kept in the output. */
   siting: ChromaSiting;
+  /**
+   * Batches in progress at once in {@link frameStage} (default 2): the next batch is prepared
+   * while the engine runs the current one. 1 processes strictly one batch at a time.
+   */
+  inFlight?: number;
 }
 
 /**
@@ -159,12 +164,26 @@ export function frameStage(o: FrameStageOptions): TransformStream<VideoFrame, Vi
   const scale = o.upscaler.engine.config.scale;
   const inLayout = frameLayout(o.format, o.width, o.height);
   const outLayout = frameLayout(o.format, o.width * scale, o.height * scale);
+  const depth = Math.max(1, o.inFlight ?? 2);
   let pending: VideoFrame[] = [];
-  const flush = async (controller: TransformStreamDefaultController<VideoFrame>) => {
+  // Batches started but not yet passed on, oldest first: while the engine works on one, this
+  // thread prepares the next (float conversion, upload) and finishes the last (chroma, join).
+  const inFlight: Promise<VideoFrame[]>[] = [];
+  const launch = () => {
     if (pending.length === 0) return;
-    const batch = pending;
+    const batch = upscaleFrames(pending, o, inLayout, outLayout);
+    batch.catch(() => {}); // reported when awaited below, in order
+    inFlight.push(batch);
     pending = [];
-    for (const f of await upscaleFrames(batch, o, inLayout, outLayout)) controller.enqueue(f);
+  };
+  const drain = async (controller: TransformStreamDefaultController<VideoFrame>, keep: number) => {
+    while (inFlight.length > keep) {
+      for (const f of await inFlight.shift()!) controller.enqueue(f);
+    }
+  };
+  const flush = async (controller: TransformStreamDefaultController<VideoFrame>) => {
+    launch();
+    await drain(controller, 0);
   };
   return new TransformStream<VideoFrame, VideoFrame>(
     {
@@ -176,7 +195,10 @@ export function frameStage(o: FrameStageOptions): TransformStream<VideoFrame, Vi
         }
         // Each frame from the demuxer owns its bytes, so holding it until the batch runs is safe.
         pending.push({ pts: frame.pts, data: frame.data });
-        if (pending.length >= o.batch) await flush(controller);
+        if (pending.length >= o.batch) {
+          launch();
+          await drain(controller, depth - 1);
+        }
       },
       flush,
     },
