@@ -185,6 +185,37 @@ function requireVideo(info: MediaInfo, path: string): void {
   if (!info.video) throw new InputError(path, "has no video stream");
 }
 
+/** Numbered image files read by ffmpeg's image2 demuxer at a fixed frame rate. */
+interface ImageSequence {
+  pattern: string;
+  start: number;
+  count: number;
+  fps: number;
+}
+
+function imageSequence(
+  path: string,
+  kind: "sequence-pattern" | "sequence-dir",
+  info: MediaInfo,
+  seq: ImageSequence,
+): { info: MediaInfo; source: FrameSource } {
+  return {
+    info,
+    source: {
+      path,
+      kind,
+      info,
+      input: localName(seq.pattern),
+      inputOptions: [
+        ...["-f", "image2", "-framerate", String(seq.fps)],
+        ...["-start_number", String(seq.start)],
+      ],
+      expectedFrames: seq.count,
+      frameRate: rateOf(seq.fps),
+    },
+  };
+}
+
 /**
  * Probes the input and describes where its frames come from: a video, a frame pattern, or a
  * folder of images (numbered in natural order through links in a private folder, removed by
@@ -202,25 +233,12 @@ async function openInput(
     const first = await firstOfPattern(o.input);
     const info = await probe(tools, first.path, { signal: o.signal });
     requireVideo(info, first.path);
-    return {
-      info,
-      source: {
-        path: o.input,
-        kind: inKind,
-        info,
-        input: localName(o.input),
-        inputOptions: [
-          "-f",
-          "image2",
-          "-framerate",
-          String(fps),
-          "-start_number",
-          String(first.start),
-        ],
-        expectedFrames: first.count,
-        frameRate: rateOf(fps),
-      },
-    };
+    return imageSequence(o.input, inKind, info, {
+      pattern: o.input,
+      start: first.start,
+      count: first.count,
+      fps,
+    });
   }
   if (inKind === "sequence-dir") {
     const files = await listImages(o.input);
@@ -242,18 +260,12 @@ async function openInput(
     for (let i = 0; i < files.length; i++) {
       await Deno.symlink(abs(files[i]), `${links}/${String(i + 1).padStart(8, "0")}.${ext}`);
     }
-    return {
-      info,
-      source: {
-        path: o.input,
-        kind: inKind,
-        info,
-        input: localName(`${links}/%08d.${ext}`),
-        inputOptions: ["-f", "image2", "-framerate", String(fps), "-start_number", "1"],
-        expectedFrames: files.length,
-        frameRate: rateOf(fps),
-      },
-    };
+    return imageSequence(o.input, inKind, info, {
+      pattern: `${links}/%08d.${ext}`,
+      start: 1,
+      count: files.length,
+      fps,
+    });
   }
   await checkInputFile(o.input);
   const info = await probe(tools, o.input, { signal: o.signal });
