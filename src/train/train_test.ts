@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CancelledError } from "../errors.ts";
 import { evaluate } from "../eval/run.ts";
 import { makeTestClip } from "../ffmpeg/generate.ts";
 import { localName } from "../ffmpeg/input_name.ts";
@@ -54,6 +55,24 @@ Deno.test({
       assert.deepEqual(resumed.weights.params, straight.weights.params);
       assert.deepEqual(resumed.adam.m, straight.adam.m);
       assert.deepEqual(resumed.adam.v, straight.adam.v);
+
+      // Ctrl-C (the CLI aborts this signal) saves a checkpoint that resumes just as exactly.
+      const ctrlC = new AbortController();
+      await assert.rejects(
+        trainFromFolders({
+          ...common,
+          out: `${dir}/c.safetensors`,
+          validateEvery: 2,
+          signal: ctrlC.signal,
+          onReport: (r) => r.step >= 4 && ctrlC.abort(),
+        }),
+        CancelledError,
+      );
+      const interrupted = await loadCheckpoint(`${dir}/c.safetensors.ckpt.safetensors`);
+      assert.equal(interrupted.progress.step, 4);
+      await trainFromFolders({ ...common, out: `${dir}/c.safetensors`, resume: true });
+      const continued = await loadCheckpoint(`${dir}/c.safetensors.ckpt.safetensors`);
+      assert.deepEqual(continued.weights.params, straight.weights.params);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
