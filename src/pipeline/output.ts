@@ -47,6 +47,28 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Renames `temp` to `path` unless `path` exists by now: it was checked before the run, but a
+ * long run leaves time for another program to create it. A hard link claims the name
+ * atomically; where the file system has none, check-then-rename is the best available.
+ */
+async function placeWithoutReplacing(temp: string, path: string): Promise<void> {
+  const appeared = () =>
+    new OutputError(
+      path,
+      "appeared while upscaling and was left alone; the result was discarded (use -y to replace it)",
+    );
+  try {
+    await Deno.link(temp, path);
+  } catch (e) {
+    if (e instanceof Deno.errors.AlreadyExists) throw appeared();
+    if (await exists(path)) throw appeared();
+    await Deno.rename(temp, path);
+    return;
+  }
+  await Deno.remove(temp);
+}
+
 /** Throws unless `dir` is an existing, writable directory. */
 async function checkWritableDir(dir: string, target: string): Promise<void> {
   let st: Deno.FileInfo;
@@ -101,7 +123,7 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
       path,
       kind: o.kind,
       temp,
-      commit: () => Deno.rename(temp, path),
+      commit: () => o.overwrite ? Deno.rename(temp, path) : placeWithoutReplacing(temp, path),
       discard: () => Deno.remove(temp).catch(() => {}),
     };
   }
