@@ -42,9 +42,9 @@ for (const file of files) {
   const hours = (Number(m.train_seconds ?? 0) / 3600).toFixed(1);
   console.log(
     `| ${file.split("/").pop()} | ×${s} | ${scores[0]} | ${scores[1]} | ${
-      paper[s].join(" / ")
+      paper[s].map((v) => v.toFixed(2)).join(" / ")
     } | ` +
-      `${bicubic[s].join(" / ")} | ${m.train_steps ?? "?"} | ${
+      `${bicubic[s].map((v) => v.toFixed(2)).join(" / ")} | ${m.train_steps ?? "?"} | ${
         m.train_patches ?? "?"
       } | ${hours} h |`,
   );

@@ -56,6 +56,22 @@ Deno.test({
       assert.deepEqual(resumed.adam.m, straight.adam.m);
       assert.deepEqual(resumed.adam.v, straight.adam.v);
 
+      // Resumed under a new --out and stopped before any validation: --out still gets this
+      // run's weights (the summary line names it).
+      const moved = `${dir}/moved.ckpt.safetensors`;
+      await Deno.copyFile(`${dir}/b.safetensors.ckpt.safetensors`, moved);
+      const m = await trainFromFolders({
+        ...common,
+        out: `${dir}/m.safetensors`,
+        checkpoint: moved,
+        resume: true,
+        steps: 8,
+        maxSteps: 1,
+      });
+      assert.equal(m.step, 7);
+      assert.equal(m.bestStep, 7);
+      assert.equal((await loadWeights(`${dir}/m.safetensors`)).metadata.train_steps, "7");
+
       // Ctrl-C (the CLI aborts this signal) saves a checkpoint that resumes just as exactly.
       const ctrlC = new AbortController();
       await assert.rejects(

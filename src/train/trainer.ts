@@ -153,6 +153,14 @@ export async function createGradientStep(
   return await TfjsGradientStep.create(cfg, backend);
 }
 
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
 /** Scores weights on the validation images with the eval protocol (mean Y-PSNR, dB). */
 export async function validate(
   weights: FsrcnnWeights,
@@ -191,6 +199,12 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     bestStep: 0,
     history: [],
   };
+  if (run.resume && !(await fileExists(run.out))) {
+    // The best weights of the run being continued are not at this --out (a new name, or the
+    // checkpoint was moved), so "best" restarts: --out must only ever hold weights it names.
+    progress.bestPsnr = -Infinity;
+    progress.bestStep = 0;
+  }
   const sampler = new PatchSampler(buildPairs(run.train, cfg.scale), cfg.scale, st.patch);
   const step = await createGradientStep(cfg, run.backend ?? "onnx", run.threads);
   const checkpointMs = (run.checkpointMinutes ?? 5) * 60_000;
@@ -278,6 +292,9 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
         report("checkpoint");
       }
     }
+    // Stopped before any validation improved (e.g. a short --max-steps on a resumed run):
+    // validate now so that --out holds this run's weights, as the summary says.
+    if (!(await fileExists(run.out))) await validateNow();
   } finally {
     // Cancelled, failed or done: keep what was learnt.
     await checkpoint();
