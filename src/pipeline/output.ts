@@ -4,6 +4,7 @@
  * rename it into place once the whole output is complete.
  */
 import { OutputError, UsageError } from "../errors.ts";
+import { exists } from "../fs.ts";
 import type { MediaKind } from "./kinds.ts";
 
 export interface OutputTarget {
@@ -35,15 +36,6 @@ async function realOrNull(path: string): Promise<string | null> {
     return await Deno.realPath(path);
   } catch {
     return null;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

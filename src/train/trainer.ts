@@ -7,6 +7,7 @@
  */
 import { CancelledError, UsageError } from "../errors.ts";
 import { modelMethod } from "../eval/model_method.ts";
+import { isFile } from "../fs.ts";
 import { type NamedImage, scoreImages } from "../eval/protocol.ts";
 import { type FsrcnnConfig, fsrcnnConfig } from "../model/config.ts";
 import { createEngineFor } from "../model/create.ts";
@@ -153,14 +154,6 @@ export async function createGradientStep(
   return await TfjsGradientStep.create(cfg, backend);
 }
 
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
 /** Scores weights on the validation images with the eval protocol (mean Y-PSNR, dB). */
 export async function validate(
   weights: FsrcnnWeights,
@@ -199,7 +192,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     bestStep: 0,
     history: [],
   };
-  if (run.resume && !(await fileExists(run.out))) {
+  if (run.resume && !(await isFile(run.out))) {
     // The best weights of the run being continued are not at this --out (a new name, or the
     // checkpoint was moved), so "best" restarts: --out must only ever hold weights it names.
     progress.bestPsnr = -Infinity;
@@ -294,7 +287,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     }
     // Stopped before any validation improved (e.g. a short --max-steps on a resumed run):
     // validate now so that --out holds this run's weights, as the summary says.
-    if (!(await fileExists(run.out))) await validateNow();
+    if (!(await isFile(run.out))) await validateNow();
   } finally {
     // Cancelled, failed or done: keep what was learnt.
     await checkpoint();
