@@ -9,7 +9,16 @@ export function trainCommand(): Command {
     .requiredOption("--scale <n>", "upscaling factor: 2, 3 or 4", positiveInt("--scale"))
     .requiredOption("--data <dirs>", "comma-separated folders of HR training images")
     .requiredOption("--out <file>", "where the best weights (on --val) are written")
-    .option("--val <dir>", "validation images (default: ../shared/datasets/Set5 if present)")
+    .option(
+      "--val <dir>",
+      "validation images kept apart from --data (default: hold out --holdout images of --data)",
+    )
+    .option(
+      "--holdout <n>",
+      "training images held out for validation when --val is not given",
+      positiveInt("--holdout"),
+      20,
+    )
     .option("--checkpoint <file>", "checkpoint file (default: <out>.ckpt.safetensors)")
     .option("--resume", "continue from the checkpoint")
     .option("--from <file>", "start from these weights (fine-tune; e.g. x2 weights for x3)")

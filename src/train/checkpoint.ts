@@ -24,6 +24,8 @@ export interface TrainProgress {
   bestStep: number;
   /** Validation history: [step, psnr] pairs. */
   history: Array<[number, number]>;
+  /** What the validation PSNRs were measured on (absent in checkpoints of older runs). */
+  validationSet?: string;
 }
 
 export interface Checkpoint {

@@ -9,6 +9,7 @@ import { tools } from "../ffmpeg/resolve.ts";
 import { checkScale } from "../model/config.ts";
 import { loadWeights } from "../model/weights.ts";
 import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
+import { isTestSet, splitHoldout } from "./holdout.ts";
 import {
   DEFAULT_SETTINGS,
   train as trainLoop,
@@ -33,8 +34,15 @@ export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   data: string | string[];
   /** Where the best weights so far (by validation PSNR) are written, as safetensors. */
   out: string;
-  /** Validation images; default `../shared/datasets/Set5` relative to the working folder. */
+  /**
+   * A folder of validation images kept apart from the training data. Without it, `holdout`
+   * images of the training data are held out of training and validate instead. Standard test
+   * sets (Set5, Set14, BSD100, Urban100, Manga109, Vid4) are refused: choosing weights by
+   * their score would make those scores meaningless.
+   */
   val?: string;
+  /** How many training images are held out for validation when `val` is not given (20). */
+  holdout?: number;
   /** Checkpoint file; default `<out>.ckpt.safetensors`. */
   checkpoint?: string;
   /** Continue the run saved in `checkpoint` exactly (same batches, same optimiser state). */
@@ -62,7 +70,8 @@ export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   onReport?: (r: TrainReport) => void;
 }
 
-export const DEFAULT_VALIDATION_DIR = "../shared/datasets/Set5";
+/** Training images held out for validation when no validation folder is given. */
+export const DEFAULT_HOLDOUT = 20;
 
 /**
  * Trains (or resumes) FSRCNN on patches of the HR images in the `data` folders: Adam, the
@@ -102,13 +111,24 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   const dirs = (Array.isArray(options.data) ? options.data : options.data.split(","))
     .map((d) => d.trim()).filter((d) => d.length > 0);
   if (dirs.length === 0) throw new UsageError("--data names no folder");
-  const train: NamedImage[] = [];
+  if (options.val !== undefined && isTestSet(options.val)) {
+    throw new UsageError(
+      `${options.val} is a standard test set: validating on it would choose the weights by ` +
+        `their test score; validate on a held-out part of the training data instead`,
+    );
+  }
+  const images: NamedImage[] = [];
   for (const dir of dirs) {
     for (const img of await loadDataset(dir, ffmpeg)) {
-      train.push({ ...img, name: `${dir}/${img.name}` });
+      images.push({ ...img, name: `${dir}/${img.name}` });
     }
   }
-  const validation = await loadDataset(options.val ?? DEFAULT_VALIDATION_DIR, ffmpeg);
+  const held = options.val === undefined
+    ? splitHoldout(images, options.holdout ?? DEFAULT_HOLDOUT)
+    : { train: images, validation: await loadDataset(options.val, ffmpeg) };
+  const { train, validation } = held;
+  const validationSet = options.val ??
+    `held out of the training data: ${validation.map((v) => v.name).join(",")}`;
   const checkpointPath = options.checkpoint ?? `${options.out}.ckpt.safetensors`;
   const resume = options.resume ? await loadCheckpoint(checkpointPath) : undefined;
   if (resume && resume.weights.config.scale !== scale) {
@@ -126,6 +146,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     settings,
     train,
     validation,
+    validationSet,
     out: options.out,
     checkpointPath,
     from,
@@ -139,7 +160,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     provenance: {
       train_data: dirs.join(","),
       train_images: String(train.length),
-      validation_data: options.val ?? DEFAULT_VALIDATION_DIR,
+      validation_data: validationSet,
       // What the starting weights were, since their file may not outlive this one.
       from: from
         ? `${options.from} (x${from.config.scale}, ${from.metadata.train_steps ?? "?"} steps, ` +

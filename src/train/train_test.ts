@@ -7,6 +7,7 @@ import { runTool } from "../ffmpeg/process.ts";
 import { tools } from "../ffmpeg/resolve.ts";
 import { loadWeights } from "../model/weights.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
+import { UsageError } from "../errors.ts";
 import { trainFromFolders } from "./run.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
@@ -119,6 +120,47 @@ Deno.test({
       assert.equal(w.config.scale, 3);
       const report = await evaluate({ weights: `${dir}/w.safetensors`, data, backend: "onnx" });
       assert.ok(Math.abs(report.meanPsnr - best) < 1e-9, `${report.meanPsnr} vs ${best}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "train: validates on images held out of the training data; refuses a test set",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 3, "64x48");
+      const common = { ...shape, scale: 2, data, steps: 2, validateEvery: 1 };
+      await assert.rejects(
+        trainFromFolders({
+          ...common,
+          val: "../shared/datasets/Set5",
+          out: `${dir}/t.safetensors`,
+        }),
+        UsageError,
+      );
+      await trainFromFolders({ ...common, holdout: 1, out: `${dir}/h.safetensors` });
+      const held = await loadCheckpoint(`${dir}/h.safetensors.ckpt.safetensors`);
+      assert.equal(
+        held.weights.metadata.validation_data,
+        `held out of the training data: ${data}/002`,
+      );
+      assert.equal(held.weights.metadata.train_images, "2");
+      assert.equal(held.progress.history.length, 2);
+
+      // Resumed with another validation set: the old scores do not compare, "best" starts over.
+      const resumed = await trainFromFolders({
+        ...common,
+        val: data,
+        resume: true,
+        steps: 3,
+        out: `${dir}/h.safetensors`,
+      });
+      assert.deepEqual(resumed.history.map(([step]) => step), [3]);
+      assert.equal(resumed.bestStep, 3);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -83,8 +83,13 @@ export interface TrainRun {
   settings: TrainSettings;
   /** Training HR images. */
   train: readonly NamedImage[];
-  /** Validation HR images (Set5). */
+  /** Validation HR images: held out of training, never a test set. */
   validation: readonly NamedImage[];
+  /**
+   * What the validation images are (a folder, or the names held out). A resumed run that
+   * validates on other images starts its "best" afresh: PSNRs of different sets do not compare.
+   */
+  validationSet: string;
   /** Where the best weights go. */
   out: string;
   /** Where checkpoints go. */
@@ -192,6 +197,13 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     bestStep: 0,
     history: [],
   };
+  if (run.resume && progress.validationSet !== run.validationSet) {
+    // Scores on another validation set say nothing about which weights are better here.
+    progress.bestPsnr = -Infinity;
+    progress.bestStep = 0;
+    progress.history = [];
+  }
+  progress.validationSet = run.validationSet;
   if (run.resume && !(await isFile(run.out))) {
     // The best weights of the run being continued are not at this --out (a new name, or the
     // checkpoint was moved), so "best" restarts: --out must only ever hold weights it names.
