@@ -95,6 +95,15 @@ export type { Rect, Tile, TilePlan } from "./src/tile/geometry.ts";
 // Scoring, training and benchmarking.
 export { type EvalOptions, type EvalReport, evaluate } from "./src/eval/run.ts";
 export type { ImageScore, ScoreReport } from "./src/eval/protocol.ts";
+export {
+  type DegradationName,
+  type DegradationReport,
+  type DegradationRow,
+  DEGRADATIONS,
+  type DegradationSuiteOptions,
+  evaluateDegradations,
+  type SuiteMethod,
+} from "./src/eval/degradations.ts";
 export { trainFromFolders as train, type TrainOptions } from "./src/train/run.ts";
 export type { TrainBackend, TrainReport, TrainSettings } from "./src/train/trainer.ts";
 export type { TrainProgress } from "./src/train/checkpoint.ts";

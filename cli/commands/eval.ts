@@ -1,6 +1,13 @@
 /** `eval`: PSNR/SSIM of weights (or bicubic) on a folder of HR images. */
-import { Command, Option } from "commander";
-import { evaluate } from "../../mod.ts";
+import { Command, InvalidArgumentError, Option } from "commander";
+import {
+  defaultWeightsPath,
+  type DegradationName,
+  type DegradationReport,
+  DEGRADATIONS,
+  evaluate,
+  evaluateDegradations,
+} from "../../mod.ts";
 import { parseBackend } from "../../src/model/create.ts";
 import { positiveInt, runCommand } from "../run.ts";
 
@@ -14,10 +21,35 @@ export function evalCommand(): Command {
     .addOption(new Option("--method <m>", "what to score").choices(["fsrcnn", "bicubic"]))
     .option("--scale <n>", "upscaling factor (default: the weights')", positiveInt("--scale"))
     .option("--backend <name>", "auto, webgpu, webgpu-wgsl, wasm, cpu or onnx", parseBackend)
+    .option(
+      "--degradations [names]",
+      `the realistic suite: LR made by ffmpeg scalers + x264, FSRCNN beside ffmpeg lanczos and ` +
+        `bicubic (names: ${DEGRADATIONS.join(",")}; default all)`,
+      parseDegradations,
+    )
+    .option("--crf <n>", "x264 CRF of the suite's codec round trip (default 23)", crfValue)
+    .addOption(
+      new Option("--lr-codec <c>", "the suite's codec round trip").choices(["x264", "none"])
+        .default("x264"),
+    )
     .option("--json", "print the report as JSON")
     .option("--ffmpeg <path>", "ffmpeg binary")
     .action((opts) =>
       runCommand(async () => {
+        if (opts.degradations) {
+          const names = opts.degradations === true ? undefined : opts.degradations;
+          const r = await evaluateDegradations({
+            data: opts.data,
+            weights: opts.weights ?? defaultWeightsPath(opts.scale ?? 2),
+            degradations: names,
+            crf: opts.crf,
+            codec: opts.lrCodec,
+            backend: opts.backend,
+            ffmpeg: opts.ffmpeg,
+          });
+          console.log(opts.json ? JSON.stringify(r, null, 2) : formatDegradations(r));
+          return;
+        }
         const r = await evaluate(opts);
         if (opts.json) {
           console.log(JSON.stringify(r, null, 2));
@@ -37,4 +69,44 @@ export function evalCommand(): Command {
         );
       })
     );
+}
+
+function parseDegradations(value: string): DegradationName[] {
+  const names = value.split(",").map((n) => n.trim()).filter((n) => n.length > 0);
+  for (const n of names) {
+    if (!(DEGRADATIONS as readonly string[]).includes(n)) {
+      throw new InvalidArgumentError(
+        `--degradations: unknown ${n} (known: ${DEGRADATIONS.join(",")})`,
+      );
+    }
+  }
+  return names as DegradationName[];
+}
+
+function crfValue(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n > 51) {
+    throw new InvalidArgumentError("--crf must be an integer from 0 to 51.");
+  }
+  return n;
+}
+
+/** The suite as a table: one row per degradation, Y-PSNR in dB. */
+export function formatDegradations(r: DegradationReport): string {
+  const lines = [
+    `${r.weights} on ${r.data} (${r.images.length} images), x${r.scale}: Y-PSNR (dB), mean over images`,
+  ];
+  const width = Math.max(11, ...r.rows.map((row) => row.description.length));
+  lines.push(`${"degradation".padEnd(width)}  FSRCNN  lanczos  bicubic  FSRCNN - lanczos`);
+  const f = (v: number) => v.toFixed(2).padStart(6);
+  const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
+  for (const row of r.rows) {
+    const p = row.psnr;
+    lines.push(
+      `${row.description.padEnd(width)}  ${f(p.fsrcnn)}  ${f(p.lanczos).padStart(7)}  ` +
+        `${f(p.bicubic).padStart(7)}  ${signed(p.fsrcnn - p.lanczos).padStart(16)}`,
+    );
+  }
+  lines.push(`mean gain over lanczos: ${signed(r.meanGainOverLanczos)} dB`);
+  return lines.join("\n");
 }

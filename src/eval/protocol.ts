@@ -158,8 +158,21 @@ export async function scoreImage(
       `method returned ${raw.width}x${raw.height}, expected ${cropped.width}x${cropped.height}`,
     );
   }
-  const sr = options.roundSr ?? true ? toUint8Values(raw) : raw;
-  const a = shave(sr, scale);
+  return scoreLuma(raw, hrY, scale, options.roundSr ?? true);
+}
+
+/**
+ * Scores an SR Y plane against the HR Y plane as the literature does: the SR values clamped
+ * and rounded to integers (unless `roundSr` is false), `scale` pixels shaved off every border
+ * of both, then PSNR (dB) and SSIM.
+ */
+export function scoreLuma(
+  sr: FloatPlane,
+  hrY: FloatPlane,
+  scale: number,
+  roundSr = true,
+): { psnr: number; ssim: number } {
+  const a = shave(roundSr ? toUint8Values(sr) : sr, scale);
   const b = shave(hrY, scale);
   return { psnr: psnr(a, b), ssim: ssim(a, b) };
 }

@@ -1,0 +1,113 @@
+/** The realistic evaluation suite through real ffmpeg (x264 included). */
+import assert from "node:assert/strict";
+import { evaluateDegradations } from "../src/eval/degradations.ts";
+import { cli, ffmpeg, tempDir, writeWeights } from "./helpers.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+/**
+ * A folder with one greyscale HR image made of 2×2 blocks (a random 32x24 image enlarged by
+ * pixel repetition): scaled down by 2 with nearest neighbour or area averaging it gives back
+ * the blocks exactly, and nearest-neighbour FSRCNN weights then rebuild the HR image exactly.
+ */
+async function blockImage(dir: string): Promise<string> {
+  const lr = new Uint8Array(32 * 24);
+  let seed = 7;
+  for (let i = 0; i < lr.length; i++) lr[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  await Deno.writeFile(`${dir}/lr.gray`, lr);
+  await Deno.mkdir(`${dir}/hr`);
+  await ffmpeg(
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "gray",
+    "-s",
+    "32x24",
+    "-i",
+    `${dir}/lr.gray`,
+    "-vf",
+    "scale=64:48:flags=neighbor",
+    `${dir}/hr/blocks.png`,
+  );
+  return `${dir}/hr`;
+}
+
+Deno.test({
+  ...opts,
+  name: "degradation suite: scalers aligned and exact where they must be; x264 round trip",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const data = await blockImage(dir);
+      const weights = await writeWeights(dir, 2, "nearest");
+      const exact = await evaluateDegradations({
+        data,
+        weights,
+        degradations: ["neighbor", "area", "bilinear"],
+        codec: "none",
+      });
+      assert.equal(exact.scale, 2);
+      assert.equal(exact.crf, null);
+      assert.deepEqual(exact.images, ["blocks"]);
+      assert.deepEqual(exact.rows.map((r) => r.degradation), ["neighbor", "area", "bilinear"]);
+      const [neighbor, area, bilinear] = exact.rows;
+      for (const row of [neighbor, area]) {
+        assert.equal(row.psnr.fsrcnn, Infinity, row.degradation);
+        assert.equal(row.ssim.fsrcnn, 1, row.degradation);
+        // ffmpeg's own upscalers cannot rebuild sharp blocks.
+        assert.ok(Number.isFinite(row.psnr.lanczos) && row.psnr.lanczos < 40, row.degradation);
+        assert.ok(Number.isFinite(row.psnr.bicubic) && row.psnr.bicubic < 40, row.degradation);
+      }
+      // Bilinear blurs the blocks: no method is exact, and FSRCNN here is only pixel repetition.
+      assert.ok(Number.isFinite(bilinear.psnr.fsrcnn) && bilinear.psnr.fsrcnn > 10);
+
+      const coded = await evaluateDegradations({ data, weights, degradations: ["matlab", "area"] });
+      assert.equal(coded.crf, 23);
+      assert.match(coded.rows[1].description, /x264 CRF 23/);
+      // x264 at CRF 23 loses detail: finite, but still recognisably the image.
+      for (const row of coded.rows) {
+        for (const m of ["fsrcnn", "lanczos", "bicubic"] as const) {
+          assert.ok(row.psnr[m] > 15 && row.psnr[m] < 60, `${row.degradation} ${m}`);
+        }
+      }
+      const gain = coded.rows.map((r) => r.psnr.fsrcnn - r.psnr.lanczos);
+      assert.ok(Math.abs(coded.meanGainOverLanczos - (gain[0] + gain[1]) / 2) < 1e-12);
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "eval --degradations: a table, --json, and one line with exit 2 for an unknown name",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const data = await blockImage(dir);
+      const weights = await writeWeights(dir, 2, "nearest");
+      const base = ["eval", "--data", data, "--weights", weights, "--lr-codec", "none"];
+      const table = await cli([...base, "--degradations", "neighbor,bilinear"]);
+      assert.equal(table.code, 0, table.stderr);
+      const lines = table.stdout.trim().split("\n");
+      assert.equal(lines.length, 5);
+      assert.match(
+        lines[2],
+        /^ffmpeg scale flags=neighbor 1\/2 +Infinity +\d+\.\d\d +\d+\.\d\d +\+Infinity$/,
+      );
+      assert.match(lines[3], /^ffmpeg scale flags=bilinear 1\/2 /);
+      const json = await cli([...base, "--degradations", "area", "--json"]);
+      assert.equal(json.code, 0, json.stderr);
+      const report = JSON.parse(json.stdout);
+      assert.equal(report.rows.length, 1);
+      assert.equal(report.rows[0].degradation, "area");
+      assert.equal(report.crf, null);
+      const bad = await cli([...base, "--degradations", "neighbour"]);
+      assert.equal(bad.code, 2);
+      assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+      assert.match(bad.stderr, /neighbour/);
+    } finally {
+      await cleanup();
+    }
+  },
+});
