@@ -59,11 +59,13 @@ export interface DegradationSuiteOptions {
   backend?: BackendChoice;
   /** ffmpeg binary; default as for `upscaleFile`. */
   ffmpeg?: string;
+  /** Aborting stops the suite between images (CancelledError). */
   signal?: AbortSignal;
 }
 
 /** One degradation's mean scores over the images, per method. */
 export interface DegradationRow {
+  /** Which degradation. */
   degradation: DegradationName;
   /** What the degradation is, in words. */
   description: string;
@@ -75,12 +77,17 @@ export interface DegradationRow {
 
 /** The suite's result: one row per degradation. */
 export interface DegradationReport {
+  /** The weights' upscaling factor. */
   scale: number;
   /** The x264 CRF of the round trip, or null without one. */
   crf: number | null;
+  /** The HR image folder, as given. */
   data: string;
+  /** The weights file, as given. */
   weights: string;
+  /** The images scored, in order. */
   images: string[];
+  /** One row per degradation, in the order asked for. */
   rows: DegradationRow[];
   /** FSRCNN's PSNR minus lanczos's, averaged over the rows (dB). */
   meanGainOverLanczos: number;
