@@ -1,6 +1,6 @@
 /** `train`: fits FSRCNN weights with our own training loop. */
 import { Command, Option } from "commander";
-import { train as runTraining, type TrainReport } from "../../mod.ts";
+import { DEGRADATIONS, train as runTraining, type TrainReport } from "../../mod.ts";
 import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
 
 export function trainCommand(): Command {
@@ -18,6 +18,18 @@ export function trainCommand(): Command {
       "training images held out for validation when --val is not given",
       positiveInt("--holdout"),
       20,
+    )
+    .option(
+      "--degradations <names>",
+      `make LR inputs as video is made, every image each way (${
+        DEGRADATIONS.join(",")
+      }); default: MATLAB bicubic only, the paper's protocol`,
+      (v: string) => v.split(",").map((n) => n.trim()).filter((n) => n.length > 0),
+    )
+    .option(
+      "--crfs <list>",
+      "x264 CRFs used in turn after the ffmpeg degradations (default: no codec round trip)",
+      (v: string) => v.split(",").map((n) => Number(n)),
     )
     .option("--checkpoint <file>", "checkpoint file (default: <out>.ckpt.safetensors)")
     .option("--resume", "continue from the checkpoint")

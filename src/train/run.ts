@@ -10,6 +10,9 @@ import { checkScale } from "../model/config.ts";
 import { loadWeights } from "../model/weights.ts";
 import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import { isTestSet, splitHoldout } from "./holdout.ts";
+import { AUGMENT_FACTORS, buildPairs } from "./data.ts";
+import { buildDegradedPairs } from "./degraded_data.ts";
+import { DEGRADATIONS } from "../eval/degradations.ts";
 import {
   DEFAULT_SETTINGS,
   train as trainLoop,
@@ -126,9 +129,6 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   const held = options.val === undefined
     ? splitHoldout(images, options.holdout ?? DEFAULT_HOLDOUT)
     : { train: images, validation: await loadDataset(options.val, ffmpeg) };
-  const { train, validation } = held;
-  const validationSet = options.val ??
-    `held out of the training data: ${validation.map((v) => v.name).join(",")}`;
   const checkpointPath = options.checkpoint ?? `${options.out}.ckpt.safetensors`;
   const resume = options.resume ? await loadCheckpoint(checkpointPath) : undefined;
   if (resume && resume.weights.config.scale !== scale) {
@@ -142,6 +142,42 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     const v = options[key];
     if (v !== undefined) settings[key] = v;
   }
+  if (options.degradations?.length) settings.degradations = [...options.degradations];
+  if (options.crfs?.length) settings.crfs = [...options.crfs];
+  // A resumed run goes on with the data it was started with.
+  const data = resume ? resume.options as Partial<TrainSettings> : settings;
+  const degradations = data.degradations ?? [];
+  for (const d of degradations) {
+    if (!DEGRADATIONS.includes(d)) {
+      throw new UsageError(`unknown degradation ${d} (known: ${DEGRADATIONS.join(", ")})`);
+    }
+  }
+  const crfs = data.crfs ?? [];
+  for (const crf of crfs) {
+    if (!Number.isInteger(crf) || crf < 0 || crf > 51) {
+      throw new UsageError(`x264 CRF must be an integer from 0 to 51, not ${crf}`);
+    }
+  }
+  const pairsOf = (list: readonly NamedImage[], factors: readonly number[]) =>
+    degradations.length === 0
+      ? Promise.resolve(buildPairs(list, scale, factors))
+      : buildDegradedPairs(ffmpeg, list, {
+        scale,
+        degradations,
+        crfs,
+        factors,
+        signal: options.signal,
+      });
+  const train = await pairsOf(held.train, AUGMENT_FACTORS);
+  // Validation on the protocol scores whole images exactly as `eval`; degraded validation
+  // scores pairs made the way the training pairs are, at the images' own size.
+  const validation = degradations.length === 0
+    ? held.validation
+    : await pairsOf(held.validation, [1]);
+  const validationSet = (options.val ??
+    `held out of the training data: ${held.validation.map((v) => v.name).join(",")}`) +
+    (degradations.length === 0 ? "" : `; degraded: ${degradations.join(",")}` +
+      (crfs.length ? `, x264 CRF ${crfs.join(",")}` : ""));
   return await trainLoop({
     settings,
     train,
@@ -159,7 +195,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     maxSteps: options.maxSteps,
     provenance: {
       train_data: dirs.join(","),
-      train_images: String(train.length),
+      train_images: String(held.train.length),
       validation_data: validationSet,
       // What the starting weights were, since their file may not outlive this one.
       from: from

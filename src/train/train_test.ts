@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { CancelledError } from "../errors.ts";
 import { evaluate } from "../eval/run.ts";
+import { evaluateDegradations } from "../eval/degradations.ts";
 import { makeTestClip } from "../ffmpeg/generate.ts";
 import { localName } from "../ffmpeg/input_name.ts";
 import { runTool } from "../ffmpeg/process.ts";
@@ -161,6 +162,59 @@ Deno.test({
       });
       assert.deepEqual(resumed.history.map(([step]) => step), [3]);
       assert.equal(resumed.bestStep, 3);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name:
+    "train --degradations: video pairs through ffmpeg, validated the suite's way, resumed alike",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 3, "64x48");
+      const common = {
+        ...shape,
+        scale: 2,
+        data,
+        steps: 2,
+        validateEvery: 1,
+        holdout: 1,
+        out: `${dir}/v.safetensors`,
+      };
+      const degradations = ["neighbor" as const, "matlab" as const];
+      await assert.rejects(
+        trainFromFolders({ ...common, degradations: ["nearest" as "neighbor"] }),
+        UsageError,
+      );
+      const first = await trainFromFolders({ ...common, degradations, crfs: [23] });
+      assert.equal(first.history.length, 2);
+      const ckpt = await loadCheckpoint(`${dir}/v.safetensors.ckpt.safetensors`);
+      assert.deepEqual(ckpt.options.degradations, degradations);
+      assert.deepEqual(ckpt.options.crfs, [23]);
+      assert.equal(
+        ckpt.weights.metadata.validation_data,
+        `held out of the training data: ${data}/002; degraded: neighbor,matlab, x264 CRF 23`,
+      );
+
+      // The validation PSNR is the suite's FSRCNN score on the held-out image.
+      await Deno.mkdir(`${dir}/held`);
+      await Deno.copyFile(`${data}/002.png`, `${dir}/held/002.png`);
+      const suite = await evaluateDegradations({
+        data: `${dir}/held`,
+        weights: `${dir}/v.safetensors`,
+        degradations,
+        crf: 23,
+      });
+      const suiteMean = (suite.rows[0].psnr.fsrcnn + suite.rows[1].psnr.fsrcnn) / 2;
+      assert.ok(Math.abs(first.bestPsnr - suiteMean) < 1e-3, `${first.bestPsnr} vs ${suiteMean}`);
+
+      // Resumed without the flags: the checkpoint's data, the same validation set.
+      const resumed = await trainFromFolders({ ...common, resume: true, steps: 3 });
+      assert.deepEqual(resumed.history.map(([step]) => step), [1, 2, 3]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

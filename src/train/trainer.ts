@@ -16,7 +16,9 @@ import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../m
 import { Rng } from "../random.ts";
 import { Adam } from "./adam.ts";
 import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
-import { buildPairs, PatchSampler } from "./data.ts";
+import { PatchSampler, type TrainPair } from "./data.ts";
+import type { DegradationName } from "../eval/degradations.ts";
+import { scoreLuma } from "../eval/protocol.ts";
 import type { GradientStep } from "./step.ts";
 import type { TfjsBackendName } from "../model/tfjs_runtime.ts";
 
@@ -44,9 +46,17 @@ export interface TrainSettings {
   seed: number;
   /** Steps between validations. */
   validateEvery: number;
+  /**
+   * How LR inputs are made: absent, the literature's MATLAB bicubic (weights for the paper's
+   * protocol); otherwise the `eval --degradations` suite's degradations, every image under each
+   * (weights for video).
+   */
+  degradations?: DegradationName[];
+  /** x264 CRFs used in turn after the ffmpeg degradations (none: no codec round trip). */
+  crfs?: number[];
 }
 
-export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale"> = {
+export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "crfs"> = {
   d: 56,
   s: 12,
   m: 4,
@@ -81,10 +91,13 @@ export interface TrainReport {
 
 export interface TrainRun {
   settings: TrainSettings;
-  /** Training HR images. */
-  train: readonly NamedImage[];
-  /** Validation HR images: held out of training, never a test set. */
-  validation: readonly NamedImage[];
+  /** Training pairs (see data.ts and degraded_data.ts). */
+  train: TrainPair[];
+  /**
+   * Validation, held out of training and never a test set: HR images scored with the `eval`
+   * protocol, or ready (LR, HR) pairs made the way the training pairs are.
+   */
+  validation: readonly NamedImage[] | readonly TrainPair[];
   /**
    * What the validation images are (a folder, or the names held out). A resumed run that
    * validates on other images starts its "best" afresh: PSNRs of different sets do not compare.
@@ -159,20 +172,34 @@ export async function createGradientStep(
   return await TfjsGradientStep.create(cfg, backend);
 }
 
-/** Scores weights on the validation images with the eval protocol (mean Y-PSNR, dB). */
+/**
+ * Scores weights on validation images with the eval protocol, or on (LR, HR) pairs scored the
+ * same way (SR rounded, `scale` pixels shaved); the mean Y-PSNR in dB.
+ */
 export async function validate(
   weights: FsrcnnWeights,
-  images: readonly NamedImage[],
+  validation: readonly NamedImage[] | readonly TrainPair[],
   threads?: number,
 ): Promise<number> {
   const engine = await createEngineFor(weights, "onnx", { threads });
+  const scale = weights.config.scale;
   try {
-    const report = await scoreImages(
-      images,
-      weights.config.scale,
-      modelMethod(new TiledUpscaler(engine)),
-    );
-    return report.meanPsnr;
+    const upscaler = new TiledUpscaler(engine);
+    let sum = 0;
+    for (const item of validation) {
+      if ("image" in item) {
+        sum += (await scoreImages([item], scale, modelMethod(upscaler))).meanPsnr;
+      } else {
+        const [sr] = await upscaler.upscale([item.lr]);
+        const to255 = (p: { width: number; height: number; data: Float32Array }) => ({
+          width: p.width,
+          height: p.height,
+          data: p.data.map((v) => v * 255),
+        });
+        sum += scoreLuma(to255(sr), to255(item.hr), scale).psnr;
+      }
+    }
+    return sum / validation.length;
   } finally {
     engine.dispose();
   }
@@ -210,7 +237,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     progress.bestPsnr = -Infinity;
     progress.bestStep = 0;
   }
-  const sampler = new PatchSampler(buildPairs(run.train, cfg.scale), cfg.scale, st.patch);
+  const sampler = new PatchSampler(run.train, cfg.scale, st.patch);
   const step = await createGradientStep(cfg, run.backend ?? "onnx", run.threads);
   const checkpointMs = (run.checkpointMinutes ?? 5) * 60_000;
   const started = performance.now();
