@@ -143,18 +143,22 @@ const toFloat = (width: number, height: number, data: ArrayLike<number>): FloatP
   data: Float32Array.from(data),
 });
 
-/** The LR Y plane (0..255 units) of one degradation of an HR frame. */
-async function lowResolution(
+/**
+ * The LR Y plane (0..255 units) of one degradation of an HR frame ({@link hrFrame}); `crf`
+ * undefined skips the codec round trip.
+ */
+export async function degradeLuma(
   tools: FfmpegTools,
   frame: Yuv420Frame,
-  hrY: FloatPlane,
   degradation: DegradationName,
   scale: number,
   crf: number | undefined,
   signal?: AbortSignal,
 ): Promise<FloatPlane> {
   const w = frame.width / scale, h = frame.height / scale;
-  if (degradation === "matlab") return imresizePlane(hrY, 1 / scale);
+  if (degradation === "matlab") {
+    return imresizePlane(toFloat(frame.width, frame.height, frame.y), 1 / scale);
+  }
   const scaler: SwsScaler = degradation;
   return toFloat(w, h, await degradeFrame(tools, frame, { scale, scaler, crf, signal }));
 }
@@ -212,15 +216,7 @@ export async function evaluateDegradations(
       const hrY = toFloat(frame.width, frame.height, frame.y);
       for (const [k, degradation] of degradations.entries()) {
         options.signal?.throwIfAborted();
-        const lrY = await lowResolution(
-          tools,
-          frame,
-          hrY,
-          degradation,
-          scale,
-          codecCrf,
-          options.signal,
-        );
+        const lrY = await degradeLuma(tools, frame, degradation, scale, codecCrf, options.signal);
         // ffmpeg's scalers see what a video would hold: the LR rounded to 8 bits.
         const lr8 = {
           width: lrY.width,
