@@ -85,7 +85,8 @@ export {
   type EngineOptions,
   parseBackend,
 } from "./src/model/create.ts";
-export { type Plane, TiledUpscaler, type TilingOptions } from "./src/model/tiled.ts";
+export type { Plane } from "./src/frame/pixels.ts";
+export { TiledUpscaler, type TilingOptions } from "./src/model/tiled.ts";
 export { referenceForward } from "./src/model/reference.ts";
 export type { SafetensorsDtype } from "./src/model/safetensors.ts";
 export type { GpuAdapterSummary } from "./src/model/gpu.ts";

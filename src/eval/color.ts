@@ -5,7 +5,7 @@
  * methods only super-resolve luminance.
  */
 import type { Image8 } from "../ffmpeg/image.ts";
-import type { FloatPlane } from "./imresize.ts";
+import type { Plane } from "../frame/pixels.ts";
 
 /** Options for the conversions. */
 export interface YOptions {
@@ -30,7 +30,7 @@ export function lumaOf(r: number, g: number, b: number): number {
  * The Y plane of an image. For a single-channel (greyscale) image the raw values are returned
  * unchanged: the literature scores greyscale files such as Set14's `bridge.png` that way.
  */
-export function lumaPlane(image: Image8, options: YOptions = {}): FloatPlane {
+export function lumaPlane(image: Image8, options: YOptions = {}): Plane {
   const round = options.round ?? true;
   const n = image.width * image.height;
   const out = new Float32Array(n);
@@ -49,7 +49,7 @@ export function lumaPlane(image: Image8, options: YOptions = {}): FloatPlane {
 export function chromaPlanes(
   image: Image8,
   options: YOptions = {},
-): { cb: FloatPlane; cr: FloatPlane } {
+): { cb: Plane; cr: Plane } {
   if (image.channels !== 3) throw new RangeError("chroma needs an RGB image");
   const round = options.round ?? true;
   const n = image.width * image.height;

@@ -16,6 +16,7 @@
  * MATLAB's code does; `edge: "replicate"` stays only to keep that comparison repeatable.
  */
 import type { Image8 } from "../ffmpeg/image.ts";
+import type { Plane } from "../frame/pixels.ts";
 
 /** How out-of-range source indices are folded back into the image. */
 export type EdgeMode = "mirror" | "replicate";
@@ -24,13 +25,6 @@ export type EdgeMode = "mirror" | "replicate";
 export interface ResizeOptions {
   /** Default "mirror", as MATLAB's imresize.m does; see the module comment. */
   edge?: EdgeMode;
-}
-
-/** A single-channel float image (row-major). */
-export interface FloatPlane {
-  width: number;
-  height: number;
-  data: Float32Array;
 }
 
 /** MATLAB's bicubic kernel (Keys, a = −0.5); support is [−2, 2]. */
@@ -239,10 +233,10 @@ export function imresize(image: Image8, scale: number, options: ResizeOptions = 
  * instead of 0..1 gives the same result up to floating-point noise.
  */
 export function imresizePlane(
-  plane: FloatPlane,
+  plane: Plane,
   scale: number,
   options: ResizeOptions = {},
-): FloatPlane {
+): Plane {
   const r = resizeInterleaved(
     plane.data,
     plane.width,

@@ -4,20 +4,13 @@
  * K1 = 0.01, K2 = 0.03, L = 255, 'valid' filtering, mean of the map). Both take planes in
  * 0..255 units; sums are done in double precision.
  */
-import type { FloatPlane } from "./imresize.ts";
-
-/** A plane of any numeric element type. */
-export interface AnyPlane {
-  width: number;
-  height: number;
-  data: ArrayLike<number>;
-}
+import type { Plane } from "../frame/pixels.ts";
 
 /**
  * Removes `border` pixels on every side. The literature ignores a border of `scale` pixels
  * because no method can be judged fairly where the image edge cuts its receptive field.
  */
-export function shave(plane: AnyPlane, border: number): FloatPlane {
+export function shave(plane: Plane<ArrayLike<number>>, border: number): Plane {
   const width = plane.width - 2 * border;
   const height = plane.height - 2 * border;
   if (border < 0 || width <= 0 || height <= 0) {
@@ -32,14 +25,14 @@ export function shave(plane: AnyPlane, border: number): FloatPlane {
   return { width, height, data: out };
 }
 
-function sameSize(a: AnyPlane, b: AnyPlane): void {
+function sameSize(a: Plane<ArrayLike<number>>, b: Plane<ArrayLike<number>>): void {
   if (a.width !== b.width || a.height !== b.height) {
     throw new RangeError(`size mismatch: ${a.width}x${a.height} vs ${b.width}x${b.height}`);
   }
 }
 
 /** Mean squared error between two planes of the same size. */
-export function mse(a: AnyPlane, b: AnyPlane): number {
+export function mse(a: Plane<ArrayLike<number>>, b: Plane<ArrayLike<number>>): number {
   sameSize(a, b);
   let sum = 0;
   const n = a.width * a.height;
@@ -51,7 +44,7 @@ export function mse(a: AnyPlane, b: AnyPlane): number {
 }
 
 /** PSNR in dB for 0..255 values: 10·log10(255² / MSE); Infinity for identical planes. */
-export function psnr(a: AnyPlane, b: AnyPlane): number {
+export function psnr(a: Plane<ArrayLike<number>>, b: Plane<ArrayLike<number>>): number {
   const e = mse(a, b);
   return e === 0 ? Infinity : 10 * Math.log10((255 * 255) / e);
 }
@@ -113,7 +106,11 @@ export interface SsimOptions {
 }
 
 /** Mean SSIM of two planes, as Wang et al.'s `ssim_index.m` (no downsampling, 'valid' window). */
-export function ssim(a: AnyPlane, b: AnyPlane, options: SsimOptions = {}): number {
+export function ssim(
+  a: Plane<ArrayLike<number>>,
+  b: Plane<ArrayLike<number>>,
+  options: SsimOptions = {},
+): number {
   sameSize(a, b);
   const size = options.windowSize ?? 11;
   const g = gaussian1d(size, options.sigma ?? 1.5);

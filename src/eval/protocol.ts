@@ -21,8 +21,9 @@
  * error), as the published tables do.
  */
 import type { Image8 } from "../ffmpeg/image.ts";
+import type { Plane } from "../frame/pixels.ts";
 import { lumaPlane } from "./color.ts";
-import { type EdgeMode, type FloatPlane, imresize, imresizePlane } from "./imresize.ts";
+import { type EdgeMode, imresize, imresizePlane } from "./imresize.ts";
 import { psnr, shave, ssim } from "./metrics.ts";
 
 /** What a super-resolution method is given. */
@@ -31,7 +32,7 @@ export interface SrInput {
    * The LR Y plane in 0..255 units: by default the float bicubic downscale of HR Y, never
    * rounded (for a greyscale image, of its raw values).
    */
-  lrY: FloatPlane;
+  lrY: Plane;
   /**
    * The 8-bit LR image (RGB or greyscale), as the 8-bit `imresize(HR, 1/s)` made it. Only
    * present with `lr: "rgb8"`; `lrY` is then its Y.
@@ -45,7 +46,7 @@ export interface SrInput {
  * A super-resolution method: returns the SR Y plane, `scale`× the LR size, in 0..255 units,
  * unrounded (the protocol clamps and rounds it).
  */
-export type SrMethod = (input: SrInput) => Promise<FloatPlane>;
+export type SrMethod = (input: SrInput) => Promise<Plane>;
 
 /** How the LR input is made: see the module comment. */
 export type LrMode = "y" | "rgb8";
@@ -126,7 +127,7 @@ export function bicubicMethod(options: Pick<ProtocolOptions, "edge" | "roundY"> 
 export const bicubic: SrMethod = bicubicMethod();
 
 /** Clamps to [0, 255] and rounds halves up, as MATLAB's uint8() does for these values. */
-function toUint8Values(plane: FloatPlane): FloatPlane {
+function toUint8Values(plane: Plane): Plane {
   const data = new Float32Array(plane.data.length);
   for (let i = 0; i < data.length; i++) {
     const v = plane.data[i];

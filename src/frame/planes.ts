@@ -5,12 +5,10 @@
  * Pure: no I/O. Assumes nothing about the alignment of the bytes it is given.
  */
 import type { FrameLayout } from "./format.ts";
-
-/** One plane's samples, row-major and packed: Uint8Array for 8-bit, Uint16Array above. */
-export type Plane = Uint8Array | Uint16Array;
+import type { Samples } from "./pixels.ts";
 
 /** A frame's three planes. Their sizes are those of the FrameLayout they came from. */
-export interface FramePlanes<P extends Plane = Plane> {
+export interface FramePlanes<P extends Samples = Samples> {
   y: P;
   u: P;
   v: P;
@@ -126,7 +124,7 @@ function toFloatTable(bitDepth: number): Float32Array {
  * depth map to the same 0 and 1. Codes above the maximum (garbage in a 16-bit container's
  * upper bits) give values above 1. Writes into `out` when given (same length).
  */
-export function planeToFloat(plane: Plane, bitDepth: number, out?: Float32Array): Float32Array {
+export function planeToFloat(plane: Samples, bitDepth: number, out?: Float32Array): Float32Array {
   checkBitDepth(bitDepth);
   if (plane instanceof Uint8Array && bitDepth > 8) {
     throw new RangeError(`an 8-bit plane cannot hold ${bitDepth}-bit codes`);
@@ -155,8 +153,8 @@ export function planeToFloat(plane: Plane, bitDepth: number, out?: Float32Array)
  */
 export function floatToPlane(values: Float32Array, bitDepth: 8, out?: Uint8Array): Uint8Array;
 export function floatToPlane(values: Float32Array, bitDepth: 10, out?: Uint16Array): Uint16Array;
-export function floatToPlane(values: Float32Array, bitDepth: number, out?: Plane): Plane;
-export function floatToPlane(values: Float32Array, bitDepth: number, out?: Plane): Plane {
+export function floatToPlane(values: Float32Array, bitDepth: number, out?: Samples): Samples;
+export function floatToPlane(values: Float32Array, bitDepth: number, out?: Samples): Samples {
   checkBitDepth(bitDepth);
   const wide = bitDepth > 8;
   const dst = out ?? (wide ? new Uint16Array(values.length) : new Uint8Array(values.length));

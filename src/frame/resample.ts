@@ -28,7 +28,7 @@
  * edges are kept, and co-sited chroma moves with it. (j/s would be right only if the luma
  * upscale kept the first luma sample's centre fixed instead of the image's edges.)
  */
-import type { Plane } from "./planes.ts";
+import type { Samples } from "./pixels.ts";
 
 /**
  * Where chroma samples sit relative to luma, by ffmpeg's `chroma_location` names:
@@ -244,19 +244,19 @@ export function upsamplePlane(
   out?: Uint16Array,
 ): Uint16Array;
 export function upsamplePlane(
-  src: Plane,
+  src: Samples,
   srcWidth: number,
   srcHeight: number,
   options: IntUpsampleOptions,
-  out?: Plane,
-): Plane;
+  out?: Samples,
+): Samples;
 export function upsamplePlane(
-  src: Plane,
+  src: Samples,
   srcWidth: number,
   srcHeight: number,
   options: IntUpsampleOptions,
-  out?: Plane,
-): Plane {
+  out?: Samples,
+): Samples {
   const { bitDepth } = options;
   const limit = src instanceof Uint8Array ? 8 : 16;
   if (!Number.isInteger(bitDepth) || bitDepth < 1 || bitDepth > limit) {

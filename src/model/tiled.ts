@@ -3,6 +3,7 @@
  * (src/tile), batches windows from one or more planes into engine calls, and stitches the
  * kept centres. Exact: the result equals the untiled network output (tested).
  */
+import type { Plane } from "../frame/pixels.ts";
 import { planTiles, tileForBudget, type TilePlan } from "../tile/geometry.ts";
 import { contextRadius } from "./config.ts";
 import type { SrEngine } from "./engine.ts";
@@ -21,16 +22,6 @@ export interface TilingOptions {
 }
 
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
-
-/** A single-channel plane: row-major Float32 values, nominally in [0, 1]. */
-export interface Plane {
-  /** `width · height` values, row after row. */
-  data: Float32Array;
-  /** Width in pixels. */
-  width: number;
-  /** Height in pixels. */
-  height: number;
-}
 
 /**
  * Runs an {@link SrEngine} on planes of any size, splitting them into overlapping windows that

@@ -4,9 +4,10 @@
  * bicubically, sited as the source says, while the engine works on the luma.
  */
 import { type FrameLayout, frameLayout, type PixelFormat } from "../frame/format.ts";
+import type { Plane } from "../frame/pixels.ts";
 import { floatToPlane, joinFrame, planeToFloat, splitFrame } from "../frame/planes.ts";
 import { type ChromaSiting, upsamplePlane } from "../frame/resample.ts";
-import type { Plane as FloatPlane, TiledUpscaler } from "../model/tiled.ts";
+import type { TiledUpscaler } from "../model/tiled.ts";
 
 /** One raw frame and its presentation timestamp (in the stream's time base). */
 export interface VideoFrame {
@@ -91,7 +92,7 @@ export async function upscaleFrames(
   const scale = o.upscaler.engine.config.scale;
   const depth = o.format.bitDepth;
   const planes = frames.map((f) => splitFrame(f.data, inLayout));
-  const lumas: FloatPlane[] = planes.map((p) => ({
+  const lumas: Plane[] = planes.map((p) => ({
     data: planeToFloat(p.y, depth),
     width: o.width,
     height: o.height,
@@ -115,13 +116,11 @@ export async function upscaleFrames(
   return frames.map((f, i) => ({
     pts: f.pts,
     data: joinFrame(
-      { y: floatToPlane(ys[i].data, depth) as Plane, u: chroma[i].u, v: chroma[i].v },
+      { y: floatToPlane(ys[i].data, depth), u: chroma[i].u, v: chroma[i].v },
       outLayout,
     ),
   }));
 }
-
-type Plane = Uint8Array | Uint16Array;
 
 /**
  * A TransformStream that upscales frames in batches of `batch` (see {@link upscaleFrames}); the

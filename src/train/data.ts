@@ -6,7 +6,7 @@
  */
 import { lumaPlane } from "../eval/color.ts";
 import { imresizePlane } from "../eval/imresize.ts";
-import type { FloatPlane } from "../eval/imresize.ts";
+import type { Plane } from "../frame/pixels.ts";
 import type { NamedImage } from "../eval/protocol.ts";
 import type { Rng } from "../random.ts";
 import type { PatchBatch } from "./step.ts";
@@ -17,12 +17,12 @@ export const AUGMENT_FACTORS = [1, 0.9, 0.8, 0.7, 0.6] as const;
 /** One training pair, Y in [0, 1]. */
 export interface TrainPair {
   name: string;
-  hr: FloatPlane;
-  lr: FloatPlane;
+  hr: Plane;
+  lr: Plane;
 }
 
 /** The LR/HR Y pair of an HR Y plane (0..255 units in, [0, 1] out), as the eval protocol. */
-export function pairFromHrY(name: string, hrY: FloatPlane, scale: number): TrainPair | null {
+export function pairFromHrY(name: string, hrY: Plane, scale: number): TrainPair | null {
   const width = hrY.width - (hrY.width % scale);
   const height = hrY.height - (hrY.height % scale);
   if (width < scale || height < scale) return null;
@@ -123,7 +123,7 @@ export class PatchSampler {
  * modcropped image commutes with these symmetries.
  */
 export function copyTransformed(
-  src: FloatPlane,
+  src: Plane,
   x0: number,
   y0: number,
   size: number,
