@@ -4,8 +4,7 @@
  * Y lies in [16, 235] in 0..255 units. Scores are taken on Y only because the literature's
  * methods only super-resolve luminance.
  */
-import type { Image8 } from "../ffmpeg/image.ts";
-import type { Plane } from "../frame/pixels.ts";
+import type { Image8, Plane } from "../frame/pixels.ts";
 
 /** Options for the conversions. */
 export interface YOptions {

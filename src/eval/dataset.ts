@@ -3,7 +3,8 @@
  * in natural name order so that reports list images in the same order every time and
  * `img2.png` comes before `img10.png`.
  */
-import { type Image8, readImage } from "../ffmpeg/image.ts";
+import { readImage } from "../ffmpeg/image.ts";
+import type { Image8 } from "../frame/pixels.ts";
 import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
 import type { NamedImage } from "./protocol.ts";

@@ -15,8 +15,7 @@
  * dark edge column, e.g. Set14's foreman at ×4). Mirroring is the default because it is what
  * MATLAB's code does; `edge: "replicate"` stays only to keep that comparison repeatable.
  */
-import type { Image8 } from "../ffmpeg/image.ts";
-import type { Plane } from "../frame/pixels.ts";
+import type { Image8, Plane } from "../frame/pixels.ts";
 
 /** How out-of-range source indices are folded back into the image. */
 export type EdgeMode = "mirror" | "replicate";

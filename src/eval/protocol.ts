@@ -20,8 +20,7 @@
  * Scores are averaged per image (the mean of the per-image PSNRs, not the PSNR of the mean
  * error), as the published tables do.
  */
-import type { Image8 } from "../ffmpeg/image.ts";
-import type { Plane } from "../frame/pixels.ts";
+import type { Image8, Plane } from "../frame/pixels.ts";
 import { lumaPlane } from "./color.ts";
 import { type EdgeMode, imresize, imresizePlane } from "./imresize.ts";
 import { psnr, shave, ssim } from "./metrics.ts";

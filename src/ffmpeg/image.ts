@@ -4,19 +4,12 @@
  * literature scores them on their raw values.
  */
 import { InputError, ToolError } from "../errors.ts";
+import type { Image8 } from "../frame/pixels.ts";
 import { COMMON_ARGS } from "./args.ts";
 import { localName } from "./input_name.ts";
 import { probe } from "./probe.ts";
 import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
-
-export interface Image8 {
-  width: number;
-  height: number;
-  /** 1 for greyscale files, 3 for everything else (RGB, interleaved). */
-  channels: 1 | 3;
-  data: Uint8Array;
-}
 
 /** Whether an ffmpeg pixel format carries only luminance (with or without alpha). */
 export function isGreyPixFmt(pixFmt: string): boolean {

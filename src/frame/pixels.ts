@@ -1,6 +1,7 @@
 /**
  * The pixel types every part of the code shares: a plane's integer samples as they sit in a
- * frame, and a plane with its size (float for the network and the metrics). Types only.
+ * frame, a plane with its size (float for the network and the metrics), and an 8-bit image as
+ * it is read from a file. Types only.
  */
 
 /** One plane's integer codes, row-major and packed: Uint8Array for 8-bit, Uint16Array above. */
@@ -17,4 +18,13 @@ export interface Plane<T extends ArrayLike<number> = Float32Array> {
   width: number;
   /** Height in pixels. */
   height: number;
+}
+
+/** An 8-bit image as decoded from a file: greyscale, or interleaved RGB. */
+export interface Image8 {
+  width: number;
+  height: number;
+  /** 1 for greyscale files, 3 for everything else (RGB, interleaved). */
+  channels: 1 | 3;
+  data: Uint8Array;
 }
