@@ -17,6 +17,7 @@
  * Pure code: no processes, no I/O.
  */
 import { FsrcnnError } from "../errors.ts";
+import { gcd, type Rational } from "../rational.ts";
 
 /** Malformed, corrupt, truncated or unsupported NUT data (or a muxer misuse). */
 export class NutError extends FsrcnnError {}
@@ -96,12 +97,6 @@ export function nutCrc32(data: Uint8Array, crc = 0): number {
 
 // ---------------------------------------------------------------------------------------------
 // Public types
-
-/** A rational number, e.g. a time base. */
-export interface Rational {
-  num: number;
-  den: number;
-}
 
 /** What the stream header says about the (single) video stream. */
 export interface NutStreamInfo {
@@ -329,11 +324,6 @@ function fourccToString(bytes: Uint8Array): string {
       : `\\x${b.toString(16).padStart(2, "0")}`;
   }
   return s;
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
 }
 
 /** floor(val * from / to), exactly (ff_nut_reset_ts uses av_rescale_rnd with AV_ROUND_DOWN). */

@@ -3,14 +3,10 @@
  * format, frame rate, frame count, colour tags and rotation.
  */
 import { InputError } from "../errors.ts";
+import type { Rational } from "../rational.ts";
 import { localName } from "./input_name.ts";
 import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
-
-export interface Rational {
-  num: number;
-  den: number;
-}
 
 export interface ColorTags {
   range?: string;

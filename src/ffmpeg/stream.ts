@@ -5,13 +5,8 @@
  * one-line errors with the tail of ffmpeg's stderr.
  */
 import { CancelledError, ToolError } from "../errors.ts";
-import {
-  nutDemuxStream,
-  NutMuxer,
-  type NutPixFmt,
-  type NutStreamInfo,
-  type Rational,
-} from "./nut.ts";
+import type { Rational } from "../rational.ts";
+import { nutDemuxStream, NutMuxer, type NutPixFmt, type NutStreamInfo } from "./nut.ts";
 import { spawnTool, stderrTail } from "./process.ts";
 
 /** One raw frame and its presentation timestamp in the stream's time base. */

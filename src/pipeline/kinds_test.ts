@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { extensionOf, inputKind, isSequencePattern, outputKind } from "./kinds.ts";
 import { frameName } from "./output.ts";
-import { defaultCrf, rateOf } from "./upscale.ts";
+import { defaultCrf } from "./upscale.ts";
 
 Deno.test("frame patterns and file names", () => {
   assert.ok(isSequencePattern("frames/%06d.png"));
@@ -34,13 +34,6 @@ Deno.test("kinds of inputs and outputs", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("frame rates as rationals", () => {
-  assert.deepEqual(rateOf(25), { num: 25, den: 1 });
-  assert.deepEqual(rateOf(30000 / 1001), { num: 30000, den: 1001 });
-  assert.deepEqual(rateOf(12.5), { num: 25, den: 2 });
-  assert.deepEqual(rateOf(29.97), { num: 2997, den: 100 });
 });
 
 Deno.test("default CRF only where it applies and nothing else sets the rate", () => {

@@ -8,6 +8,7 @@ import { localName } from "../ffmpeg/input_name.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
+import { rateOf } from "../rational.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
 import type { BackendChoice, SrEngine } from "../model/engine.ts";
@@ -166,19 +167,6 @@ async function firstOfPattern(
 function patternPath(pattern: string, n: number): string {
   const slash = pattern.lastIndexOf("/");
   return pattern.slice(0, slash + 1) + frameName(pattern.slice(slash + 1), n);
-}
-
-/** A frame rate as a rational (29.97 → 30000/1001, 25 → 25/1). */
-export function rateOf(fps: number): { num: number; den: number } {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  for (const den of [1, 1001, 1_000_000]) {
-    const num = fps * den;
-    if (Math.abs(num - Math.round(num)) < 1e-6) {
-      const g = gcd(Math.round(num), den);
-      return { num: Math.round(num) / g, den: den / g };
-    }
-  }
-  return { num: Math.round(fps * 1_000_000), den: 1_000_000 };
 }
 
 function requireVideo(info: MediaInfo, path: string): void {
