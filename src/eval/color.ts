@@ -5,6 +5,7 @@
  * methods only super-resolve luminance.
  */
 import type { Image8, Plane } from "../frame/pixels.ts";
+import { CB_ROW, CR_ROW, Y_ROW } from "../frame/ycbcr.ts";
 
 /** Options for the conversions. */
 export interface YOptions {
@@ -22,7 +23,7 @@ function finish(v: number, round: boolean): number {
 
 /** Y of one RGB pixel (0..255 inputs), unrounded. */
 export function lumaOf(r: number, g: number, b: number): number {
-  return 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255;
+  return 16 + (Y_ROW[0] * r + Y_ROW[1] * g + Y_ROW[2] * b) / 255;
 }
 
 /**
@@ -57,8 +58,8 @@ export function chromaPlanes(
   const d = image.data;
   for (let i = 0; i < n; i++) {
     const r = d[3 * i], g = d[3 * i + 1], b = d[3 * i + 2];
-    cb[i] = finish(128 + (-37.797 * r - 74.203 * g + 112 * b) / 255, round);
-    cr[i] = finish(128 + (112 * r - 93.786 * g - 18.214 * b) / 255, round);
+    cb[i] = finish(128 + (CB_ROW[0] * r + CB_ROW[1] * g + CB_ROW[2] * b) / 255, round);
+    cr[i] = finish(128 + (CR_ROW[0] * r + CR_ROW[1] * g + CR_ROW[2] * b) / 255, round);
   }
   const { width, height } = image;
   return { cb: { width, height, data: cb }, cr: { width, height, data: cr } };

@@ -5,10 +5,13 @@
  * rounding of a YUV round trip through ffmpeg.
  */
 
-/** Forward matrix rows (R, G, B in [0, 1] → 0..255 units, before the offsets). */
-const Y_ROW = [65.481, 128.553, 24.966];
-const CB_ROW = [-37.797, -74.203, 112.0];
-const CR_ROW = [112.0, -93.786, -18.214];
+/**
+ * BT.601 forward matrix rows, R, G, B in [0, 1] → 0..255 units before the offsets (16 for Y,
+ * 128 for Cb and Cr): the coefficients of MATLAB's `rgb2ycbcr`.
+ */
+export const Y_ROW = [65.481, 128.553, 24.966] as const;
+export const CB_ROW = [-37.797, -74.203, 112.0] as const;
+export const CR_ROW = [112.0, -93.786, -18.214] as const;
 
 /** Planes of Y, Cb and Cr, each normalised to [0, 1] (value / 255). */
 export interface YCbCrPlanes {
@@ -54,7 +57,7 @@ export function yCbCrToRgb(p: YCbCrPlanes, out: Uint8Array | Uint16Array, max: n
 }
 
 /** Inverse of a 3×3 matrix (rows). */
-export function invert3(m: number[][]): number[][] {
+export function invert3(m: readonly (readonly number[])[]): number[][] {
   const [[a, b, c], [d, e, f], [g, h, i]] = m;
   const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
   const det = a * A + b * B + c * C;
