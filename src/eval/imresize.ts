@@ -16,6 +16,7 @@
  * MATLAB's code does; `edge: "replicate"` stays only to keep that comparison repeatable.
  */
 import type { Image8, Plane } from "../frame/pixels.ts";
+import { keysCubic } from "../frame/resample.ts";
 
 /** How out-of-range source indices are folded back into the image. */
 export type EdgeMode = "mirror" | "replicate";
@@ -24,16 +25,6 @@ export type EdgeMode = "mirror" | "replicate";
 export interface ResizeOptions {
   /** Default "mirror", as MATLAB's imresize.m does; see the module comment. */
   edge?: EdgeMode;
-}
-
-/** MATLAB's bicubic kernel (Keys, a = −0.5); support is [−2, 2]. */
-export function cubic(x: number): number {
-  const ax = Math.abs(x);
-  const ax2 = ax * ax;
-  const ax3 = ax2 * ax;
-  if (ax <= 1) return 1.5 * ax3 - 2.5 * ax2 + 1;
-  if (ax <= 2) return -0.5 * ax3 + 2.5 * ax2 - 4 * ax + 2;
-  return 0;
 }
 
 /** Per-output-pixel source indices (0-based) and normalised weights, `taps` per pixel. */
@@ -72,7 +63,7 @@ export function contributions(
     for (let k = 0; k < taps; k++) {
       const j = left + k; // 1-based source index, possibly out of range
       const d = u - j;
-      const w = antialias ? scale * cubic(scale * d) : cubic(d);
+      const w = antialias ? scale * keysCubic(scale * d) : keysCubic(d);
       weights[x * taps + k] = w;
       sum += w;
       let i: number;

@@ -85,7 +85,11 @@ export function sourceCoordinate(dst: number, scale: number, offset: number): nu
   return (dst + offset) / scale - offset;
 }
 
-/** Keys' cubic convolution kernel with a = −0.5; support (−2, 2). */
+/**
+ * Keys' cubic convolution kernel with a = −0.5, support (−2, 2): the "bicubic" of MATLAB's
+ * imresize as well (eval/imresize.ts), which it reproduces to the last 8-bit code on Set5 and
+ * Set14.
+ */
 export function keysCubic(x: number): number {
   const ax = Math.abs(x);
   if (ax <= 1) return (1.5 * ax - 2.5) * ax * ax + 1;

@@ -36,6 +36,16 @@ Deno.test("Keys cubic (a = −0.5): known values", () => {
   assert.equal(keysCubic(3), 0);
 });
 
+Deno.test("cubic kernel matches the hand-computed values", () => {
+  assert.equal(keysCubic(0), 1);
+  assert.equal(keysCubic(0.25), 0.8671875);
+  assert.equal(keysCubic(-0.75), 0.2265625);
+  assert.equal(keysCubic(1.25), -0.0703125);
+  assert.equal(keysCubic(1.75), -0.0234375);
+  assert.equal(keysCubic(2), 0);
+  assert.equal(keysCubic(2.5), 0);
+});
+
 Deno.test("a constant plane stays constant at every siting, scale and size", () => {
   for (const siting of SITINGS) {
     for (const scale of [1, 2, 3, 4, 5]) {
