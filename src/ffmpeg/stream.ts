@@ -6,7 +6,9 @@
  */
 import { CancelledError, ToolError } from "../errors.ts";
 import type { Rational } from "../rational.ts";
-import { nutDemuxStream, NutMuxer, type NutPixFmt, type NutStreamInfo } from "./nut.ts";
+import { nutDemuxStream } from "../nut/demux.ts";
+import type { NutPixFmt, NutStreamInfo } from "../nut/format.ts";
+import { NutMuxer } from "../nut/mux.ts";
 import { spawnTool, stderrTail } from "./process.ts";
 
 /** One raw frame and its presentation timestamp in the stream's time base. */

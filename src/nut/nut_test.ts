@@ -6,20 +6,19 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import ffmpegPkg from "@ffmpeg-installer/ffmpeg";
+import { concat } from "./bytes.ts";
+import { nutCrc32 } from "./crc.ts";
+import { NutDemuxer, type NutDemuxerOptions, nutDemuxStream } from "./demux.ts";
 import {
-  nutCrc32,
-  NutDemuxer,
-  type NutDemuxerOptions,
-  nutDemuxStream,
   NutError,
   type NutEvent,
   type NutFrameEvent,
-  NutMuxer,
   type NutPixFmt,
   type NutStreamInfo,
   pixFmtFromFourcc,
   rawFrameSize,
-} from "./nut.ts";
+} from "./format.ts";
+import { NutMuxer } from "./mux.ts";
 
 const FFMPEG: string = ffmpegPkg.path;
 
@@ -151,16 +150,6 @@ function split(events: NutEvent[]): { info: NutStreamInfo; frames: NutFrameEvent
     info: (events[0] as { info: NutStreamInfo }).info,
     frames: events.slice(1) as NutFrameEvent[],
   };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Demuxes ffmpeg's NUT and checks bytes against `-f rawvideo` and pts against framemd5. */

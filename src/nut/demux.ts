@@ -1,139 +1,45 @@
 /**
- * NUT container, just enough of it to carry one `rawvideo` stream through a pipe with every
- * frame's presentation timestamp intact (`-f rawvideo` would drop them, which breaks
- * variable-frame-rate input).
- *
- * - {@link NutDemuxer} / {@link nutDemuxStream}: incremental reader for what ffmpeg's NUT muxer
- *   writes (`ffmpeg ... -c:v rawvideo -pix_fmt yuv420p -f nut pipe:1`).
- * - {@link NutMuxer}: writer for one rawvideo stream that `ffmpeg -f nut -i pipe:0` reads.
- *
- * The layout follows the NUT specification (svn://svn.mplayerhq.hu/nut, docs/nut.txt) and,
- * where the two differ in detail, what libavformat's nutdec.c / nutenc.c / nut.c actually do.
- *
- * Timestamps are plain `number`s in the stream's time base. Every value that feeds a timestamp
- * is checked to be a safe integer (|pts| < 2^53), which covers any real video; a stream that
- * needs more is rejected with an error rather than silently rounded.
- *
- * Pure code: no processes, no I/O.
+ * The NUT demuxer: an incremental reader for the single rawvideo stream ffmpeg's NUT muxer
+ * writes (see format.ts for the format and its sources). Pure: bytes in, events out.
  */
-import { FsrcnnError } from "../errors.ts";
 import { gcd, type Rational } from "../rational.ts";
-
-/** Malformed, corrupt, truncated or unsupported NUT data (or a muxer misuse). */
-export class NutError extends FsrcnnError {}
-
-// ---------------------------------------------------------------------------------------------
-// Constants (nut.h)
-
-/** The file id string, including its terminating NUL, that every NUT file starts with. */
-const ID_STRING = new TextEncoder().encode("nut/multimedia container\0");
-
-// Startcodes are 64-bit big-endian values whose first byte is 'N' (0x4E).
-const MAIN_STARTCODE = 0x4E4D7A561F5F04ADn;
-const STREAM_STARTCODE = 0x4E5311405BF2F9DBn;
-const SYNCPOINT_STARTCODE = 0x4E4BE4ADEECA4569n;
-const INDEX_STARTCODE = 0xDD672F23E64En + (0x4E58n << 48n);
-const INFO_STARTCODE = 0xAB68B596BA78n + (0x4E49n << 48n);
-
-const FLAG_KEY = 1;
-const FLAG_EOR = 2;
-const FLAG_CODED_PTS = 8;
-const FLAG_STREAM_ID = 16;
-const FLAG_SIZE_MSB = 32;
-const FLAG_CHECKSUM = 64;
-const FLAG_RESERVED = 128;
-const FLAG_SM_DATA = 256;
-const FLAG_HEADER_IDX = 1024;
-const FLAG_MATCH_TIME = 2048;
-const FLAG_CODED = 4096;
-const FLAG_INVALID = 8192;
-
-/** Main header flag (version 4): syncpoints carry an extra wallclock `transmit_ts`. */
-const MAIN_FLAG_BROADCAST = 1;
-
-/** The byte 'N' starts every startcode, so it can never be a frame code. */
-const N = 0x4E;
-
-/** Packets whose forward_ptr exceeds this carry an extra header checksum (spec and nutenc.c). */
-const HEADER_CHECKSUM_THRESHOLD = 4096;
-
-/** Largest non-frame packet we are willing to buffer (an index for a day of 60 fps is ~10 MB). */
-const MAX_PACKET_SIZE = 256 * 1024 * 1024;
+import { ByteQueue, EMPTY, Reader } from "./bytes.ts";
+import { nutCrc32 } from "./crc.ts";
+import {
+  FLAG_CHECKSUM,
+  FLAG_CODED,
+  FLAG_CODED_PTS,
+  FLAG_EOR,
+  FLAG_HEADER_IDX,
+  FLAG_INVALID,
+  FLAG_KEY,
+  FLAG_MATCH_TIME,
+  FLAG_RESERVED,
+  FLAG_SIZE_MSB,
+  FLAG_SM_DATA,
+  FLAG_STREAM_ID,
+  fourccToString,
+  HEADER_CHECKSUM_THRESHOLD,
+  ID_STRING,
+  INDEX_STARTCODE,
+  INFO_STARTCODE,
+  lsbToFull,
+  MAIN_FLAG_BROADCAST,
+  MAIN_STARTCODE,
+  MAX_PACKET_SIZE,
+  N,
+  NutError,
+  type NutEvent,
+  type NutStreamInfo,
+  STREAM_STARTCODE,
+  SYNCPOINT_STARTCODE,
+} from "./format.ts";
 
 /** A frame header longer than this is treated as garbage instead of waiting for more input. */
 const MAX_FRAME_HEADER = 4096;
 
 /** Largest frame payload accepted (8K 16-bit 4:4:4 is ~400 MB); guards against absurd sizes. */
 const MAX_FRAME_SIZE = 1 << 30;
-
-// ---------------------------------------------------------------------------------------------
-// CRC
-
-/**
- * NUT's checksum: CRC-32 with generator polynomial 0x04C11DB7, initial value 0, MSB-first
- * (not bit-reflected), no final xor, stored big-endian. This is what libavformat computes with
- * `ff_crc04C11DB7_update` (an `AV_CRC_32_IEEE` table, which av_crc keeps byte-swapped and the
- * muxer writes little-endian, i.e. the true value big-endian). Because there is no final xor,
- * the CRC of a packet body followed by its stored checksum is 0.
- */
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i << 24;
-    for (let j = 0; j < 8; j++) c = c & 0x80000000 ? (c << 1) ^ 0x04C11DB7 : c << 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
-
-/** Updates a NUT CRC-32 (see above) with `data`; start with `crc = 0`. */
-export function nutCrc32(data: Uint8Array, crc = 0): number {
-  let c = crc >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    c = ((c << 8) ^ CRC_TABLE[((c >>> 24) ^ data[i]) & 0xff]) >>> 0;
-  }
-  return c;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Public types
-
-/** What the stream header says about the (single) video stream. */
-export interface NutStreamInfo {
-  width: number;
-  height: number;
-  /**
-   * The codec fourcc as text: printable ASCII kept, anything else as `\xNN`
-   * (`"I420"` for yuv420p, `"Y3\x0b\x0a"` for yuv420p10le).
-   */
-  fourcc: string;
-  /** The fourcc's raw bytes as stored. */
-  fourccBytes: Uint8Array;
-  /** The stream's time base: a frame's pts times this is its time in seconds. */
-  timeBase: Rational;
-  /** Sample (pixel) aspect ratio, or null when the file leaves it unknown (0:0). */
-  sampleAspect: Rational | null;
-}
-
-/** The stream header has been read; always the first event. */
-export interface NutStreamEvent {
-  type: "stream";
-  info: NutStreamInfo;
-}
-
-/** One frame, in file order. */
-export interface NutFrameEvent {
-  type: "frame";
-  /** Presentation timestamp in `info.timeBase` units (a safe integer). */
-  pts: number;
-  /** Whether the frame is a keyframe (always true for rawvideo). */
-  key: boolean;
-  /** The frame's bytes: a fresh buffer owned by the receiver. */
-  data: Uint8Array;
-}
-
-/** What the demuxer emits. */
-export type NutEvent = NutStreamEvent | NutFrameEvent;
 
 /** Options for {@link NutDemuxer}. */
 export interface NutDemuxerOptions {
@@ -145,186 +51,9 @@ export interface NutDemuxerOptions {
   frameSize?: number;
 }
 
-/** Pixel formats the muxer can label. */
-export type NutPixFmt = "yuv420p" | "yuv420p10le";
-
-/**
- * The rawvideo fourccs written by the muxer. They are what ffmpeg's own rawvideo encoder puts
- * in NUT (`avcodec_pix_fmt_to_codec_tag`), and ffmpeg's rawvideo decoder maps them back through
- * libavcodec/raw.c: `I420` → yuv420p, `Y3[11][10]` → yuv420p10le (the generic NUT raw YUV
- * scheme of doc/nut.texi: "Y3" = YUV, 11 = chroma shift 1 horizontally and vertically, 10 bits,
- * little-endian because the bytes are in this order).
- */
-export const NUT_RAWVIDEO_FOURCC: Readonly<Record<NutPixFmt, Uint8Array>> = {
-  yuv420p: new Uint8Array([0x49, 0x34, 0x32, 0x30]), // "I420"
-  yuv420p10le: new Uint8Array([0x59, 0x33, 11, 10]), // "Y3" 11 10
-};
-
-/** Maps a rawvideo fourcc (as bytes) to one of our pixel formats, or undefined if unknown. */
-export function pixFmtFromFourcc(fourcc: Uint8Array): NutPixFmt | undefined {
-  const s = fourccToString(fourcc);
-  if (s === "I420" || s === "IYUV") return "yuv420p";
-  if (s === "Y3\\x0b\\x0a") return "yuv420p10le";
-  return undefined;
-}
-
-/** Byte size of one frame of `pixFmt` at `width`×`height` as rawvideo packs it (no padding). */
-export function rawFrameSize(width: number, height: number, pixFmt: NutPixFmt): number {
-  const bytes = pixFmt === "yuv420p10le" ? 2 : 1;
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  return (width * height + 2 * cw * ch) * bytes;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Byte reading
-
 /** Thrown (one shared instance) when a parse attempt runs past the bytes received so far. */
 class NeedMore extends Error {}
 const NEED_MORE = new NeedMore("need more input");
-
-/**
- * Reads NUT's variable-length fields from a contiguous buffer. `short` decides what running
- * off the end means: "wait for more input" while probing a frame header, or "malformed" inside
- * a packet whose full length is known.
- */
-class Reader {
-  pos = 0;
-  constructor(
-    readonly buf: Uint8Array,
-    private readonly short: () => Error,
-    private readonly fail: (msg: string) => Error,
-  ) {}
-
-  get remaining(): number {
-    return this.buf.length - this.pos;
-  }
-
-  u8(): number {
-    if (this.pos >= this.buf.length) throw this.short();
-    return this.buf[this.pos++];
-  }
-
-  /** u(32), big-endian. */
-  u32(): number {
-    if (this.pos + 4 > this.buf.length) throw this.short();
-    const b = this.buf;
-    const p = this.pos;
-    this.pos += 4;
-    return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
-  }
-
-  bytes(n: number): Uint8Array {
-    if (n > this.buf.length - this.pos) throw this.short();
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-
-  /** v: 7 bits per byte, most significant first, high bit = "more follows". */
-  v(what: string): number {
-    let val = 0;
-    for (;;) {
-      const b = this.u8();
-      val = val * 128 + (b & 0x7f);
-      if (!(b & 0x80)) break;
-    }
-    if (!Number.isSafeInteger(val)) throw this.fail(`${what} is too large (${val})`);
-    return val;
-  }
-
-  /** A v whose value is not needed (it may legitimately exceed 2^53, e.g. match_time_delta). */
-  skipV(): void {
-    while (this.u8() & 0x80) { /* continuation bytes */ }
-  }
-
-  /** s: signed, mapped onto v as 0, 1, -1, 2, -2, ... */
-  s(what: string): number {
-    const t = this.v(what) + 1;
-    return t % 2 ? -(t - 1) / 2 : t / 2;
-  }
-
-  /** vb: a v length followed by that many bytes. */
-  vb(what: string, max = MAX_PACKET_SIZE): Uint8Array {
-    const len = this.v(`${what} length`);
-    if (len > max) throw this.fail(`${what} length ${len} is too large`);
-    return this.bytes(len);
-  }
-}
-
-/**
- * A FIFO of received chunks. Nothing is concatenated on push; bytes are copied out once, either
- * into a small contiguous view for header parsing or straight into a frame's own buffer.
- */
-class ByteQueue {
-  private chunks: Uint8Array[] = [];
-  private head = 0;
-  private offset = 0;
-  /** Bytes available. */
-  length = 0;
-
-  push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-
-  /** The first `n` bytes (n <= length) without consuming them; a view when possible. */
-  peek(n: number): Uint8Array {
-    const first = this.chunks[this.head];
-    if (first && first.length - this.offset >= n) {
-      return first.subarray(this.offset, this.offset + n);
-    }
-    const out = new Uint8Array(n);
-    let done = 0;
-    let i = this.head;
-    let off = this.offset;
-    while (done < n) {
-      const c = this.chunks[i];
-      const take = Math.min(n - done, c.length - off);
-      out.set(c.subarray(off, off + take), done);
-      done += take;
-      i++;
-      off = 0;
-    }
-    return out;
-  }
-
-  /** Consumes `n` bytes, copying them into `dst` at `at` when given. */
-  take(n: number, dst?: Uint8Array, at = 0): void {
-    this.length -= n;
-    while (n > 0) {
-      const c = this.chunks[this.head];
-      const take = Math.min(n, c.length - this.offset);
-      if (dst) dst.set(c.subarray(this.offset, this.offset + take), at);
-      at += take;
-      n -= take;
-      this.offset += take;
-      if (this.offset === c.length) {
-        this.chunks[this.head] = EMPTY; // drop the reference so the chunk can be collected
-        this.head++;
-        this.offset = 0;
-      }
-    }
-    // Compact now and then so the array does not grow with every 1-byte chunk ever received.
-    if (this.head > 64 && this.head * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.head);
-      this.head = 0;
-    }
-  }
-}
-
-const EMPTY = new Uint8Array(0);
-
-function fourccToString(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) {
-    s += b >= 0x20 && b < 0x7f && b !== 0x5c
-      ? String.fromCharCode(b)
-      : `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return s;
-}
 
 /** floor(val * from / to), exactly (ff_nut_reset_ts uses av_rescale_rnd with AV_ROUND_DOWN). */
 function rescaleDown(val: number, from: Rational, to: Rational): number {
@@ -336,17 +65,6 @@ function rescaleDown(val: number, from: Rational, to: Rational): number {
   return Number(q);
 }
 
-/**
- * Full pts from its low `shift` bits: the value congruent to `lsb` closest to `lastPts`
- * (ff_lsb2full: the window is [last - mask/2, last + mask/2 + 1]).
- */
-function lsbToFull(lastPts: number, lsb: number, shift: number): number {
-  const m = 2 ** shift;
-  const delta = lastPts - Math.floor((m - 1) / 2);
-  return ((((lsb - delta) % m) + m) % m) + delta;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Demuxer
 
 interface FrameCode {
@@ -922,268 +640,4 @@ export function nutDemuxStream(
       for (const e of demuxer.end()) controller.enqueue(e);
     },
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Muxer
-
-/** Grows a byte array for building small packets. */
-class Writer {
-  private buf = new Uint8Array(64);
-  length = 0;
-
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-
-  u8(b: number): this {
-    this.room(1);
-    this.buf[this.length++] = b;
-    return this;
-  }
-
-  u32(x: number): this {
-    return this.u8((x >>> 24) & 0xff).u8((x >>> 16) & 0xff).u8((x >>> 8) & 0xff).u8(x & 0xff);
-  }
-
-  bytes(b: Uint8Array): this {
-    this.room(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
-    return this;
-  }
-
-  /** v, for a non-negative safe integer. */
-  v(x: number): this {
-    if (!Number.isSafeInteger(x) || x < 0) throw new NutError(`NUT: cannot code ${x} as v`);
-    const digits: number[] = [x % 128];
-    for (let y = Math.floor(x / 128); y > 0; y = Math.floor(y / 128)) digits.push(y % 128);
-    for (let i = digits.length - 1; i > 0; i--) this.u8(0x80 | digits[i]);
-    return this.u8(digits[0]);
-  }
-
-  /** s: 0, 1, -1, 2, -2, ... onto 0, 1, 2, 3, 4, ... */
-  s(x: number): this {
-    return this.v(x > 0 ? 2 * x - 1 : -2 * x);
-  }
-
-  vb(b: Uint8Array): this {
-    return this.v(b.length).bytes(b);
-  }
-
-  /** A copy of the bytes written so far. */
-  result(): Uint8Array {
-    return this.buf.slice(0, this.length);
-  }
-}
-
-/** A complete packet: startcode, forward_ptr, [header checksum], body, body checksum. */
-function packet(startcode: bigint, body: Uint8Array): Uint8Array {
-  const forwardPtr = body.length + 4;
-  const w = new Writer();
-  w.u32(Number(startcode >> 32n)).u32(Number(startcode & 0xffffffffn)).v(forwardPtr);
-  if (forwardPtr > HEADER_CHECKSUM_THRESHOLD) w.u32(nutCrc32(w.result()));
-  w.bytes(body).u32(nutCrc32(body));
-  return w.result();
-}
-
-/** Options for {@link NutMuxer}. */
-export interface NutMuxerOptions {
-  width: number;
-  height: number;
-  pixFmt: NutPixFmt;
-  /** Time base of the pts passed to {@link NutMuxer.frame}; reduced to lowest terms. */
-  timeBase: Rational;
-  /**
-   * Optional nominal frame rate, written as the stream's `r_frame_rate` info (ffmpeg shows it
-   * as "tbr"). Leave it out for variable frame rate; timestamps never depend on it.
-   */
-  frameRate?: Rational;
-  /** Sample (pixel) aspect ratio to declare; unknown (square to players) when absent. */
-  sampleAspect?: Rational | null;
-}
-
-/** Bits of pts coded in a frame header relative to the preceding syncpoint (1-byte field). */
-const MSB_PTS_SHIFT = 7;
-/** forward_ptr distance limit written in the main header (the value ffmpeg's muxer uses). */
-const MAX_DISTANCE = 32767;
-/** The one valid frame code (any of 1..254 except 'N' would do). */
-const FRAME_CODE = 1;
-/** Its flags: keyframe, pts, size and a header checksum are all stated in every frame. */
-const FRAME_FLAGS = FLAG_KEY | FLAG_CODED_PTS | FLAG_SIZE_MSB | FLAG_CHECKSUM;
-
-/**
- * Writes a NUT stream with one rawvideo stream that ffmpeg reads with `-f nut -i pipe:0`.
- *
- * Layout choices, all plain spec features that libavformat's demuxer accepts:
- * - version 3, one time base, frame codes 1..254 (except 'N') all meaning "keyframe with coded
- *   pts, size and header checksum", 0 and 255 invalid (catches zeroed/damaged data);
- * - a syncpoint before every frame (all raw frames are keyframes, and a frame is usually
- *   larger than max_distance anyway), whose global_key_pts is the frame's pts, so the frame's
- *   coded pts is a single byte and any jump in timestamps (VFR) is exact;
- * - FLAG_CHECKSUM on every frame, which libavformat requires for frames over
- *   2 × max_distance bytes or with a pts jump over max_pts_distance.
- *
- * The payload is never copied: {@link frame} returns the small header and the caller's buffer.
- */
-export class NutMuxer {
-  /** Bytes per frame for the configured size and pixel format. */
-  readonly frameSize: number;
-  /** The time base actually written (the given one in lowest terms). */
-  readonly timeBase: Rational;
-  private readonly options: NutMuxerOptions;
-  /** Bytes produced so far (positions are needed for syncpoint back pointers). */
-  private pos = 0;
-  private started = false;
-  private lastPts = -1;
-  private lastSyncpointPos = -1;
-
-  constructor(options: NutMuxerOptions) {
-    const { width, height, pixFmt, timeBase } = options;
-    if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
-      throw new NutError(`NUT muxer: invalid frame size ${width}x${height}`);
-    }
-    if (!Object.hasOwn(NUT_RAWVIDEO_FOURCC, pixFmt)) {
-      throw new NutError(`NUT muxer: unsupported pixel format ${pixFmt}`);
-    }
-    const { num, den } = timeBase;
-    if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || num < 1 || den < 1) {
-      throw new NutError(`NUT muxer: invalid time base ${num}/${den}`);
-    }
-    const g = gcd(num, den);
-    this.timeBase = { num: num / g, den: den / g };
-    if (this.timeBase.num >= 2 ** 31 || this.timeBase.den >= 2 ** 31) {
-      throw new NutError(`NUT muxer: time base ${num}/${den} does not fit 31 bits`);
-    }
-    const fr = options.frameRate;
-    if (
-      fr &&
-      !(Number.isSafeInteger(fr.num) && Number.isSafeInteger(fr.den) && fr.num > 0 && fr.den > 0)
-    ) {
-      throw new NutError(`NUT muxer: invalid frame rate ${fr.num}/${fr.den}`);
-    }
-    this.options = options;
-    this.frameSize = rawFrameSize(width, height, pixFmt);
-  }
-
-  /** The file id string and headers; must be written first, exactly once. */
-  header(): Uint8Array {
-    if (this.started) throw new NutError("NUT muxer: header() called twice");
-    this.started = true;
-    const { width, height, pixFmt, frameRate } = this.options;
-    const sar = this.options.sampleAspect && this.options.sampleAspect.num > 0
-      ? this.options.sampleAspect
-      : null;
-    const tb = this.timeBase;
-
-    const main = new Writer()
-      .v(3) // version
-      .v(1) // stream_count
-      .v(MAX_DISTANCE)
-      .v(1) // time_base_count
-      .v(tb.num).v(tb.den);
-    // Frame-code table in three runs: code 0 invalid; codes 1..254 (the run skips 'N', which
-    // the reader marks invalid by itself) with our flags; code 255 invalid.
-    main.v(FLAG_INVALID).v(0); // 0 fields: count = size_mul - size_lsb = 1
-    main.v(FRAME_FLAGS).v(6) // fields: pts_delta, size_mul, stream_id, size_lsb, reserved, count
-      .s(0).v(1).v(0).v(0).v(0).v(253);
-    main.v(FLAG_INVALID).v(0);
-    main.v(0); // header_count_minus1: no elision headers
-
-    const stream = new Writer()
-      .v(0) // stream_id
-      .v(0) // stream_class: video
-      .vb(NUT_RAWVIDEO_FOURCC[pixFmt])
-      .v(0) // time_base_id
-      .v(MSB_PTS_SHIFT)
-      .v(Math.max(1, Math.floor(tb.den / tb.num))) // max_pts_distance: ~1 s, as ffmpeg
-      .v(0) // decode_delay
-      .v(0) // stream_flags (not fixed fps)
-      .v(0) // codec_specific_data: none
-      .v(width).v(height)
-      .v(sar ? sar.num : 0).v(sar ? sar.den : 0) // sample aspect (0:0 = unknown)
-      .v(0); // colorspace_type unknown
-
-    const parts = [
-      ID_STRING,
-      packet(MAIN_STARTCODE, main.result()),
-      packet(STREAM_STARTCODE, stream.result()),
-    ];
-    if (frameRate) {
-      const fr = new TextEncoder().encode(`${frameRate.num}/${frameRate.den}`);
-      const info = new Writer()
-        .v(1) // stream_id_plus1
-        .s(0) // chapter_id
-        .v(0) // chapter_start
-        .v(0) // chapter_len
-        .v(1) // count
-        .vb(new TextEncoder().encode("r_frame_rate")).s(-1).vb(fr); // UTF-8 string value
-      parts.push(packet(INFO_STARTCODE, info.result()));
-    }
-    const out = concat(parts);
-    this.pos += out.length;
-    return out;
-  }
-
-  /**
-   * One frame: returns `[syncpoint + frame header, data]` (write both, in order). `pts` is in
-   * {@link timeBase} units, a non-negative safe integer, strictly increasing. `data` must be
-   * exactly {@link frameSize} bytes and is returned as is, not copied.
-   */
-  frame(pts: number, data: Uint8Array): Uint8Array[] {
-    if (!this.started) throw new NutError("NUT muxer: frame() before header()");
-    if (!Number.isSafeInteger(pts) || pts < 0) {
-      throw new NutError(`NUT muxer: pts ${pts} must be a non-negative safe integer`);
-    }
-    if (pts <= this.lastPts) {
-      throw new NutError(`NUT muxer: pts ${pts} does not increase (previous ${this.lastPts})`);
-    }
-    if (data.length !== this.frameSize) {
-      throw new NutError(`NUT muxer: frame has ${data.length} bytes, expected ${this.frameSize}`);
-    }
-    // Syncpoint. back_ptr points (in 16-byte units, rounded so it lands within 15 bytes after
-    // the target) to the syncpoint before the previous keyframe, as nutenc.c computes it from
-    // its index; the first syncpoint points to itself.
-    const spPos = this.pos;
-    const backPtrDiv16 = this.lastSyncpointPos < 0
-      ? 0
-      : Math.floor((spPos - this.lastSyncpointPos) / 16);
-    const sp = packet(SYNCPOINT_STARTCODE, new Writer().v(pts).v(backPtrDiv16).result());
-    // After the syncpoint the reader's last_pts is `pts`, so its low bits identify it exactly.
-    const w = new Writer().bytes(sp);
-    const hdrStart = w.length;
-    w.u8(FRAME_CODE).v(codedPts(pts, pts)).v(data.length);
-    const hdr = w.result();
-    w.u32(nutCrc32(hdr.subarray(hdrStart)));
-    const head = w.result();
-    this.lastSyncpointPos = spPos;
-    this.lastPts = pts;
-    this.pos += head.length + data.length;
-    return [head, data];
-  }
-
-  /** Trailer bytes (none: no index is written, which readers treat as optional). */
-  end(): Uint8Array {
-    return new Uint8Array(0);
-  }
-}
-
-/** coded_pts for `pts` given the reader's last_pts (the scheme of nutenc.c). */
-function codedPts(pts: number, lastPts: number): number {
-  const range = 2 ** MSB_PTS_SHIFT;
-  const lsb = pts % range;
-  return lsbToFull(lastPts, lsb, MSB_PTS_SHIFT) === pts ? lsb : pts + range;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
