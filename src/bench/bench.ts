@@ -5,7 +5,7 @@
  */
 import { CancelledError, UsageError } from "../errors.ts";
 import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
-import { createEngineFor, maxAbsDiff } from "../model/create.ts";
+import { createEngineFor, REFERENCE_TOLERANCE, referenceDifference } from "../model/create.ts";
 import { BACKEND_NAMES, type BackendName, type SrEngine } from "../model/engine.ts";
 import { getGpu } from "../model/gpu.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
@@ -117,7 +117,7 @@ export interface BenchCell {
   gmacPerSecond: number;
   /** Peak resident memory of the process during the cell (MiB). */
   peakRssMiB: number;
-  /** Set when the cell was skipped (e.g. WebGPU result disagreed with wasm). */
+  /** Set when the cell was skipped (e.g. a WebGPU result disagreed with the reference). */
   skipped?: string;
 }
 
@@ -163,30 +163,6 @@ async function weightsFor(scale: number, path?: string): Promise<FsrcnnWeights> 
   if (w.config.scale === scale) return w;
   // Timing does not depend on values: reuse the shape with this scale's last layer.
   return initWeights(fsrcnnConfig(scale, { d: w.config.d, s: w.config.s, m: w.config.m }), 1);
-}
-
-/**
- * WebGPU drivers and shader compilers have been wrong before: compare a small WebGPU result
- * with wasm's before timing anything on it.
- */
-export async function webgpuAgreesWithWasm(
-  weights: FsrcnnWeights,
-  backend: BackendName = "webgpu",
-): Promise<string | null> {
-  const width = 37, height = 23;
-  const rng = new Rng(99);
-  const data = new Float32Array(width * height).map(() => rng.uniform());
-  const results: Float32Array[] = [];
-  for (const b of [backend, "wasm"] as const) {
-    const e = await createEngineFor(weights, b);
-    try {
-      results.push((await e.run({ data, count: 1, width, height })).data);
-    } finally {
-      e.dispose();
-    }
-  }
-  const diff = maxAbsDiff(results[0], results[1]);
-  return diff <= 1e-4 ? null : `${backend} result differs from wasm by ${diff.toExponential(2)}`;
 }
 
 async function timeCell(
@@ -261,10 +237,17 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
     network = { d: weights.config.d, s: weights.config.s, m: weights.config.m };
     for (const backend of backends) {
       let skipped: string | null = null;
-      if (backend.startsWith("webgpu")) skipped = await webgpuAgreesWithWasm(weights, backend);
       let engine: SrEngine | null = null;
       try {
-        if (!skipped) engine = await createEngineFor(weights, backend, { threads: o.threads });
+        engine = await createEngineFor(weights, backend, { threads: o.threads });
+        // WebGPU drivers and shader compilers have been wrong before: check the result on a
+        // small plane before timing anything on it.
+        const diff = backend.startsWith("webgpu") ? await referenceDifference(engine, weights) : 0;
+        if (diff > REFERENCE_TOLERANCE) {
+          skipped = `${backend} result differs from the reference by ${diff.toExponential(2)}`;
+          engine.dispose();
+          engine = null;
+        }
         for (const [width, height] of sizes) {
           for (const batch of batches) {
             const base = {

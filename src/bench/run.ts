@@ -6,7 +6,7 @@ import { runE2e } from "./e2e.ts";
  * Measures frames per second of FSRCNN per backend, input size, scale and batch: the network
  * alone and/or end to end (decode → SR → encode of generated media, timed on this machine's
  * ffmpeg). Warm-up runs are excluded; each cell repeats for `seconds`. A WebGPU backend whose
- * result disagrees with wasm is reported as skipped rather than timed.
+ * result disagrees with the reference is reported as skipped rather than timed.
  *
  * @param options What to measure; see {@link BenchOptions}. Default: the model alone, ×2, batch
  *   1, at 480x270, 960x540 and 1920x1080, on every available backend but `cpu`.

@@ -145,22 +145,34 @@ export async function createEngine(
   }
 }
 
+/** How far an engine may stray from the reference before its results are not trusted. */
+export const REFERENCE_TOLERANCE = 1e-4;
+
 /**
- * Runs `engine` on a small random plane and compares it with the plain TypeScript reference:
- * a cheap guard against GPU drivers or shader compilers that compute the wrong thing.
+ * Runs `engine` on a small random plane and returns the largest difference from the plain
+ * TypeScript reference: a cheap guard against GPU drivers or shader compilers that compute the
+ * wrong thing. Rejects when the engine fails to run.
  */
-export async function agreesWithReference(
+export async function referenceDifference(
   engine: SrEngine,
   weights: FsrcnnWeights,
-  tolerance = 1e-4,
-): Promise<boolean> {
+): Promise<number> {
   const width = 12, height = 10;
   const rng = new Rng(12345);
   const plane = new Float32Array(width * height).map(() => rng.uniform());
   const expected = referenceForward(weights, plane, width, height);
+  const got = await engine.run({ data: plane, count: 1, width, height });
+  return maxAbsDiff(expected, got.data);
+}
+
+/** Whether `engine` runs and agrees with the reference (see {@link referenceDifference}). */
+export async function agreesWithReference(
+  engine: SrEngine,
+  weights: FsrcnnWeights,
+  tolerance = REFERENCE_TOLERANCE,
+): Promise<boolean> {
   try {
-    const got = await engine.run({ data: plane, count: 1, width, height });
-    return maxAbsDiff(expected, got.data) <= tolerance;
+    return (await referenceDifference(engine, weights)) <= tolerance;
   } catch {
     return false;
   }
