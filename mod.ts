@@ -75,10 +75,10 @@ export {
   BACKEND_NAMES,
   type BackendChoice,
   type BackendName,
-  type EngineInfo,
-  type PlaneBatch,
-  type SrEngine,
-} from "./src/model/engine.ts";
+  BACKENDS,
+  type BackendSpec,
+} from "./src/model/backends.ts";
+export type { EngineInfo, PlaneBatch, SrEngine } from "./src/model/engine.ts";
 export {
   createEngine,
   createEngineFor,

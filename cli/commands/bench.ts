@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { benchmark, formatBenchTable, parseSizes, plotBenchSvg } from "../../mod.ts";
 import { parseBackend } from "../../src/model/create.ts";
+import { backendChoices, backendsHelp, neverAuto } from "../backends.ts";
 import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
 
 function list<T>(parse: (s: string) => T): (value: string) => T[] {
@@ -20,7 +21,7 @@ export function benchCommand(): Command {
     .option("--scales <list>", "upscaling factors", list(positiveInt("--scales")), [2])
     .option(
       "--backends <list>",
-      "auto (all available but cpu), webgpu, webgpu-wgsl, wasm, cpu, onnx",
+      backendChoices(),
       list(parseBackend),
       ["auto"],
     )
@@ -38,6 +39,7 @@ export function benchCommand(): Command {
     .option("--json <file>", "write every cell as JSON")
     .option("--plot <file>", "write an SVG chart of fps by size")
     .option("--ffmpeg <path>", "ffmpeg binary")
+    .addHelpText("after", backendsHelp(`every one available here but ${neverAuto().join(", ")}`))
     .action((opts) =>
       runCommand(() =>
         withCancel(async (signal) => {

@@ -9,6 +9,7 @@ import {
   evaluateDegradations,
 } from "../../mod.ts";
 import { parseBackend } from "../../src/model/create.ts";
+import { backendChoices, backendsHelp } from "../backends.ts";
 import { positiveInt, runCommand } from "../run.ts";
 
 export function evalCommand(): Command {
@@ -20,7 +21,7 @@ export function evalCommand(): Command {
     .option("--weights <file>", "FSRCNN weights (safetensors)")
     .addOption(new Option("--method <m>", "what to score").choices(["fsrcnn", "bicubic"]))
     .option("--scale <n>", "upscaling factor (default: the weights')", positiveInt("--scale"))
-    .option("--backend <name>", "auto, webgpu, webgpu-wgsl, wasm, cpu or onnx", parseBackend)
+    .option("--backend <name>", backendChoices(), parseBackend)
     .option(
       "--degradations [names]",
       `the realistic suite: LR made by ffmpeg scalers + x264, FSRCNN beside ffmpeg lanczos and ` +
@@ -34,6 +35,7 @@ export function evalCommand(): Command {
     )
     .option("--json", "print the report as JSON")
     .option("--ffmpeg <path>", "ffmpeg binary")
+    .addHelpText("after", backendsHelp("the fastest one that works here"))
     .action((opts) =>
       runCommand(async () => {
         if (opts.degradations) {

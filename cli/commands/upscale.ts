@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { upscaleFile, type UpscaleProgress } from "../../mod.ts";
 import { parseBackend } from "../../src/model/create.ts";
+import { backendChoices, backendsHelp } from "../backends.ts";
 import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
 
 /** Splits `--encoder-args` into separate arguments: whitespace-separated, quotes group. */
@@ -40,12 +41,7 @@ export function upscaleCommand(): Command {
       positiveInt("--scale"),
     )
     .option("--weights <file>", "FSRCNN weights (default: models/fsrcnn_x<scale>.safetensors)")
-    .option(
-      "--backend <name>",
-      "auto, webgpu, webgpu-wgsl, wasm, cpu or onnx",
-      parseBackend,
-      "auto",
-    )
+    .option("--backend <name>", backendChoices(), parseBackend, "auto")
     .option(
       "--tile <n>",
       "tile side in input pixels (default: from a memory budget)",
@@ -67,6 +63,7 @@ export function upscaleCommand(): Command {
     )
     .option("--ffmpeg <path>", "ffmpeg binary (default: $FFMPEG_PATH, PATH, then the embedded one)")
     .option("-q, --quiet", "no progress or summary")
+    .addHelpText("after", backendsHelp("the fastest one that works here"))
     .action((input: string, output: string, opts) =>
       runCommand(() =>
         withCancel(async (signal) => {

@@ -6,7 +6,8 @@
 import { CancelledError, UsageError } from "../errors.ts";
 import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
 import { createEngineFor, REFERENCE_TOLERANCE, referenceDifference } from "../model/create.ts";
-import { BACKEND_NAMES, type BackendName, type SrEngine } from "../model/engine.ts";
+import { autoBackends, BACKEND_NAMES, type BackendName, backendSpec } from "../model/backends.ts";
+import type { SrEngine } from "../model/engine.ts";
 import { getGpu } from "../model/gpu.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, initWeights, loadWeights } from "../model/weights.ts";
@@ -149,7 +150,7 @@ export function parseSizes(text: string): Array<[number, number]> {
 /** Backends usable on this machine (webgpu only with an adapter). */
 export async function availableBackends(): Promise<BackendName[]> {
   const gpu = await getGpu();
-  return BACKEND_NAMES.filter((b) => !b.startsWith("webgpu") || gpu !== null);
+  return BACKEND_NAMES.filter((b) => !backendSpec(b).gpu || gpu !== null);
 }
 
 function rssMiB(): number {
@@ -217,8 +218,11 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const warmup = o.warmup ?? 2;
   const available = await availableBackends();
   const wanted = o.backends ?? ["auto"];
+  const auto = autoBackends();
   const backends = [
-    ...new Set(wanted.flatMap((b) => (b === "auto" ? available.filter((x) => x !== "cpu") : [b]))),
+    ...new Set(
+      wanted.flatMap((b) => (b === "auto" ? available.filter((x) => auto.includes(x)) : [b])),
+    ),
   ];
   for (const b of backends) {
     if (!available.includes(b)) {
@@ -242,7 +246,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
         engine = await createEngineFor(weights, backend, { threads: o.threads });
         // WebGPU drivers and shader compilers have been wrong before: check the result on a
         // small plane before timing anything on it.
-        const diff = backend.startsWith("webgpu") ? await referenceDifference(engine, weights) : 0;
+        const diff = backendSpec(backend).gpu ? await referenceDifference(engine, weights) : 0;
         if (diff > REFERENCE_TOLERANCE) {
           skipped = `${backend} result differs from the reference by ${diff.toExponential(2)}`;
           engine.dispose();
@@ -254,7 +258,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
               backend,
               device: engine?.info.device ?? backend,
               fallback: engine?.info.fallback ??
-                (backend.startsWith("webgpu") && device.gpu?.fallback === true),
+                (backendSpec(backend).gpu && device.gpu?.fallback === true),
               width,
               height,
               scale,

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.ts";
 import { tools } from "../ffmpeg/resolve.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
-import type { BackendChoice } from "../model/engine.ts";
+import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { loadWeights } from "../model/weights.ts";
 import { loadDataset } from "./dataset.ts";

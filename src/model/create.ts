@@ -4,7 +4,15 @@
  * otherwise onnxruntime's native CPU engine, and tfjs-wasm if that cannot load.
  */
 import { FsrcnnError, UsageError } from "../errors.ts";
-import { BACKEND_NAMES, type BackendChoice, type BackendName, type SrEngine } from "./engine.ts";
+import {
+  autoBackends,
+  BACKEND_NAMES,
+  type BackendChoice,
+  type BackendName,
+  BACKENDS,
+  backendSpec,
+} from "./backends.ts";
+import type { SrEngine } from "./engine.ts";
 import { getGpu } from "./gpu.ts";
 import { referenceForward } from "./reference.ts";
 import type { FsrcnnWeights } from "./weights.ts";
@@ -66,37 +74,7 @@ export async function createEngineFor(
   backend: BackendName,
   options: EngineOptions = {},
 ): Promise<SrEngine> {
-  switch (backend) {
-    case "onnx": {
-      const { OnnxEngine } = await import("./onnx_engine.ts");
-      try {
-        return await OnnxEngine.create(weights, { threads: options.threads });
-      } catch (e) {
-        throw new FsrcnnError(
-          `the onnx backend could not start: ${(e as Error).message}`,
-        );
-      }
-    }
-    case "webgpu": {
-      if (!(await getGpu())) {
-        throw new UsageError(
-          "the webgpu backend is not available: no WebGPU adapter (install a Vulkan driver, e.g. mesa-vulkan-drivers)",
-        );
-      }
-      const { TfjsEngine } = await import("./tfjs_engine.ts");
-      return await TfjsEngine.create(weights, "webgpu");
-    }
-    case "webgpu-wgsl": {
-      // Throws a UsageError when there is no WebGPU adapter.
-      const { WgslEngine } = await import("./wgsl/wgsl_engine.ts");
-      return await WgslEngine.create(weights);
-    }
-    case "wasm":
-    case "cpu": {
-      const { TfjsEngine } = await import("./tfjs_engine.ts");
-      return await TfjsEngine.create(weights, backend);
-    }
-  }
+  return await BACKENDS[backend].create(weights, options);
 }
 
 /**
@@ -125,24 +103,22 @@ export async function createEngine(
   const choice = options.backend ?? "auto";
   if (choice !== "auto") return await createEngineFor(weights, choice, options);
   const gpu = await getGpu();
-  if (gpu && !gpu.summary.fallback) {
-    // Our own kernels first (they keep most activations on chip), tfjs' as the second choice;
-    // either is used only if it computes what the reference computes.
-    for (const backend of ["webgpu-wgsl", "webgpu"] as const) {
-      try {
-        const engine = await createEngineFor(weights, backend, options);
-        if (await agreesWithReference(engine, weights)) return engine;
-        engine.dispose();
-      } catch {
-        // Try the next one.
-      }
+  const realGpu = gpu !== null && !gpu.summary.fallback;
+  const candidates = autoBackends().filter((name) => realGpu || !backendSpec(name).gpu);
+  for (const [i, name] of candidates.entries()) {
+    let engine: SrEngine;
+    try {
+      engine = await createEngineFor(weights, name, options);
+    } catch (e) {
+      // The last one's failure is the one to report.
+      if (i === candidates.length - 1) throw e;
+      continue;
     }
+    // A GPU backend is used only if it computes what the reference computes.
+    if (!backendSpec(name).gpu || await agreesWithReference(engine, weights)) return engine;
+    engine.dispose();
   }
-  try {
-    return await createEngineFor(weights, "onnx", options);
-  } catch {
-    return await createEngineFor(weights, "wasm", options);
-  }
+  throw new FsrcnnError("no inference backend could start");
 }
 
 /** How far an engine may stray from the reference before its results are not trusted. */

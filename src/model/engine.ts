@@ -2,17 +2,8 @@
  * The one small interface every inference backend implements. The rest of the code runs
  * FSRCNN through an `SrEngine` and never learns which backend is underneath.
  */
+import type { BackendName } from "./backends.ts";
 import type { FsrcnnConfig } from "./config.ts";
-
-/**
- * Backends that can run FSRCNN. `onnx` is onnxruntime's native CPU library; `webgpu` runs
- * through tfjs-backend-webgpu, `webgpu-wgsl` on our own WGSL kernels (src/model/wgsl).
- */
-export const BACKEND_NAMES = ["webgpu", "webgpu-wgsl", "wasm", "cpu", "onnx"] as const;
-/** One of {@link BACKEND_NAMES}. */
-export type BackendName = typeof BACKEND_NAMES[number];
-/** What a user may ask for: a backend, or `auto` for the fastest one available. */
-export type BackendChoice = BackendName | "auto";
 
 /** A batch of equally sized single-channel planes, row-major, values nominally in [0, 1]. */
 export interface PlaneBatch {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { GOLDEN_CASES } from "../../tools/make_golden_inputs.ts";
 import { maxAbsDiff } from "./create.ts";
 import { createEngineFor } from "./create.ts";
-import type { BackendName } from "./engine.ts";
+import { BACKEND_NAMES, backendSpec } from "./backends.ts";
 import { getGpu } from "./gpu.ts";
 import { referenceForward } from "./reference.ts";
 import { loadWeights } from "./weights.ts";
@@ -21,8 +21,6 @@ async function readF32(path: string): Promise<Float32Array> {
 const hasGpu = (await getGpu()) !== null;
 if (!hasGpu) console.log("golden_test: no WebGPU adapter at all; WebGPU cases are skipped");
 
-const BACKENDS: BackendName[] = ["cpu", "wasm", "onnx", "webgpu", "webgpu-wgsl"];
-
 for (const c of GOLDEN_CASES) {
   Deno.test(`golden x${c.scale}: TypeScript reference matches PyTorch`, async () => {
     const w = await loadWeights(`${DIR}/weights_x${c.scale}.safetensors`);
@@ -31,10 +29,10 @@ for (const c of GOLDEN_CASES) {
     const got = referenceForward(w, input, c.width, c.height);
     assert.ok(maxAbsDiff(expected, got) <= 1e-4, `max diff ${maxAbsDiff(expected, got)}`);
   });
-  for (const backend of BACKENDS) {
+  for (const backend of BACKEND_NAMES) {
     Deno.test({
       name: `golden x${c.scale}: ${backend} backend matches PyTorch within 1e-4`,
-      ignore: backend.startsWith("webgpu") && !hasGpu,
+      ignore: backendSpec(backend).gpu && !hasGpu,
       sanitizeResources: false,
       sanitizeOps: false,
       fn: async () => {
