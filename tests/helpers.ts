@@ -4,6 +4,7 @@
  */
 import { fsrcnnConfig } from "../src/model/config.ts";
 import { initWeights, saveWeights } from "../src/model/weights.ts";
+import { makeTestClip, type TestClipOptions } from "../src/ffmpeg/generate.ts";
 import { resolveFfmpeg } from "../src/ffmpeg/resolve.ts";
 
 /** The ffmpeg/ffprobe the tests use (the same resolution the tool does). */
@@ -146,83 +147,14 @@ export async function writeWeights(
 }
 
 /**
- * A small test clip: testsrc2 video (+ a sine audio track unless `audio: false`), with
- * optional subtitles, VFR timestamps, 10-bit, rotation, colour tags and metadata.
+ * A small test clip: testsrc2 video (64x48, 20 frames at 25 fps unless told otherwise), with a
+ * sine audio track unless `audio: false`, and whatever else `o` asks for (see makeTestClip).
  */
 export async function makeClip(
   path: string,
-  o: {
-    width?: number;
-    height?: number;
-    frames?: number;
-    rate?: number;
-    audio?: boolean;
-    subtitles?: boolean;
-    vfr?: boolean;
-    tenBit?: boolean;
-    rotate?: number;
-    color709?: boolean;
-    title?: string;
-    chapters?: boolean;
-    codec?: string;
-    faststart?: boolean;
-  } = {},
+  o: Partial<TestClipOptions> = {},
 ): Promise<string> {
-  const w = o.width ?? 64, h = o.height ?? 48, rate = o.rate ?? 25, frames = o.frames ?? 20;
-  const dir = path.slice(0, path.lastIndexOf("/"));
-  const args = ["-f", "lavfi", "-i", `testsrc2=size=${w}x${h}:rate=${rate}`];
-  let n = 1;
-  const maps = ["-map", "0:v"];
-  if (o.audio !== false) {
-    args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
-    maps.push("-map", `${n++}:a`);
-  }
-  if (o.subtitles) {
-    const srt = `${dir}/subs.srt`;
-    await Deno.writeTextFile(
-      srt,
-      "1\n00:00:00,000 --> 00:00:00,400\nhello\n\n2\n00:00:00,400 --> 00:00:00,700\nworld\n",
-    );
-    args.push("-i", srt);
-    maps.push("-map", `${n++}:s`);
-  }
-  if (o.chapters) {
-    const meta = `${dir}/chapters.txt`;
-    await Deno.writeTextFile(
-      meta,
-      ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=300\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=300\nEND=700\ntitle=Two\n",
-    );
-    args.push("-i", meta);
-    maps.push("-map_chapters", String(n++));
-  }
-  args.push(...maps, "-frames:v", String(frames));
-  if (o.vfr) args.push("-vf", "setpts='(N+N*N/3)/25/TB'", "-vsync", "vfr");
-  args.push("-c:v", o.codec ?? "libx264", "-pix_fmt", o.tenBit ? "yuv420p10le" : "yuv420p");
-  if (o.audio !== false) args.push("-c:a", "aac", "-shortest");
-  if (o.subtitles) args.push("-c:s", "mov_text");
-  if (o.color709) {
-    args.push("-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709");
-  }
-  if (o.title) args.push("-metadata", `title=${o.title}`);
-  if (o.faststart) args.push("-movflags", "+faststart");
-  args.push(path);
-  await ffmpeg(...args);
-  if (o.rotate) {
-    // ffmpeg keeps a rotation only when copying streams, so stamp it on afterwards.
-    const tmp = `${dir}/.rotating-${path.slice(path.lastIndexOf("/") + 1)}`;
-    await ffmpeg(
-      "-i",
-      path,
-      "-map",
-      "0",
-      "-c",
-      "copy",
-      "-metadata:s:v:0",
-      `rotate=${o.rotate}`,
-      tmp,
-    );
-    await Deno.rename(tmp, path);
-  }
+  await makeTestClip(TOOLS, path, { width: 64, height: 48, frames: 20, audio: true, ...o });
   return path;
 }
 

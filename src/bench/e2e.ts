@@ -22,7 +22,7 @@ async function clipFor(r: E2eRequest): Promise<string> {
         } catch { /* already gone */ }
       });
       const path = `${dir}/${key}.mp4`;
-      await makeTestClip(await tools(r.ffmpeg), path, r);
+      await makeTestClip(await tools(r.ffmpeg), path, { ...r, preset: "veryfast" });
       return path;
     })();
     clips.set(key, p);

@@ -18,7 +18,7 @@ async function imageFolder(dir: string, count: number, size: string): Promise<st
   const t = await tools();
   const clip = `${dir}/clip.mp4`;
   const [w, h] = size.split("x").map(Number);
-  await makeTestClip(t, clip, { width: w, height: h, frames: count * 7 });
+  await makeTestClip(t, clip, { width: w, height: h, frames: count * 7, preset: "veryfast" });
   await Deno.mkdir(`${dir}/img`);
   const r = await runTool(t.ffmpeg, [
     "-v",
