@@ -4,7 +4,7 @@
  * variant), plus buffer reuse, dispose, limits and f16. Skipped without a WebGPU adapter.
  */
 import assert from "node:assert/strict";
-import { GOLDEN_CASES } from "../../../tools/make_golden_inputs.ts";
+import { GOLDEN_CASES, randomizeWeights } from "../../../tools/make_golden_inputs.ts";
 import { FsrcnnError } from "../../errors.ts";
 import { Rng } from "../../random.ts";
 import { fsrcnnConfig } from "../config.ts";
@@ -40,17 +40,7 @@ async function readF32(path: string): Promise<Float32Array> {
 
 /** Weights with random PReLU slopes (some negative), biases and last layer, as the fixtures. */
 function randomWeights(scale: number, d: number, s: number, m: number, seed: number) {
-  const w = initWeights(fsrcnnConfig(scale, { d, s, m }), seed);
-  const rng = new Rng(seed + 100);
-  for (const [name, v] of w.params) {
-    const isSlope = /^NN1\.\d*[13579]\.weight$/.test(name);
-    for (let i = 0; i < v.length; i++) {
-      if (isSlope) v[i] = rng.uniform() * 0.6 - 0.1;
-      else if (name.endsWith("bias")) v[i] = (rng.uniform() - 0.5) * 0.2;
-      else if (name === "NN2.weight") v[i] = rng.normal() * 0.05;
-    }
-  }
-  return w;
+  return randomizeWeights(initWeights(fsrcnnConfig(scale, { d, s, m }), seed), new Rng(seed + 100));
 }
 
 function randomPlanes(count: number, width: number, height: number, seed: number) {
