@@ -6,6 +6,7 @@
 import { FsrcnnError, UsageError } from "../errors.ts";
 import type { SrEngine } from "./engine.ts";
 import { getGpu } from "./gpu.ts";
+import type { TfjsBackendName } from "./tfjs_runtime.ts";
 import type { FsrcnnWeights } from "./weights.ts";
 
 /** One row of {@link BACKENDS}. */
@@ -31,6 +32,15 @@ async function requireGpu(backend: string): Promise<void> {
   }
 }
 
+/** The factory of a tfjs backend (tfjs loads on first use). */
+function tfjs(name: TfjsBackendName): BackendSpec["create"] {
+  return async (weights) => {
+    if (name === "webgpu") await requireGpu(name);
+    const { TfjsEngine } = await import("./tfjs_engine.ts");
+    return await TfjsEngine.create(weights, name);
+  };
+}
+
 /**
  * Every backend by name, in the order help texts list them. `onnx` is onnxruntime's native CPU
  * library; `webgpu` runs through tfjs-backend-webgpu, `webgpu-wgsl` on our own WGSL kernels
@@ -41,11 +51,7 @@ export const BACKENDS = {
     description: "tfjs on WebGPU",
     gpu: true,
     autoRank: 2,
-    create: async (weights) => {
-      await requireGpu("webgpu");
-      const { TfjsEngine } = await import("./tfjs_engine.ts");
-      return await TfjsEngine.create(weights, "webgpu");
-    },
+    create: tfjs("webgpu"),
   },
   "webgpu-wgsl": {
     description: "our own WGSL kernels on WebGPU",
@@ -61,18 +67,12 @@ export const BACKENDS = {
     description: "tfjs on WebAssembly (SIMD) on the CPU",
     gpu: false,
     autoRank: 4,
-    create: async (weights) => {
-      const { TfjsEngine } = await import("./tfjs_engine.ts");
-      return await TfjsEngine.create(weights, "wasm");
-    },
+    create: tfjs("wasm"),
   },
   cpu: {
     description: "tfjs' plain JavaScript kernels (slow; a cross-check)",
     gpu: false,
-    create: async (weights) => {
-      const { TfjsEngine } = await import("./tfjs_engine.ts");
-      return await TfjsEngine.create(weights, "cpu");
-    },
+    create: tfjs("cpu"),
   },
   onnx: {
     description: "onnxruntime's native CPU library",
