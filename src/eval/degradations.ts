@@ -13,15 +13,15 @@
  */
 import { UsageError } from "../errors.ts";
 import { degradeFrame, resizeGray, type SwsScaler, type Yuv420Frame } from "../ffmpeg/degrade.ts";
-import type { Image8 } from "../ffmpeg/image.ts";
 import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
+import type { Image8, Plane } from "../frame/pixels.ts";
 import { createEngine } from "../model/create.ts";
-import type { BackendChoice } from "../model/engine.ts";
+import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { loadWeights } from "../model/weights.ts";
 import { chromaPlanes, lumaPlane } from "./color.ts";
 import { loadDataset } from "./dataset.ts";
-import { type FloatPlane, imresizePlane } from "./imresize.ts";
+import { imresizePlane } from "./imresize.ts";
 import { modelMethod } from "./model_method.ts";
 import { scoreLuma } from "./protocol.ts";
 
@@ -123,7 +123,7 @@ export function hrFrame(image: Image8, scale: number): Yuv420Frame {
   const cropped: Image8 = { width, height, channels: 3, data: rgb };
   const yPlane = Uint8Array.from(lumaPlane(cropped).data);
   const { cb, cr } = chromaPlanes(cropped);
-  const half = (p: FloatPlane) => {
+  const half = (p: Plane) => {
     const out = new Uint8Array((width / 2) * (height / 2));
     for (let y = 0; y < height / 2; y++) {
       for (let x = 0; x < width / 2; x++) {
@@ -137,7 +137,7 @@ export function hrFrame(image: Image8, scale: number): Yuv420Frame {
   return { width, height, y: yPlane, u: half(cb), v: half(cr) };
 }
 
-const toFloat = (width: number, height: number, data: ArrayLike<number>): FloatPlane => ({
+const toFloat = (width: number, height: number, data: ArrayLike<number>): Plane => ({
   width,
   height,
   data: Float32Array.from(data),
@@ -154,7 +154,7 @@ export async function degradeLuma(
   scale: number,
   crf: number | undefined,
   signal?: AbortSignal,
-): Promise<FloatPlane> {
+): Promise<Plane> {
   const w = frame.width / scale, h = frame.height / scale;
   if (degradation === "matlab") {
     return imresizePlane(toFloat(frame.width, frame.height, frame.y), 1 / scale);
@@ -223,7 +223,7 @@ export async function evaluateDegradations(
           height: lrY.height,
           data: Uint8Array.from(lrY.data, (v) => Math.min(255, Math.max(0, Math.round(v)))),
         };
-        const sr: Record<SuiteMethod, FloatPlane> = {
+        const sr: Record<SuiteMethod, Plane> = {
           fsrcnn: await fsrcnn({ lrY, scale }),
           lanczos: toFloat(
             frame.width,

@@ -167,8 +167,8 @@ export async function scoreImage(
  * of both, then PSNR (dB) and SSIM.
  */
 export function scoreLuma(
-  sr: FloatPlane,
-  hrY: FloatPlane,
+  sr: Plane,
+  hrY: Plane,
   scale: number,
   roundSr = true,
 ): { psnr: number; ssim: number } {

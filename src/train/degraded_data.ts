@@ -10,9 +10,9 @@
  */
 import { type DegradationName, degradeLuma, hrFrame } from "../eval/degradations.ts";
 import { imresize } from "../eval/imresize.ts";
-import type { FloatPlane } from "../eval/imresize.ts";
 import type { NamedImage } from "../eval/protocol.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
+import type { Plane } from "../frame/pixels.ts";
 import type { TrainPair } from "./data.ts";
 
 /** How {@link buildDegradedPairs} degrades the images. */
@@ -32,7 +32,7 @@ export interface DegradedPairsOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const normalised = (p: FloatPlane): FloatPlane => ({
+const normalised = (p: Plane): Plane => ({
   width: p.width,
   height: p.height,
   data: p.data.map((v) => v / 255),
