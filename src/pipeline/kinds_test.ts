@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { extensionOf, inputKind, isSequencePattern, outputKind } from "./kinds.ts";
-import { frameName } from "./output.ts";
+import { frameName } from "./sequence.ts";
 import { defaultCrf } from "./upscale.ts";
 
 Deno.test("frame patterns and file names", () => {

@@ -6,6 +6,7 @@
 import { OutputError, UsageError } from "../errors.ts";
 import { exists } from "../fs.ts";
 import type { MediaKind } from "./kinds.ts";
+import { frameName } from "./sequence.ts";
 
 export interface OutputTarget {
   /** What the user asked for. */
@@ -172,12 +173,4 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
       if (created) await Deno.remove(targetDir).catch(() => {});
     },
   };
-}
-
-/** The file name a printf-style pattern gives frame `n` (`%06d` → `000001`). */
-export function frameName(pattern: string, n: number): string {
-  return pattern.replace(/%(0?)(\d*)d/, (_, zero: string, width: string) => {
-    const w = Number(width || 0);
-    return zero ? String(n).padStart(w, "0") : String(n).padStart(w, " ");
-  });
 }

@@ -16,8 +16,9 @@ import type { SrEngine } from "../model/engine.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, loadWeights } from "../model/weights.ts";
 import { inputKind, type MediaKind, outputKind } from "./kinds.ts";
-import { frameName, prepareOutput } from "./output.ts";
+import { prepareOutput } from "./output.ts";
 import type { UpscaleProgress } from "./progress.ts";
+import { firstOfPattern } from "./sequence.ts";
 import { upscaleStill } from "./still.ts";
 import { type FrameSource, upscaleVideo } from "./video.ts";
 
@@ -139,35 +140,6 @@ async function resolveWeights(o: UpscaleOptions): Promise<FsrcnnWeights> {
   if (o.weights) return await loadWeights(o.weights, o.scale);
   const scale = checkScale(o.scale ?? 2);
   return await loadWeights(defaultWeightsPath(scale), scale);
-}
-
-/** First frame file of an image2 pattern (ffmpeg tries start numbers 0..4). */
-async function firstOfPattern(
-  pattern: string,
-): Promise<{ path: string; start: number; count: number }> {
-  for (let start = 0; start <= 4; start++) {
-    const first = patternPath(pattern, start);
-    try {
-      await Deno.stat(first);
-    } catch {
-      continue;
-    }
-    let count = 1;
-    for (;; count++) {
-      try {
-        await Deno.stat(patternPath(pattern, start + count));
-      } catch {
-        break;
-      }
-    }
-    return { path: first, start, count };
-  }
-  throw new InputError(pattern, "no frames match this pattern (numbers starting at 0 to 4)");
-}
-
-function patternPath(pattern: string, n: number): string {
-  const slash = pattern.lastIndexOf("/");
-  return pattern.slice(0, slash + 1) + frameName(pattern.slice(slash + 1), n);
 }
 
 function requireVideo(info: MediaInfo, path: string): void {
