@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { extensionOf, inputKind, isSequencePattern, outputKind } from "./kinds.ts";
 import { frameName } from "./sequence.ts";
-import { defaultCrf } from "./upscale.ts";
 
 Deno.test("frame patterns and file names", () => {
   assert.ok(isSequencePattern("frames/%06d.png"));
@@ -34,12 +33,4 @@ Deno.test("kinds of inputs and outputs", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("default CRF only where it applies and nothing else sets the rate", () => {
-  assert.equal(defaultCrf("libx264", []), 18);
-  assert.equal(defaultCrf("libx265", ["-tune", "grain"]), 18);
-  assert.equal(defaultCrf("libx264", ["-qp", "0"]), undefined);
-  assert.equal(defaultCrf("libx264", ["-b:v", "8M"]), undefined);
-  assert.equal(defaultCrf("ffv1", []), undefined);
 });

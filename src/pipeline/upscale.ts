@@ -4,6 +4,7 @@
  */
 import { CancelledError, InputError, UsageError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
+import { defaultCrf } from "../ffmpeg/crf.ts";
 import { localName } from "../ffmpeg/input_name.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
@@ -248,17 +249,6 @@ async function openInput(
       chromaLocation: info.video!.chromaLocation,
     },
   };
-}
-
-/**
- * CRF 18 (visually near-lossless) for the x264/x265 family, unless the user chose the rate
- * another way in `--encoder-args` (`-qp 0` for lossless, a bitrate, …): two rate controls
- * would fight.
- */
-export function defaultCrf(codec: string, extra: readonly string[]): number | undefined {
-  if (!["libx264", "libx264rgb", "libx265"].includes(codec)) return undefined;
-  const rateControl = /^-(qp|crf|b|b:v|q|q:v|qscale|qscale:v|cq|global_quality|x26[45]-params)$/;
-  return extra.some((a) => rateControl.test(a)) ? undefined : 18;
 }
 
 /**
