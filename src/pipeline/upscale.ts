@@ -2,14 +2,10 @@
  * `upscaleFile`: one call that upscales a video, a frame sequence or a still image into a
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
-import { CancelledError, InputError, UsageError } from "../errors.ts";
+import { CancelledError, UsageError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
-import { localName } from "../ffmpeg/input_name.ts";
-import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
-import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
-import { listImages } from "../image_files.ts";
-import { rateOf } from "../rational.ts";
+import { tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
 import type { BackendChoice } from "../model/backends.ts";
@@ -19,9 +15,9 @@ import { type FsrcnnWeights, loadWeights } from "../model/weights.ts";
 import { inputKind, type MediaKind, outputKind } from "./kinds.ts";
 import { prepareOutput } from "./output.ts";
 import type { UpscaleProgress } from "./progress.ts";
-import { firstOfPattern } from "./sequence.ts";
+import { openInput } from "./input.ts";
 import { upscaleStill } from "./still.ts";
-import { type FrameSource, upscaleVideo } from "./video.ts";
+import { upscaleVideo } from "./video.ts";
 
 /** What {@link upscaleFile} reads, writes and how; only `input` and `output` are required. */
 export interface UpscaleOptions {
@@ -141,114 +137,6 @@ async function resolveWeights(o: UpscaleOptions): Promise<FsrcnnWeights> {
   if (o.weights) return await loadWeights(o.weights, o.scale);
   const scale = checkScale(o.scale ?? 2);
   return await loadWeights(defaultWeightsPath(scale), scale);
-}
-
-function requireVideo(info: MediaInfo, path: string): void {
-  if (!info.video) throw new InputError(path, "has no video stream");
-}
-
-/** Numbered image files read by ffmpeg's image2 demuxer at a fixed frame rate. */
-interface ImageSequence {
-  pattern: string;
-  start: number;
-  count: number;
-  fps: number;
-}
-
-function imageSequence(
-  path: string,
-  kind: "sequence-pattern" | "sequence-dir",
-  info: MediaInfo,
-  seq: ImageSequence,
-): { info: MediaInfo; source: FrameSource } {
-  return {
-    info,
-    source: {
-      path,
-      kind,
-      info,
-      input: localName(seq.pattern),
-      inputOptions: [
-        "-f",
-        "image2",
-        "-framerate",
-        String(seq.fps),
-        "-start_number",
-        String(seq.start),
-      ],
-      expectedFrames: seq.count,
-      frameRate: rateOf(seq.fps),
-    },
-  };
-}
-
-/**
- * Probes the input and describes where its frames come from: a video, a frame pattern, or a
- * folder of images (numbered in natural order through links in a private folder, removed by
- * `cleanups`). A still image has no frame source.
- */
-async function openInput(
-  o: UpscaleOptions,
-  inKind: MediaKind,
-  tools: FfmpegTools,
-  cleanups: Array<() => Promise<void>>,
-): Promise<{ info: MediaInfo; source: FrameSource | null }> {
-  const fps = o.fps ?? 25;
-  if (!(fps > 0)) throw new UsageError(`--fps must be positive`);
-  if (inKind === "sequence-pattern") {
-    const first = await firstOfPattern(o.input);
-    const info = await probe(tools, first.path, { signal: o.signal });
-    requireVideo(info, first.path);
-    return imageSequence(o.input, inKind, info, {
-      pattern: o.input,
-      start: first.start,
-      count: first.count,
-      fps,
-    });
-  }
-  if (inKind === "sequence-dir") {
-    const files = await listImages(o.input);
-    const info = await probe(tools, files[0], { signal: o.signal });
-    requireVideo(info, files[0]);
-    // image2 reads numbered files at an exact frame rate; number ours (in natural order)
-    // with symbolic links in a private folder.
-    const ext = files[0].slice(files[0].lastIndexOf(".") + 1);
-    const mixed = files.find((f) => !f.endsWith(`.${ext}`));
-    if (mixed) {
-      throw new InputError(
-        o.input,
-        `mixes .${ext} and ${mixed.slice(mixed.lastIndexOf("."))} frames`,
-      );
-    }
-    const links = await Deno.makeTempDir({ prefix: "fsrcnn-frames-" });
-    cleanups.push(() => Deno.remove(links, { recursive: true }).catch(() => {}));
-    const abs = (p: string) => (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
-    for (let i = 0; i < files.length; i++) {
-      await Deno.symlink(abs(files[i]), `${links}/${String(i + 1).padStart(8, "0")}.${ext}`);
-    }
-    return imageSequence(o.input, inKind, info, {
-      pattern: `${links}/%08d.${ext}`,
-      start: 1,
-      count: files.length,
-      fps,
-    });
-  }
-  await checkInputFile(o.input);
-  const info = await probe(tools, o.input, { signal: o.signal });
-  requireVideo(info, o.input);
-  if (inKind === "image") return { info, source: null };
-  return {
-    info,
-    source: {
-      path: o.input,
-      kind: "video",
-      info,
-      input: localName(o.input),
-      inputOptions: [],
-      expectedFrames: info.video!.frameCount,
-      chromaLocation: info.video!.chromaLocation,
-    },
-  };
 }
 
 /**

@@ -1,0 +1,142 @@
+/**
+ * Opening an input: probing it, and describing where its frames come from (a video, a frame
+ * pattern, or a folder of images) in the terms the decoder needs.
+ */
+import { InputError, UsageError } from "../errors.ts";
+import { localName } from "../ffmpeg/input_name.ts";
+import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
+import type { FfmpegTools } from "../ffmpeg/resolve.ts";
+import { listImages } from "../image_files.ts";
+import { rateOf } from "../rational.ts";
+import type { MediaKind } from "./kinds.ts";
+import { firstOfPattern } from "./sequence.ts";
+import type { FrameSource } from "./video.ts";
+
+/** What {@link openInput} needs to know (a subset of the upscale options). */
+export interface InputOptions {
+  /** The input path, pattern or folder, as the user gave it. */
+  input: string;
+  /** Frame rate given to frame-sequence inputs (default 25). */
+  fps?: number;
+  signal?: AbortSignal;
+}
+
+/** A probed input; `source` is null for a still image, which has no frame stream. */
+export interface OpenedInput {
+  info: MediaInfo;
+  source: FrameSource | null;
+}
+
+function requireVideo(info: MediaInfo, path: string): void {
+  if (!info.video) throw new InputError(path, "has no video stream");
+}
+
+/** Numbered image files read by ffmpeg's image2 demuxer at a fixed frame rate. */
+interface ImageSequence {
+  pattern: string;
+  start: number;
+  count: number;
+  fps: number;
+}
+
+function imageSequence(
+  path: string,
+  kind: "sequence-pattern" | "sequence-dir",
+  info: MediaInfo,
+  seq: ImageSequence,
+): OpenedInput {
+  return {
+    info,
+    source: {
+      path,
+      kind,
+      info,
+      input: localName(seq.pattern),
+      inputOptions: [
+        "-f",
+        "image2",
+        "-framerate",
+        String(seq.fps),
+        "-start_number",
+        String(seq.start),
+      ],
+      expectedFrames: seq.count,
+      frameRate: rateOf(seq.fps),
+    },
+  };
+}
+
+/**
+ * image2 reads numbered files at an exact frame rate: numbers a folder's images (in the given,
+ * natural order) with symbolic links in a private folder, removed by `cleanups`. Returns the
+ * links' pattern, numbered from 1.
+ *
+ * @throws {InputError} The folder mixes image types.
+ */
+async function numberedLinks(
+  folder: string,
+  files: string[],
+  cleanups: Array<() => Promise<void>>,
+): Promise<string> {
+  const ext = files[0].slice(files[0].lastIndexOf(".") + 1);
+  const mixed = files.find((f) => !f.endsWith(`.${ext}`));
+  if (mixed) {
+    throw new InputError(folder, `mixes .${ext} and ${mixed.slice(mixed.lastIndexOf("."))} frames`);
+  }
+  const links = await Deno.makeTempDir({ prefix: "fsrcnn-frames-" });
+  cleanups.push(() => Deno.remove(links, { recursive: true }).catch(() => {}));
+  const abs = (p: string) => (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
+  for (let i = 0; i < files.length; i++) {
+    await Deno.symlink(abs(files[i]), `${links}/${String(i + 1).padStart(8, "0")}.${ext}`);
+  }
+  return `${links}/%08d.${ext}`;
+}
+
+/**
+ * Probes the input and describes where its frames come from: a video, a frame pattern, or a
+ * folder of images (numbered in natural order through links in a private folder, removed by
+ * `cleanups`). A still image has no frame source.
+ */
+export async function openInput(
+  o: InputOptions,
+  inKind: MediaKind,
+  tools: FfmpegTools,
+  cleanups: Array<() => Promise<void>>,
+): Promise<OpenedInput> {
+  const fps = o.fps ?? 25;
+  if (!(fps > 0)) throw new UsageError(`--fps must be positive`);
+  if (inKind === "sequence-pattern") {
+    const first = await firstOfPattern(o.input);
+    const info = await probe(tools, first.path, { signal: o.signal });
+    requireVideo(info, first.path);
+    return imageSequence(o.input, inKind, info, {
+      pattern: o.input,
+      start: first.start,
+      count: first.count,
+      fps,
+    });
+  }
+  if (inKind === "sequence-dir") {
+    const files = await listImages(o.input);
+    const info = await probe(tools, files[0], { signal: o.signal });
+    requireVideo(info, files[0]);
+    const pattern = await numberedLinks(o.input, files, cleanups);
+    return imageSequence(o.input, inKind, info, { pattern, start: 1, count: files.length, fps });
+  }
+  await checkInputFile(o.input);
+  const info = await probe(tools, o.input, { signal: o.signal });
+  requireVideo(info, o.input);
+  if (inKind === "image") return { info, source: null };
+  return {
+    info,
+    source: {
+      path: o.input,
+      kind: "video",
+      info,
+      input: localName(o.input),
+      inputOptions: [],
+      expectedFrames: info.video!.frameCount,
+      chromaLocation: info.video!.chromaLocation,
+    },
+  };
+}
