@@ -23,12 +23,9 @@
  */
 
 // Whole files.
-export {
-  defaultWeightsPath,
-  upscaleFile,
-  type UpscaleOptions,
-  type UpscaleSummary,
-} from "./src/pipeline/upscale.ts";
+export { upscaleFile } from "./src/pipeline/upscale.ts";
+export type { UpscaleOptions, UpscaleSummary } from "./src/pipeline/options.ts";
+export { defaultWeightsPath } from "./src/pipeline/engine.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";
 export type { MediaKind } from "./src/pipeline/kinds.ts";
 

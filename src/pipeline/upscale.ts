@@ -7,137 +7,14 @@ import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
 import { tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { checkScale } from "../model/config.ts";
-import { createEngine } from "../model/create.ts";
-import type { BackendChoice } from "../model/backends.ts";
-import type { SrEngine } from "../model/engine.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
-import { type FsrcnnWeights, loadWeights } from "../model/weights.ts";
-import { inputKind, type MediaKind, outputKind } from "./kinds.ts";
+import { engineFor } from "./engine.ts";
+import { inputKind, outputKind } from "./kinds.ts";
 import { prepareOutput } from "./output.ts";
-import type { UpscaleProgress } from "./progress.ts";
+import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
 import { upscaleStill } from "./still.ts";
 import { upscaleVideo } from "./video.ts";
-
-/** What {@link upscaleFile} reads, writes and how; only `input` and `output` are required. */
-export interface UpscaleOptions {
-  /**
-   * A video file, a still image (`.png`, `.jpg`, WebP, BMP, TIFF), a frame pattern such as
-   * `frames/%06d.png`, or a folder of images (read in natural order).
-   */
-  input: string;
-  /**
-   * A video file, an image (`.png`, `.jpg`; only for an image input), a frame pattern, or a
-   * folder (frames written as `000001.png`, …). Written to a temporary name, renamed when done.
-   */
-  output: string;
-  /**
-   * Upscaling factor, 2, 3 or 4. Default: the weights' (or engine's) scale, else 2. When given,
-   * it must match the weights or engine.
-   */
-  scale?: number;
-  /**
-   * Weights file or loaded weights; default the shipped `models/fsrcnn_x<scale>.safetensors`
-   * (see {@link defaultWeightsPath}). Ignored when `engine` is given.
-   */
-  weights?: string | FsrcnnWeights;
-  /** Inference backend; default `auto`. Ignored when `engine` is given. */
-  backend?: BackendChoice;
-  /**
-   * An engine to use instead of creating one (its weights decide the scale); the caller keeps
-   * ownership and disposes it. Lets several files share one warmed-up engine.
-   */
-  engine?: SrEngine;
-  /** Tile (window) side in LR pixels, context included; default: what a 256 MiB budget fits. */
-  tile?: number;
-  /** Frames per engine call for videos and sequences (default 4). */
-  batch?: number;
-  /** Video encoder for video outputs, an ffmpeg encoder name (default `libx264`). */
-  codec?: string;
-  /**
-   * Encoder `-crf` (constant rate factor; lower is better quality). Default 18 for libx264,
-   * libx264rgb and libx265 (visually near-lossless); for other encoders, none unless given.
-   */
-  crf?: number;
-  /** Encoder `-preset`, e.g. `slow`; default: the encoder's own. */
-  preset?: string;
-  /** Output pixel format (`-pix_fmt`); default yuv420p, or yuv420p10le for deeper sources. */
-  pixFmt?: string;
-  /** Extra encoder arguments, one per element (no shell). */
-  encoderArgs?: string[];
-  /** Frame rate (frames per second) given to frame-sequence inputs (default 25). */
-  fps?: number;
-  /** Replace an existing output (default false: an existing output is an OutputError). */
-  overwrite?: boolean;
-  /**
-   * When the input turns out corrupt or truncated, keep the frames upscaled so far as a
-   * complete, playable output and report why in {@link UpscaleSummary.partial} (default false).
-   */
-  keepPartial?: boolean;
-  /** CPU threads for the onnx backend; default: every core. */
-  threads?: number;
-  /**
-   * ffmpeg binary (a path, or a name looked up on `PATH`); default: `FFMPEG_PATH`, then
-   * `ffmpeg` on `PATH`, then the embedded one. ffprobe: `FFPROBE_PATH`, then beside ffmpeg,
-   * then on `PATH`, then the embedded one.
-   */
-  ffmpeg?: string;
-  /** Aborting stops the work, removes the temporary output and rejects with CancelledError. */
-  signal?: AbortSignal;
-  /**
-   * Called with progress at most every 250 ms and once at the end (videos and sequences
-   * only; a still image reports nothing).
-   */
-  onProgress?: (p: UpscaleProgress) => void;
-}
-
-/** What {@link upscaleFile} did. */
-export interface UpscaleSummary {
-  /** The input, as given. */
-  input: string;
-  /** The output, as given (now complete). */
-  output: string;
-  /** What kind of output was written. */
-  kind: MediaKind;
-  /** Frames written (1 for an image). */
-  frames: number;
-  /** Wall-clock seconds of the whole call, setup included. */
-  seconds: number;
-  /** `frames / seconds`: end-to-end frames per second. */
-  fps: number;
-  /** Output width in pixels. */
-  width: number;
-  /** Output height in pixels. */
-  height: number;
-  /** The backend that ran the network (see {@link BackendName}). */
-  backend: string;
-  /** Why the output is incomplete, when `keepPartial` kept a partial result. */
-  partial?: string;
-}
-
-/**
- * Path of the shipped weights file for a scale, `models/fsrcnn_x<scale>.safetensors` in this
- * package. Nothing is checked: for a scale without shipped weights, loading the path fails with
- * a WeightsError.
- *
- * @param scale Upscaling factor.
- * @returns An absolute file path.
- */
-export function defaultWeightsPath(scale: number): string {
-  return new URL(`../../models/fsrcnn_x${scale}.safetensors`, import.meta.url).pathname;
-}
-
-async function resolveWeights(o: UpscaleOptions): Promise<FsrcnnWeights> {
-  if (o.weights && typeof o.weights !== "string") {
-    if (o.scale !== undefined && o.weights.config.scale !== o.scale) {
-      throw new UsageError(`weights are for scale ${o.weights.config.scale}, not ${o.scale}`);
-    }
-    return o.weights;
-  }
-  if (o.weights) return await loadWeights(o.weights, o.scale);
-  const scale = checkScale(o.scale ?? 2);
-  return await loadWeights(defaultWeightsPath(scale), scale);
-}
 
 /**
  * Upscales a video, frame sequence or still image into a video, frame sequence or image, `scale`×
@@ -197,21 +74,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const { info, source } = await openInput(o, inKind, tools, cleanups);
-    let engine: SrEngine;
-    if (o.engine) {
-      if (o.scale !== undefined && o.engine.config.scale !== o.scale) {
-        throw new UsageError(`the engine upscales x${o.engine.config.scale}, not x${o.scale}`);
-      }
-      engine = o.engine;
-    } else {
-      const weights = await resolveWeights(o);
-      const created = await createEngine(weights, {
-        backend: o.backend ?? "auto",
-        threads: o.threads,
-      });
-      cleanups.push(() => Promise.resolve(created.dispose()));
-      engine = created;
-    }
+    const engine = await engineFor(o, cleanups);
     const upscaler = new TiledUpscaler(engine, { tile: o.tile });
     const target = await prepareOutput(o.output, {
       kind: outKind,
