@@ -4,6 +4,7 @@
  * [0, 1], in 0..255 units), and working in floats avoids the 4:2:0 chroma loss and the 8-bit
  * rounding of a YUV round trip through ffmpeg.
  */
+import type { Samples } from "./pixels.ts";
 
 /**
  * BT.601 forward matrix rows, R, G, B in [0, 1] → 0..255 units before the offsets (16 for Y,
@@ -39,7 +40,7 @@ export function rgbToYCbCr(rgb: ArrayLike<number>, pixels: number, max: number):
 const INVERSE = invert3([Y_ROW, CB_ROW, CR_ROW]);
 
 /** Normalised Y, Cb, Cr planes → interleaved RGB samples rounded and clamped to 0..max. */
-export function yCbCrToRgb(p: YCbCrPlanes, out: Uint8Array | Uint16Array, max: number): void {
+export function yCbCrToRgb(p: YCbCrPlanes, out: Samples, max: number): void {
   const n = p.y.length;
   const [a, b, c] = INVERSE;
   for (let i = 0; i < n; i++) {

@@ -4,6 +4,9 @@
  * 16-bit sources stay 16-bit when written as PNG.
  */
 import { sourceBitDepth } from "../frame/format.ts";
+import { pickChannels, putChannels } from "../frame/interleaved.ts";
+import type { Samples } from "../frame/pixels.ts";
+import { floatToPlane, planeToFloat } from "../frame/planes.ts";
 import { upsamplePlaneFloat } from "../frame/resample.ts";
 import { rgbToYCbCr, yCbCrToRgb } from "../frame/ycbcr.ts";
 import { readImageRaw, writeImage } from "../ffmpeg/image.ts";
@@ -64,42 +67,36 @@ export async function upscaleStill(job: StillJob): Promise<{ width: number; heig
   const samples = layout.deep
     ? new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))
     : raw;
-  const max = layout.deep ? 65535 : 255;
+  // Samples are 8 or 16 bits wide, full scale: codes ↔ [0, 1] as for a frame's planes.
+  const bits = layout.deep ? 16 : 8;
   const ch = layout.channels;
   const colour = ch >= 3;
   const colourCount = colour ? 3 : 1;
-  // Split colour and alpha.
-  const colourSamples = new (layout.deep ? Uint16Array : Uint8Array)(n * colourCount);
-  const alpha = ch === 2 || ch === 4 ? new Float32Array(n) : null;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < colourCount; k++) colourSamples[i * colourCount + k] = samples[i * ch + k];
-    if (alpha) alpha[i] = samples[i * ch + ch - 1] / max;
-  }
+  const hasAlpha = ch === 2 || ch === 4;
+  const colourSamples = pickChannels(samples, ch, 0, colourCount);
+  const alpha = hasAlpha ? planeToFloat(pickChannels(samples, ch, ch - 1), bits) : null;
   const s = job.upscaler.engine.config.scale;
   const ow = width * s, oh = height * s, on = ow * oh;
   const up = (p: Float32Array) =>
     upsamplePlaneFloat(p, width, height, { scale: s, siting: "center" });
-  let outColour: Uint8Array | Uint16Array = layout.deep
-    ? new Uint16Array(on * colourCount)
-    : new Uint8Array(on * colourCount);
+  let outColour: Samples;
   if (colour) {
+    const max = 2 ** bits - 1;
     const ycc = rgbToYCbCr(colourSamples, n, max);
     const luma = job.upscaler.upscale([{ data: ycc.y, width, height }]);
     const cb = up(ycc.cb), cr = up(ycc.cr);
     const [y] = await luma;
+    outColour = layout.deep ? new Uint16Array(on * colourCount) : new Uint8Array(on * colourCount);
     yCbCrToRgb({ y: y.data, cb, cr }, outColour, max);
   } else {
     // Greyscale: the values themselves are the luma (as `eval` scores greyscale images).
-    const grey = Float32Array.from(colourSamples, (x) => x / max);
+    const grey = planeToFloat(colourSamples, bits);
     const [y] = await job.upscaler.upscale([{ data: grey, width, height }]);
-    outColour = outColour.map((_, i) => Math.min(max, Math.max(0, Math.round(y.data[i] * max))));
+    outColour = floatToPlane(y.data, bits);
   }
-  const outAlpha = alpha ? up(alpha) : null;
   const out = layout.deep ? new Uint16Array(on * ch) : new Uint8Array(on * ch);
-  for (let i = 0; i < on; i++) {
-    for (let k = 0; k < colourCount; k++) out[i * ch + k] = outColour[i * colourCount + k];
-    if (outAlpha) out[i * ch + ch - 1] = Math.min(max, Math.max(0, Math.round(outAlpha[i] * max)));
-  }
+  putChannels(out, ch, 0, outColour, colourCount);
+  if (alpha) putChannels(out, ch, ch - 1, floatToPlane(up(alpha), bits));
   await writeImage(job.tools, {
     data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
     width: ow,
