@@ -7,46 +7,59 @@ import { tools } from "../ffmpeg/resolve.ts";
 import { upscaleFile } from "../pipeline/upscale.ts";
 import type { E2eRequest } from "./bench.ts";
 
-const clips = new Map<string, Promise<string>>();
-
-/** A cached clip per size and length, in a temporary folder removed at exit. */
-async function clipFor(r: E2eRequest): Promise<string> {
-  const key = `${r.width}x${r.height}x${r.frames}`;
-  let p = clips.get(key);
-  if (!p) {
-    p = (async () => {
-      const dir = await Deno.makeTempDir({ prefix: "fsrcnn-bench-" });
-      globalThis.addEventListener("unload", () => {
-        try {
-          Deno.removeSync(dir, { recursive: true });
-        } catch { /* already gone */ }
-      });
-      const path = `${dir}/${key}.mp4`;
-      await makeTestClip(await tools(r.ffmpeg), path, { ...r, preset: "veryfast" });
-      return path;
-    })();
-    clips.set(key, p);
-  }
-  return await p;
+/** Runs end-to-end measurements on generated clips kept until {@link E2eRunner.close}. */
+export interface E2eRunner {
+  /** One measurement: how many frames the whole pipeline made in how many seconds. */
+  run(r: E2eRequest): Promise<{ frames: number; seconds: number }>;
+  /** Removes the generated clips (and their folder). */
+  close(): Promise<void>;
 }
 
-export async function runE2e(r: E2eRequest): Promise<{ frames: number; seconds: number }> {
-  const input = await clipFor(r);
-  const output = `${input.slice(0, -4)}.out.mkv`;
-  try {
-    const s = await upscaleFile({
-      input,
-      output,
-      engine: r.engine,
-      tile: r.tile,
-      batch: r.batch,
-      preset: "ultrafast",
-      overwrite: true,
-      ffmpeg: r.ffmpeg,
-      signal: r.signal,
-    });
-    return { frames: s.frames, seconds: s.seconds };
-  } finally {
-    await Deno.remove(output).catch(() => {});
-  }
+/**
+ * An end-to-end runner whose clips (one per size and length, generated on first use) live in
+ * one temporary folder until `close()`.
+ */
+export function e2eRunner(): E2eRunner {
+  let dir: Promise<string> | undefined;
+  const clips = new Map<string, Promise<string>>();
+  const clipFor = (r: E2eRequest): Promise<string> => {
+    const key = `${r.width}x${r.height}x${r.frames}`;
+    let p = clips.get(key);
+    if (!p) {
+      dir ??= Deno.makeTempDir({ prefix: "fsrcnn-bench-" });
+      p = (async () => {
+        const path = `${await dir}/${key}.mp4`;
+        await makeTestClip(await tools(r.ffmpeg), path, { ...r, preset: "veryfast" });
+        return path;
+      })();
+      clips.set(key, p);
+    }
+    return p;
+  };
+  return {
+    async run(r) {
+      const input = await clipFor(r);
+      const output = `${input.slice(0, -4)}.out.mkv`;
+      try {
+        const s = await upscaleFile({
+          input,
+          output,
+          engine: r.engine,
+          tile: r.tile,
+          batch: r.batch,
+          preset: "ultrafast",
+          overwrite: true,
+          ffmpeg: r.ffmpeg,
+          signal: r.signal,
+        });
+        return { frames: s.frames, seconds: s.seconds };
+      } finally {
+        await Deno.remove(output).catch(() => {});
+      }
+    },
+    async close() {
+      await Promise.allSettled(clips.values());
+      if (dir) await Deno.remove(await dir, { recursive: true }).catch(() => {});
+    },
+  };
 }

@@ -1,6 +1,6 @@
 /** The benchmark with its end-to-end runner wired in (bench.ts stays free of the pipeline). */
 import { type BenchOptions, type BenchReport, runBench } from "./bench.ts";
-import { runE2e } from "./e2e.ts";
+import { e2eRunner } from "./e2e.ts";
 
 /**
  * Measures frames per second of FSRCNN per backend, input size, scale and batch: the network
@@ -29,6 +29,11 @@ import { runE2e } from "./e2e.ts";
  * await Deno.writeTextFile("bench.svg", plotBenchSvg(report));
  * ```
  */
-export function benchmark(options: BenchOptions = {}): Promise<BenchReport> {
-  return runBench({ e2e: runE2e, ...options });
+export async function benchmark(options: BenchOptions = {}): Promise<BenchReport> {
+  const e2e = e2eRunner();
+  try {
+    return await runBench({ e2e: e2e.run, ...options });
+  } finally {
+    await e2e.close();
+  }
 }
