@@ -148,7 +148,7 @@ export function parseSizes(text: string): Array<[number, number]> {
 }
 
 /** Backends usable on this machine (webgpu only with an adapter). */
-export async function availableBackends(): Promise<BackendName[]> {
+async function availableBackends(): Promise<BackendName[]> {
   const gpu = await getGpu();
   return BACKEND_NAMES.filter((b) => !backendSpec(b).gpu || gpu !== null);
 }

@@ -12,7 +12,7 @@ import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
 /** Whether an ffmpeg pixel format carries only luminance (with or without alpha). */
-export function isGreyPixFmt(pixFmt: string): boolean {
+function isGreyPixFmt(pixFmt: string): boolean {
   return /^(gray|ya)/.test(pixFmt);
 }
 

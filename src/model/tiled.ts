@@ -21,7 +21,7 @@ export interface TilingOptions {
   budgetBytes?: number;
 }
 
-export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
+const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /**
  * Runs an {@link SrEngine} on planes of any size, splitting them into overlapping windows that
