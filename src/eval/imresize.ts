@@ -12,20 +12,11 @@
  * alike. We scored the bicubic baseline both ways: the published means (Set5 / Set14, ×2 ×3
  * ×4) are reproduced by both, because the protocol shaves `scale` pixels off every border,
  * and the two modes differ by at most 0.003 dB in those means (up to 0.03 dB on single images with a
- * dark edge column, e.g. Set14's foreman at ×4). Mirroring is the default because it is what
- * MATLAB's code does; `edge: "replicate"` stays only to keep that comparison repeatable.
+ * dark edge column, e.g. Set14's foreman at ×4). We mirror, because that is what MATLAB's code
+ * does.
  */
 import type { Image8, Plane } from "../frame/pixels.ts";
 import { keysCubic } from "../frame/resample.ts";
-
-/** How out-of-range source indices are folded back into the image. */
-export type EdgeMode = "mirror" | "replicate";
-
-/** Options shared by the 8-bit and the float resizer. */
-export interface ResizeOptions {
-  /** Default "mirror", as MATLAB's imresize.m does; see the module comment. */
-  edge?: EdgeMode;
-}
 
 /** Per-output-pixel source indices (0-based) and normalised weights, `taps` per pixel. */
 export interface Contributions {
@@ -45,7 +36,6 @@ export function contributions(
   inLength: number,
   outLength: number,
   scale: number,
-  edge: EdgeMode = "mirror",
 ): Contributions {
   const antialias = scale < 1;
   const kernelWidth = antialias ? 4 / scale : 4;
@@ -66,15 +56,9 @@ export function contributions(
       const w = antialias ? scale * keysCubic(scale * d) : keysCubic(d);
       weights[x * taps + k] = w;
       sum += w;
-      let i: number;
-      if (edge === "mirror") {
-        // aux = [1:n, n:-1:1]; index = aux(mod(j - 1, 2n) + 1)
-        const m = (((j - 1) % period) + period) % period;
-        i = m < inLength ? m : period - 1 - m;
-      } else {
-        i = Math.min(Math.max(j - 1, 0), inLength - 1);
-      }
-      indices[x * taps + k] = i;
+      // Mirrored: aux = [1:n, n:-1:1]; index = aux(mod(j - 1, 2n) + 1)
+      const m = (((j - 1) % period) + period) % period;
+      indices[x * taps + k] = m < inLength ? m : period - 1 - m;
     }
     for (let k = 0; k < taps; k++) weights[x * taps + k] /= sum;
   }
@@ -110,9 +94,8 @@ function resizeVertical(
   height: number,
   outHeight: number,
   scale: number,
-  edge: EdgeMode,
 ): Float64Array {
-  const c = contributions(height, outHeight, scale, edge);
+  const c = contributions(height, outHeight, scale);
   const out = new Float64Array(outHeight * rowLength);
   for (let y = 0; y < outHeight; y++) {
     const o = y * rowLength;
@@ -135,9 +118,8 @@ function resizeHorizontal(
   channels: number,
   outWidth: number,
   scale: number,
-  edge: EdgeMode,
 ): Float64Array {
-  const c = contributions(width, outWidth, scale, edge);
+  const c = contributions(width, outWidth, scale);
   const out = new Float64Array(outWidth * height * channels);
   for (let y = 0; y < height; y++) {
     const srcRow = y * width * channels;
@@ -169,7 +151,6 @@ function resizeInterleaved(
   scaleY: number,
   scaleX: number,
   between: Between,
-  edge: EdgeMode,
 ): { width: number; height: number; data: Float64Array } {
   const outWidth = outputLength(width, scaleX);
   const outHeight = outputLength(height, scaleY);
@@ -179,10 +160,10 @@ function resizeInterleaved(
   const verticalFirst = scaleY <= scaleX;
   for (const pass of verticalFirst ? ["v", "h"] : ["h", "v"]) {
     if (pass === "v") {
-      cur = resizeVertical(cur, w * channels, h, outHeight, scaleY, edge);
+      cur = resizeVertical(cur, w * channels, h, outHeight, scaleY);
       h = outHeight;
     } else {
-      cur = resizeHorizontal(cur, w, h, channels, outWidth, scaleX, edge);
+      cur = resizeHorizontal(cur, w, h, channels, outWidth, scaleX);
       w = outWidth;
     }
     if (between === "uint8") toUint8Range(cur);
@@ -195,8 +176,7 @@ function resizeInterleaved(
  * MATLAB's `imresize(im, scale, 'bicubic')` for an 8-bit image (1 or 3 interleaved channels),
  * including the rounding to uint8 between the two passes. `scale` < 1 shrinks (e.g. 1/3).
  */
-export function imresize(image: Image8, scale: number, options: ResizeOptions = {}): Image8 {
-  const edge = options.edge ?? "mirror";
+export function imresize(image: Image8, scale: number): Image8 {
   const r = resizeInterleaved(
     image.data,
     image.width,
@@ -205,7 +185,6 @@ export function imresize(image: Image8, scale: number, options: ResizeOptions = 
     scale,
     scale,
     "uint8",
-    edge,
   );
   return {
     width: r.width,
@@ -222,11 +201,7 @@ export function imresize(image: Image8, scale: number, options: ResizeOptions = 
  * clamped (bicubic overshoots near edges). Resizing is linear, so working in 0..255 units
  * instead of 0..1 gives the same result up to floating-point noise.
  */
-export function imresizePlane(
-  plane: Plane,
-  scale: number,
-  options: ResizeOptions = {},
-): Plane {
+export function imresizePlane(plane: Plane, scale: number): Plane {
   const r = resizeInterleaved(
     plane.data,
     plane.width,
@@ -235,7 +210,6 @@ export function imresizePlane(
     scale,
     scale,
     "float32",
-    options.edge ?? "mirror",
   );
   return { width: r.width, height: r.height, data: Float32Array.from(r.data) };
 }

@@ -12,31 +12,26 @@
  *
  * With these steps the bicubic baseline reproduces the published tables to every printed
  * digit (Set5 33.66 / 30.39 / 28.42 dB, SSIM 0.9299 / 0.8682 / 0.8104; Set14 30.23 / 27.54 /
- * 26.00 dB as in the SRCNN and FSRCNN papers). Building the LR image instead from the RGB
- * image with the 8-bit imresize and upscaling that colour image (`lr: "rgb8"`) lands up to
- * 0.02 dB and 0.0007 SSIM lower (Set5 ×2: 33.64 dB, 0.9292), so it is kept only as an option
- * for comparison. Keeping Y unrounded, or the SR unrounded, each lands 0.01–0.02 dB higher.
+ * 26.00 dB as in the SRCNN and FSRCNN papers). The variants we measured land elsewhere:
+ * building the LR image from the RGB image with the 8-bit imresize and upscaling that colour
+ * image lands up to 0.02 dB and 0.0007 SSIM lower (Set5 ×2: 33.64 dB, 0.9292); keeping Y
+ * unrounded, or the SR unrounded, each lands 0.01–0.02 dB higher.
  *
  * Scores are averaged per image (the mean of the per-image PSNRs, not the PSNR of the mean
  * error), as the published tables do.
  */
 import type { Image8, Plane } from "../frame/pixels.ts";
 import { lumaPlane } from "./color.ts";
-import { type EdgeMode, imresize, imresizePlane } from "./imresize.ts";
+import { imresizePlane } from "./imresize.ts";
 import { psnr, shave, ssim } from "./metrics.ts";
 
 /** What a super-resolution method is given. */
 export interface SrInput {
   /**
-   * The LR Y plane in 0..255 units: by default the float bicubic downscale of HR Y, never
-   * rounded (for a greyscale image, of its raw values).
+   * The LR Y plane in 0..255 units: the float bicubic downscale of HR Y, never rounded (for a
+   * greyscale image, of its raw values).
    */
   lrY: Plane;
-  /**
-   * The 8-bit LR image (RGB or greyscale), as the 8-bit `imresize(HR, 1/s)` made it. Only
-   * present with `lr: "rgb8"`; `lrY` is then its Y.
-   */
-  lrImage?: Image8;
   /** The integer upscaling factor. */
   scale: number;
 }
@@ -46,24 +41,6 @@ export interface SrInput {
  * unrounded (the protocol clamps and rounds it).
  */
 export type SrMethod = (input: SrInput) => Promise<Plane>;
-
-/** How the LR input is made: see the module comment. */
-export type LrMode = "y" | "rgb8";
-
-/**
- * Knobs that only exist to show which variant reproduces the published figures; the defaults
- * are the ones that do (see bicubic_pin_test.ts). Normal callers pass nothing.
- */
-export interface ProtocolOptions {
-  /** Default "y": LR is the float bicubic downscale of HR Y (the literature's code). */
-  lr?: LrMode;
-  /** Edge handling of every imresize; default "mirror" (MATLAB's imresize.m). */
-  edge?: EdgeMode;
-  /** Round Y to 8 bits as rgb2ycbcr on uint8 does; default true. */
-  roundY?: boolean;
-  /** Clamp and round the SR Y to integers before scoring; default true. */
-  roundSr?: boolean;
-}
 
 /** One image's scores. */
 export interface ImageScore {
@@ -109,21 +86,9 @@ export function modcrop(image: Image8, scale: number): Image8 {
 
 /**
  * The bicubic baseline: MATLAB bicubic imresize of the LR Y plane by `scale` (float, as the
- * literature's `imresize(im_l, up_scale, 'bicubic')`). When the protocol provides the 8-bit
- * LR colour image (`lr: "rgb8"`) it upscales that with the 8-bit imresize and takes its Y.
+ * literature's `imresize(im_l, up_scale, 'bicubic')`).
  */
-export function bicubicMethod(options: Pick<ProtocolOptions, "edge" | "roundY"> = {}): SrMethod {
-  return (input) => {
-    if (input.lrImage) {
-      const up = imresize(input.lrImage, input.scale, { edge: options.edge });
-      return Promise.resolve(lumaPlane(up, { round: options.roundY }));
-    }
-    return Promise.resolve(imresizePlane(input.lrY, input.scale, { edge: options.edge }));
-  };
-}
-
-/** The bicubic baseline with the default (figure-reproducing) protocol. */
-export const bicubic: SrMethod = bicubicMethod();
+export const bicubic: SrMethod = (input) => Promise.resolve(imresizePlane(input.lrY, input.scale));
 
 /** Clamps to [0, 255] and rounds halves up, as MATLAB's uint8() does for these values. */
 function toUint8Values(plane: Plane): Plane {
@@ -140,39 +105,26 @@ export async function scoreImage(
   hr: Image8,
   scale: number,
   method: SrMethod,
-  options: ProtocolOptions = {},
 ): Promise<{ psnr: number; ssim: number }> {
   if (!Number.isInteger(scale) || scale < 1) throw new RangeError(`bad scale ${scale}`);
   const cropped = modcrop(hr, scale);
-  const hrY = lumaPlane(cropped, { round: options.roundY });
-  let input: SrInput;
-  if ((options.lr ?? "y") === "y") {
-    input = { lrY: imresizePlane(hrY, 1 / scale, { edge: options.edge }), scale };
-  } else {
-    const lrImage = imresize(cropped, 1 / scale, { edge: options.edge });
-    input = { lrY: lumaPlane(lrImage, { round: options.roundY }), lrImage, scale };
-  }
-  const raw = await method(input);
+  const hrY = lumaPlane(cropped);
+  const raw = await method({ lrY: imresizePlane(hrY, 1 / scale), scale });
   if (raw.width !== cropped.width || raw.height !== cropped.height) {
     throw new RangeError(
       `method returned ${raw.width}x${raw.height}, expected ${cropped.width}x${cropped.height}`,
     );
   }
-  return scoreLuma(raw, hrY, scale, options.roundSr ?? true);
+  return scoreLuma(raw, hrY, scale);
 }
 
 /**
  * Scores an SR Y plane against the HR Y plane as the literature does: the SR values clamped
- * and rounded to integers (unless `roundSr` is false), `scale` pixels shaved off every border
- * of both, then PSNR (dB) and SSIM.
+ * and rounded to integers, `scale` pixels shaved off every border of both, then PSNR (dB) and
+ * SSIM.
  */
-export function scoreLuma(
-  sr: Plane,
-  hrY: Plane,
-  scale: number,
-  roundSr = true,
-): { psnr: number; ssim: number } {
-  const a = shave(roundSr ? toUint8Values(sr) : sr, scale);
+export function scoreLuma(sr: Plane, hrY: Plane, scale: number): { psnr: number; ssim: number } {
+  const a = shave(toUint8Values(sr), scale);
   const b = shave(hrY, scale);
   return { psnr: psnr(a, b), ssim: ssim(a, b) };
 }
@@ -182,11 +134,10 @@ export async function scoreImages(
   images: readonly NamedImage[],
   scale: number,
   method: SrMethod,
-  options: ProtocolOptions = {},
 ): Promise<ScoreReport> {
   const scores: ImageScore[] = [];
   for (const { name, image } of images) {
-    scores.push({ name, ...(await scoreImage(image, scale, method, options)) });
+    scores.push({ name, ...(await scoreImage(image, scale, method)) });
   }
   const mean = (f: (s: ImageScore) => number) =>
     scores.length === 0 ? NaN : scores.reduce((acc, s) => acc + f(s), 0) / scores.length;
