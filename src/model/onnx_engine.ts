@@ -14,7 +14,7 @@ export interface OnnxEngineOptions {
   threads?: number;
   /**
    * Form of the last layer. onnxruntime runs the reference's ConvTranspose faster than the
-   * sub-pixel convolution for ×2 and ×3 and about as fast for ×4 (tools/onnx_forms.ts:
+   * sub-pixel convolution for ×2 and ×3 and about as fast for ×4 (onnx_forms_bench.ts:
    * 480x270, 2 threads: 56 vs 77 ms at ×2), so that is the default.
    */
   form?: DeconvForm;
