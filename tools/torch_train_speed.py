@@ -2,7 +2,7 @@
 """PyTorch reference training throughput (patches/s) for the side-by-side in docs/benchmarks.md.
 
 Uses the reference FSRCNN from ../shared/bench/torch_fsrcnn.py: random 24x24 LR patches,
-batch 64, Adam 1e-3, MSE — the yardstick of issue 7.
+batch 64, Adam 1e-3, MSE: the yardstick our training speed is measured against.
 
   /usr/bin/python3 tools/torch_train_speed.py [--threads N] [--scale 2] [--seconds 20]
 """

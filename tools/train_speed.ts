@@ -1,5 +1,6 @@
 /**
- * Training throughput per gradient backend (patches/s), the figure issue 7 asks for:
+ * Training throughput per gradient backend (patches/s), for the side-by-side with PyTorch in
+ * docs/benchmarks.md:
  *
  *   deno run -A tools/train_speed.ts [--backends onnx,wasm,cpu,webgpu] [--threads 2]
  *        [--batch 64] [--patch 24] [--scale 2] [--seconds 20]

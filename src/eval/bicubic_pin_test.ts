@@ -8,7 +8,7 @@
  *   FSRCNN and VDSR papers alike),
  * - Set14 30.24 / 27.55 / 26.00 dB, SSIM 0.8688 / 0.7742 / 0.7027 (VDSR's table); the SRCNN
  *   and FSRCNN papers print 30.23 / 27.54 / 26.00 dB for the same protocol.
- * The brief tolerance is ±0.05 dB and ±0.003 SSIM. On top of it we check the printed digits
+ * The tolerance is ±0.05 dB and ±0.003 SSIM. On top of it we check the printed digits
  * of the papers whose MATLAB code this protocol follows (SRCNN/FSRCNN), so that a change
  * which moves the scores by a few hundredths of a dB is caught.
  */
