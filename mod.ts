@@ -107,6 +107,7 @@ export type { TrainBackend, TrainReport, TrainSettings } from "./src/train/train
 export type { TrainProgress } from "./src/train/checkpoint.ts";
 export { benchmark } from "./src/bench/run.ts";
 export {
+  BENCH_DEFAULTS,
   type BenchCell,
   type BenchMode,
   type BenchOptions,

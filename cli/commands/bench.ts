@@ -1,39 +1,50 @@
 /** `bench`: frames per second per backend, input size, scale and batch. */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { benchmark, formatBenchTable, parseSizes, plotBenchSvg } from "../../mod.ts";
+import {
+  BENCH_DEFAULTS as d,
+  benchmark,
+  formatBenchTable,
+  parseSizes,
+  plotBenchSvg,
+} from "../../mod.ts";
 import { parseBackend } from "../../src/model/create.ts";
 import { backendChoices, backendsHelp, neverAuto } from "../backends.ts";
 import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
 
-function list<T>(parse: (s: string) => T): (value: string) => T[] {
-  return (value: string) => value.split(",").map((s) => parse(s.trim()));
+/** A comma-separated list option whose help shows its default as the user would type it. */
+function listOption<T>(flags: string, help: string, parse: (s: string) => T, init: T[]): Option {
+  return new Option(flags, help)
+    .argParser((value: string) => value.split(",").map((s) => parse(s.trim())))
+    .default(init, init.join(","));
 }
 
 export function benchCommand(): Command {
   return new Command("bench")
     .description("measure FSRCNN speed (model alone and/or whole pipeline)")
     .addOption(
-      new Option("--mode <mode>", "what to time").choices(["model", "e2e", "both"]).default(
-        "model",
-      ),
+      new Option("--mode <mode>", "what to time").choices(["model", "e2e", "both"]).default(d.mode),
     )
-    .option("--sizes <list>", "LR input sizes", "480x270,960x540,1920x1080")
-    .option("--scales <list>", "upscaling factors", list(positiveInt("--scales")), [2])
-    .option(
-      "--backends <list>",
-      backendChoices(),
-      list(parseBackend),
-      ["auto"],
+    .option("--sizes <list>", "LR input sizes", d.sizes.map(([w, h]) => `${w}x${h}`).join(","))
+    .addOption(
+      listOption("--scales <list>", "upscaling factors", positiveInt("--scales"), [...d.scales]),
     )
-    .option("--batch <list>", "frames per call", list(positiveInt("--batch")), [1])
+    .addOption(listOption("--backends <list>", backendChoices(), parseBackend, [...d.backends]))
+    .addOption(
+      listOption("--batch <list>", "frames per call", positiveInt("--batch"), [...d.batches]),
+    )
     .option("--tile <n>", "tile side in input pixels", positiveInt("--tile"))
     .option(
       "--seconds <s>",
       "timed seconds per cell (after warm-up)",
       positiveNumber("--seconds"),
-      3,
+      d.seconds,
     )
-    .option("--frames <n>", "frames of generated media per e2e run", positiveInt("--frames"), 30)
+    .option(
+      "--frames <n>",
+      "frames of generated media per e2e run",
+      positiveInt("--frames"),
+      d.e2eFrames,
+    )
     .option("--weights <file>", "weights to time (default: a fresh FSRCNN(56,12,4))")
     .option("--threads <n>", "CPU threads for onnx", positiveInt("--threads"))
     .option("--json <file>", "write every cell as JSON")

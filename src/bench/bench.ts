@@ -64,6 +64,18 @@ export interface BenchOptions {
   e2e?: (o: E2eRequest) => Promise<{ frames: number; seconds: number }>;
 }
 
+/** What {@link runBench} measures where its options leave a field out. */
+export const BENCH_DEFAULTS = {
+  mode: "model",
+  sizes: [[480, 270], [960, 540], [1920, 1080]],
+  scales: [2],
+  backends: ["auto"],
+  batches: [1],
+  seconds: 3,
+  warmup: 2,
+  e2eFrames: 30,
+} as const satisfies BenchOptions;
+
 /** One timed end-to-end run that {@link BenchOptions.e2e} performs. */
 export interface E2eRequest {
   /** Width of the generated LR clip in pixels. */
@@ -210,14 +222,15 @@ function cellFrom(
 
 /** Runs the benchmark grid. */
 export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
-  const mode = o.mode ?? "model";
-  const sizes = o.sizes ?? [[480, 270], [960, 540], [1920, 1080]];
-  const scales = o.scales ?? [2];
-  const batches = o.batches ?? [1];
-  const seconds = o.seconds ?? 3;
-  const warmup = o.warmup ?? 2;
+  const d = BENCH_DEFAULTS;
+  const mode = o.mode ?? d.mode;
+  const sizes = o.sizes ?? d.sizes;
+  const scales = o.scales ?? d.scales;
+  const batches = o.batches ?? d.batches;
+  const seconds = o.seconds ?? d.seconds;
+  const warmup = o.warmup ?? d.warmup;
   const available = await availableBackends();
-  const wanted = o.backends ?? ["auto"];
+  const wanted = o.backends ?? d.backends;
   const auto = autoBackends();
   const backends = [
     ...new Set(
@@ -289,7 +302,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
               emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, peak));
             }
             if (engine && mode !== "model" && o.e2e) {
-              const frames = o.e2eFrames ?? 30;
+              const frames = o.e2eFrames ?? d.e2eFrames;
               const e2e = o.e2e;
               const { samples, peak } = await timeCell(
                 async () => {
