@@ -1,7 +1,12 @@
 /** `train`: fits FSRCNN weights with our own training loop. */
 import { Command, Option } from "commander";
 import { DEGRADATIONS, train as runTraining, type TrainReport } from "../../mod.ts";
+import { DEFAULT_HOLDOUT } from "../../src/train/run.ts";
+import { DEFAULT_CHECKPOINT_MINUTES, DEFAULT_SETTINGS as d } from "../../src/train/trainer.ts";
 import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+
+/** A help line with the library's default, which the library applies (the flag stays unset). */
+const withDefault = (help: string, value: number) => `${help} (default: ${value})`;
 
 export function trainCommand(): Command {
   return new Command("train")
@@ -17,7 +22,7 @@ export function trainCommand(): Command {
       "--holdout <n>",
       "training images held out for validation when --val is not given",
       positiveInt("--holdout"),
-      20,
+      DEFAULT_HOLDOUT,
     )
     .option(
       "--degradations <names>",
@@ -34,20 +39,28 @@ export function trainCommand(): Command {
     .option("--checkpoint <file>", "checkpoint file (default: <out>.ckpt.safetensors)")
     .option("--resume", "continue from the checkpoint")
     .option("--from <file>", "start from these weights (fine-tune; e.g. x2 weights for x3)")
-    .option("--steps <n>", "total optimisation steps", positiveInt("--steps"))
-    .option("--batch <n>", "patches per step", positiveInt("--batch"))
-    .option("--patch <n>", "LR patch side", positiveInt("--patch"))
-    .option("--lr <rate>", "peak learning rate of the convolutions", positiveNumber("--lr"))
+    .option("--steps <n>", withDefault("total optimisation steps", d.steps), positiveInt("--steps"))
+    .option("--batch <n>", withDefault("patches per step", d.batch), positiveInt("--batch"))
+    .option("--patch <n>", withDefault("LR patch side", d.patch), positiveInt("--patch"))
+    .option(
+      "--lr <rate>",
+      withDefault("peak learning rate of the convolutions", d.lr),
+      positiveNumber("--lr"),
+    )
     .option(
       "--last-lr <rate>",
-      "peak learning rate of the deconvolution",
+      withDefault("peak learning rate of the deconvolution", d.lastLr),
       positiveNumber("--last-lr"),
     )
-    .option("--seed <n>", "random seed", positiveInt("--seed"))
-    .option("--validate-every <n>", "steps between validations", positiveInt("--validate-every"))
+    .option("--seed <n>", withDefault("random seed", d.seed), positiveInt("--seed"))
+    .option(
+      "--validate-every <n>",
+      withDefault("steps between validations", d.validateEvery),
+      positiveInt("--validate-every"),
+    )
     .option(
       "--checkpoint-minutes <n>",
-      "minutes between checkpoints",
+      withDefault("minutes between checkpoints", DEFAULT_CHECKPOINT_MINUTES),
       positiveNumber("--checkpoint-minutes"),
     )
     .option(

@@ -69,6 +69,9 @@ export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "c
   validateEvery: 2000,
 };
 
+/** Minutes between checkpoints when the run does not say. */
+export const DEFAULT_CHECKPOINT_MINUTES = 5;
+
 /** One line of progress for the caller to print. */
 export interface TrainReport {
   /** Steps done so far. */
@@ -239,7 +242,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
   }
   const sampler = new PatchSampler(run.train, cfg.scale, st.patch);
   const step = await createGradientStep(cfg, run.backend ?? "onnx", run.threads);
-  const checkpointMs = (run.checkpointMinutes ?? 5) * 60_000;
+  const checkpointMs = (run.checkpointMinutes ?? DEFAULT_CHECKPOINT_MINUTES) * 60_000;
   const started = performance.now();
   const firstStep = progress.step;
   let lastCheckpoint = started;
