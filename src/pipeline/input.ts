@@ -3,7 +3,7 @@
  * pattern, or a folder of images) in the terms the decoder needs.
  */
 import { InputError, UsageError } from "../errors.ts";
-import { localName } from "../ffmpeg/input_name.ts";
+import { fileInput, imageSequenceInput } from "../ffmpeg/input_name.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
@@ -31,7 +31,7 @@ function requireVideo(info: MediaInfo, path: string): void {
   if (!info.video) throw new InputError(path, "has no video stream");
 }
 
-/** Numbered image files read by ffmpeg's image2 demuxer at a fixed frame rate. */
+/** Numbered image files read at a fixed frame rate. */
 interface ImageSequence {
   pattern: string;
   start: number;
@@ -51,15 +51,7 @@ function imageSequence(
       path,
       kind,
       info,
-      input: localName(seq.pattern),
-      inputOptions: [
-        "-f",
-        "image2",
-        "-framerate",
-        String(seq.fps),
-        "-start_number",
-        String(seq.start),
-      ],
+      ...imageSequenceInput(seq.pattern, seq.start, seq.fps),
       expectedFrames: seq.count,
       frameRate: rateOf(seq.fps),
     },
@@ -133,8 +125,7 @@ export async function openInput(
       path: o.input,
       kind: "video",
       info,
-      input: localName(o.input),
-      inputOptions: [],
+      ...fileInput(o.input),
       expectedFrames: info.video!.frameCount,
       chromaLocation: info.video!.chromaLocation,
     },
