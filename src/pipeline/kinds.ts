@@ -4,6 +4,7 @@
  * inputs from what exists on disk.
  */
 import { UsageError } from "../errors.ts";
+import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { IMAGE_EXTENSIONS } from "../image_files.ts";
 
 /** What a path names: a video file, a still image, a frame-number pattern or a folder of frames. */
@@ -11,22 +12,6 @@ export type MediaKind = "video" | "image" | "sequence-pattern" | "sequence-dir";
 
 /** Still formats we write (by extension). */
 export const OUTPUT_IMAGE_EXTENSIONS = ["png", "jpg", "jpeg"] as const;
-
-/** Muxer for each video container extension we write. */
-export const VIDEO_MUXERS: Record<string, string> = {
-  mp4: "mp4",
-  m4v: "mp4",
-  mov: "mov",
-  mkv: "matroska",
-  webm: "webm",
-  avi: "avi",
-  ts: "mpegts",
-  m2ts: "mpegts",
-  mts: "mpegts",
-  flv: "flv",
-  nut: "nut",
-  y4m: "yuv4mpegpipe",
-};
 
 export function extensionOf(path: string): string {
   const base = path.slice(path.lastIndexOf("/") + 1);

@@ -11,6 +11,7 @@ import { localName } from "../ffmpeg/input_name.ts";
 import type { ColorTags, MediaInfo } from "../ffmpeg/probe.ts";
 import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
+import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
 import { type RawFrame, startDecoder, startEncoder } from "../ffmpeg/stream.ts";
 import { frameLayout, type PixelFormat, workingFormat } from "../frame/format.ts";
@@ -18,7 +19,7 @@ import { chromaSiting } from "../frame/resample.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 import type { Rational } from "../rational.ts";
 import { frameStage } from "./frames.ts";
-import { extensionOf, VIDEO_MUXERS } from "./kinds.ts";
+import { extensionOf } from "./kinds.ts";
 import type { OutputTarget } from "./output.ts";
 import { ProgressMeter, type UpscaleProgress } from "./progress.ts";
 
