@@ -65,22 +65,22 @@ export async function makeTestClip(
       args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
       maps.push("-map", `${n++}:a`);
     }
+    /** Writes a side file and returns its ffmpeg input name. */
+    const sideFile = async (name: string, text: string) => {
+      await Deno.writeTextFile(`${side}/${name}`, text);
+      return localName(`${side}/${name}`);
+    };
     if (o.subtitles) {
-      const srt = `${side}/subs.srt`;
-      await Deno.writeTextFile(
-        srt,
-        "1\n00:00:00,000 --> 00:00:00,400\nhello\n\n2\n00:00:00,400 --> 00:00:00,700\nworld\n",
-      );
-      args.push("-i", localName(srt));
+      const srt =
+        "1\n00:00:00,000 --> 00:00:00,400\nhello\n\n2\n00:00:00,400 --> 00:00:00,700\nworld\n";
+      args.push("-i", await sideFile("subs.srt", srt));
       maps.push("-map", `${n++}:s`);
     }
     if (o.chapters) {
-      const meta = `${side}/chapters.txt`;
-      await Deno.writeTextFile(
-        meta,
-        ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=300\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=300\nEND=700\ntitle=Two\n",
-      );
-      args.push("-i", localName(meta));
+      const chapter = (start: number, end: number, title: string) =>
+        `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${start}\nEND=${end}\ntitle=${title}\n`;
+      const meta = `;FFMETADATA1\n${chapter(0, 300, "One")}${chapter(300, 700, "Two")}`;
+      args.push("-i", await sideFile("chapters.txt", meta));
       maps.push("-map_chapters", String(n++));
     }
     args.push(...maps, "-frames:v", String(o.frames));
