@@ -5,14 +5,14 @@
  *
  * @example Upscale a video ×2 with the shipped weights
  * ```ts
- * import { upscaleFile } from "./mod.ts";
+ * import { upscaleFile } from "@fsrcnn/deno";
  * const summary = await upscaleFile({ input: "in.mp4", output: "out.mp4", scale: 2 });
  * console.log(`${summary.frames} frames at ${summary.fps.toFixed(1)} fps`);
  * ```
  *
  * @example Run the network on planes yourself
  * ```ts
- * import { createEngine, loadWeights, TiledUpscaler } from "./mod.ts";
+ * import { createEngine, loadWeights, TiledUpscaler } from "@fsrcnn/deno";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * const plane = { data: new Float32Array(64 * 48).fill(0.5), width: 64, height: 48 };
  * const [out] = await new TiledUpscaler(engine).upscale([plane]);

@@ -13,13 +13,13 @@
  *
  * @example Telling expected failures from bugs
  * ```ts
- * import { FsrcnnError, upscaleFile } from "./mod.ts";
+ * import { FsrcnnError, upscaleFile } from "@fsrcnn/deno";
  * try {
  *   await upscaleFile({ input: "in.mp4", output: "out.mp4" });
  * } catch (e) {
  *   if (!(e instanceof FsrcnnError)) throw e;
  *   console.error(e.message);
- *   Deno.exitCode = e.exitCode;
+ *   Deno.exitCode = 1;
  * }
  * ```
  */

@@ -17,7 +17,7 @@ import { e2eRunner } from "./e2e.ts";
  *
  * @example Time onnx and wasm, print a table and save a chart
  * ```ts
- * import { benchmark, formatBenchTable, parseSizes, plotBenchSvg } from "./mod.ts";
+ * import { benchmark, formatBenchTable, parseSizes, plotBenchSvg } from "@fsrcnn/deno";
  * const report = await benchmark({
  *   mode: "both",
  *   sizes: parseSizes("480x270,1280x720"),

@@ -61,7 +61,7 @@ export interface EvalReport extends ScoreReport {
  *
  * @example FSRCNN against bicubic on Set5 ×2
  * ```ts
- * import { evaluate } from "./mod.ts";
+ * import { evaluate } from "@fsrcnn/deno";
  * const data = "../shared/datasets/Set5";
  * const ours = await evaluate({ data, weights: "models/fsrcnn_x2.safetensors" });
  * const bicubic = await evaluate({ data, method: "bicubic", scale: 2 });

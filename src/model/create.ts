@@ -55,7 +55,8 @@ export function parseBackend(value: string): BackendChoice {
  *
  * @example Run the onnx engine on a batch of planes
  * ```ts
- * import { createEngineFor, loadWeights } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createEngineFor, loadWeights } from "@fsrcnn/deno";
  * const engine = await createEngineFor(await loadWeights("models/fsrcnn_x2.safetensors"), "onnx", {
  *   threads: 2,
  * });
@@ -65,7 +66,8 @@ export function parseBackend(value: string): BackendChoice {
  *   width: 64,
  *   height: 48,
  * });
- * console.log(engine.info.device, out.count, out.width, out.height); // … 3 128 96
+ * assert.deepEqual([out.count, out.width, out.height], [3, 128, 96]);
+ * console.log(engine.info.device); // e.g. "onnxruntime CPU (2 threads)"
  * engine.dispose();
  * ```
  */
@@ -90,7 +92,7 @@ export async function createEngineFor(
  *
  * @example Pick the best backend and report it
  * ```ts
- * import { createEngine, loadWeights } from "./mod.ts";
+ * import { createEngine, loadWeights } from "@fsrcnn/deno";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * console.log(`${engine.info.backend} on ${engine.info.device}`);
  * engine.dispose();

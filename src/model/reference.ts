@@ -19,14 +19,15 @@ import type { FsrcnnWeights } from "./weights.ts";
  *
  * @example Check an engine against the reference
  * ```ts
- * import { createEngineFor, initWeights, fsrcnnConfig, referenceForward } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createEngineFor, initWeights, fsrcnnConfig, referenceForward } from "@fsrcnn/deno";
  * const weights = initWeights(fsrcnnConfig(2));
  * const plane = Float32Array.from({ length: 16 * 12 }, (_, i) => (i % 7) / 7);
  * const expected = referenceForward(weights, plane, 16, 12); // 32×24 values
  * const engine = await createEngineFor(weights, "wasm");
  * const got = await engine.run({ data: plane, count: 1, width: 16, height: 12 });
  * engine.dispose();
- * console.log(Math.max(...expected.map((v, i) => Math.abs(v - got.data[i])))); // well under 1e-4
+ * assert(Math.max(...expected.map((v, i) => Math.abs(v - got.data[i]))) < 1e-4);
  * ```
  */
 export function referenceForward(

@@ -30,12 +30,13 @@ const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
  *
  * @example Upscale a 1080p luma plane ×2 in 128-pixel windows
  * ```ts
- * import { createEngine, loadWeights, TiledUpscaler } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createEngine, loadWeights, TiledUpscaler } from "@fsrcnn/deno";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * const upscaler = new TiledUpscaler(engine, { tile: 128 });
  * const luma = { data: new Float32Array(1920 * 1080).fill(0.5), width: 1920, height: 1080 };
  * const [big] = await upscaler.upscale([luma]);
- * console.log(big.width, big.height); // 3840 2160
+ * assert.deepEqual([big.width, big.height], [3840, 2160]);
  * engine.dispose();
  * ```
  */

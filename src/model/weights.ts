@@ -42,7 +42,7 @@ export interface FsrcnnWeights {
  *
  * @example Untrained weights for a smaller ×3 network, saved to a file
  * ```ts
- * import { fsrcnnConfig, initWeights, saveWeights } from "./mod.ts";
+ * import { fsrcnnConfig, initWeights, saveWeights } from "@fsrcnn/deno";
  * const weights = initWeights(fsrcnnConfig(3, { d: 32, s: 5, m: 1 }), 42);
  * await saveWeights("fsrcnn_small_x3.safetensors", weights);
  * ```
@@ -235,7 +235,7 @@ function configOf(
  *
  * @example Load ×2 weights (a WeightsError if the file is for another scale)
  * ```ts
- * import { loadWeights } from "./mod.ts";
+ * import { loadWeights } from "@fsrcnn/deno";
  * const w = await loadWeights("models/fsrcnn_x2.safetensors", 2);
  * console.log(w.config, w.metadata.validation_psnr);
  * ```
@@ -277,7 +277,7 @@ export async function loadWeights(
  *
  * @example Save half-precision weights
  * ```ts
- * import { loadWeights, saveWeights } from "./mod.ts";
+ * import { loadWeights, saveWeights } from "@fsrcnn/deno";
  * const w = await loadWeights("models/fsrcnn_x2.safetensors");
  * w.metadata.note = "F16 copy";
  * await saveWeights("fsrcnn_x2_f16.safetensors", w, "F16");

@@ -57,7 +57,8 @@ export interface FrameStageOptions {
  *
  * @example Upscale one mid-grey 8-bit frame ×2
  * ```ts
- * import { createEngine, loadWeights, TiledUpscaler, upscaleFrames } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createEngine, loadWeights, TiledUpscaler, upscaleFrames } from "@fsrcnn/deno";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * const grey = { pts: 0, data: new Uint8Array(64 * 48 * 1.5).fill(128) };
  * const [frame] = await upscaleFrames([grey], {
@@ -75,7 +76,7 @@ export interface FrameStageOptions {
  *   batch: 1,
  *   siting: "left",
  * });
- * console.log(frame.data.length); // 128 × 96 × 1.5 = 18432 bytes
+ * assert.equal(frame.data.length, 128 * 96 * 1.5);
  * engine.dispose();
  * ```
  */
@@ -134,7 +135,13 @@ export async function upscaleFrames(
  *
  * @example Upscale a stream of raw frames
  * ```ts
- * import { createEngine, frameStage, loadWeights, TiledUpscaler, type VideoFrame } from "./mod.ts";
+ * import {
+ *   createEngine,
+ *   frameStage,
+ *   loadWeights,
+ *   TiledUpscaler,
+ *   type VideoFrame,
+ * } from "@fsrcnn/deno";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * const [width, height] = [640, 360];
  * const frames = ReadableStream.from<VideoFrame>(

@@ -38,7 +38,7 @@ import { upscaleVideo } from "./video.ts";
  *
  * @example Upscale ×2 into Matroska with progress, stopping cleanly on Ctrl-C
  * ```ts
- * import { upscaleFile } from "./mod.ts";
+ * import { upscaleFile } from "@fsrcnn/deno";
  * const controller = new AbortController();
  * Deno.addSignalListener("SIGINT", () => controller.abort());
  * const summary = await upscaleFile({

@@ -96,7 +96,7 @@ export const DEFAULT_HOLDOUT = 20;
  *
  * @example Train ×2 for at most half an hour, printing progress
  * ```ts
- * import { train } from "./mod.ts";
+ * import { train } from "@fsrcnn/deno";
  * const progress = await train({
  *   scale: 2,
  *   data: ["../shared/datasets/T91", "../shared/datasets/BSDS200"],
