@@ -176,7 +176,7 @@ export async function degradeLuma(
  *
  * @example Shipped ×2 weights against lanczos on Set14, every degradation
  * ```ts
- * import { evaluateDegradations } from "./mod.ts";
+ * import { evaluateDegradations } from "@fsrcnn/deno";
  * const r = await evaluateDegradations({
  *   data: "../shared/datasets/Set14",
  *   weights: "models/fsrcnn_x2.safetensors",
