@@ -25,8 +25,8 @@
 // Whole files.
 export { upscaleFile } from "./src/pipeline/upscale.ts";
 export type { UpscaleOptions, UpscaleSummary } from "./src/pipeline/options.ts";
-export { defaultWeightsPath } from "./src/pipeline/engine.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";
+export type { Leftover, LeftoverReport } from "./src/leftovers.ts";
 export type { MediaKind } from "./src/pipeline/kinds.ts";
 
 // Frames as streams.
@@ -62,6 +62,7 @@ export {
 export {
   cloneWeights,
   decodeWeights,
+  defaultWeightsPath,
   encodeWeights,
   type FsrcnnWeights,
   initWeights,
@@ -77,6 +78,7 @@ export {
 } from "./src/model/backends.ts";
 export type { EngineInfo, PlaneBatch, SrEngine } from "./src/model/engine.ts";
 export {
+  checkThreads,
   createEngine,
   createEngineFor,
   type EngineOptions,
@@ -124,6 +126,7 @@ export {
   CancelledError,
   FsrcnnError,
   InputError,
+  OptionError,
   OutputError,
   ToolError,
   UsageError,

@@ -1,31 +1,71 @@
 /**
  * How every command ends: expected failures print one line and exit with their code
  * (2 usage, 1 failure, 130 cancelled); anything else is a bug, reported in one line without a
- * stack trace unless FSRCNN_DEBUG is set.
+ * stack trace unless FSRCNN_DEBUG is set. The library's errors carry facts; the words about
+ * this command line's flags are chosen here.
  */
-import { InvalidArgumentError } from "commander";
-import { CancelledError, FsrcnnError } from "../src/errors.ts";
+import { CommanderError, InvalidArgumentError } from "commander";
+import {
+  CancelledError,
+  FsrcnnError,
+  InputError,
+  OptionError,
+  OutputError,
+  UsageError,
+} from "../src/errors.ts";
+
+/** Exit statuses: success, failure, bad usage, interrupted (128 + SIGINT). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /** Writes one line to stderr. */
 export function printError(message: string): void {
   Deno.stderr.writeSync(new TextEncoder().encode(`fsrcnn: ${message}\n`));
 }
 
+/** The exit status for an error that ends a command. */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof CancelledError) return EXIT.interrupted;
+  if (e instanceof UsageError || e instanceof CommanderError) return EXIT.usage;
+  return EXIT.failure;
+}
+
+/** The flag of a library option: `pixFmt` → `--pix-fmt`. */
+export function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The one line that reports an expected failure, in this command line's terms. */
+export function describeError(e: FsrcnnError | InvalidArgumentError): string {
+  if (e instanceof OptionError) return `${flagOf(e.option)} ${e.problem}`;
+  if (e instanceof OutputError && e.exists) {
+    return `${e.message} (use --overwrite or -y to replace it)`;
+  }
+  if (e instanceof InputError && e.keepableFrames > 0) {
+    return `${e.message} (use --keep-partial to keep them)`;
+  }
+  return e.message;
+}
+
+/** Reports `e` in one line and exits with its status. */
+export function exitWithError(e: unknown): never {
+  if (e instanceof FsrcnnError || e instanceof InvalidArgumentError) {
+    printError(describeError(e));
+  } else {
+    const err = e as Error;
+    printError(`internal error: ${err?.message ?? String(e)}`);
+    if (Deno.env.get("FSRCNN_DEBUG")) console.error(err?.stack);
+  }
+  Deno.exit(exitCodeFor(e));
+}
+
 /** Runs a command body and exits the process the way the CLI promises. */
 export async function runCommand(body: () => Promise<void>): Promise<never> {
   try {
     await body();
-    Deno.exit(0);
   } catch (e) {
-    if (e instanceof FsrcnnError) {
-      printError(e.message);
-      Deno.exit(e.exitCode);
-    }
-    const err = e as Error;
-    printError(`internal error: ${err?.message ?? String(e)}`);
-    if (Deno.env.get("FSRCNN_DEBUG")) console.error(err?.stack);
-    Deno.exit(1);
+    exitWithError(e);
   }
+  Deno.exit(EXIT.ok);
 }
 
 /**
@@ -47,6 +87,11 @@ export async function withCancel(body: (signal: AbortSignal) => Promise<void>): 
   }
 }
 
+/*
+ * Flag value parsers. Each throws commander's InvalidArgumentError, which commander reports
+ * in one line naming the flag and the value, and which exits 2.
+ */
+
 /** Parser for a positive integer flag value. */
 export function positiveInt(flag: string): (value: string) => number {
   return (value: string) => {
@@ -66,5 +111,36 @@ export function positiveNumber(flag: string): (value: string) => number {
       throw new InvalidArgumentError(`${flag} must be a positive number.`);
     }
     return n;
+  };
+}
+
+/** Parser for a number ≥ 0 (e.g. `--crf 0`, lossless in x264 and x265). */
+export function nonNegativeNumber(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(`${flag} must be a number, 0 or more.`);
+    }
+    return n;
+  };
+}
+
+/** Parser for a comma-separated list, each item parsed by `parse`. */
+export function listOf<T>(parse: (item: string) => T): (value: string) => T[] {
+  return (value: string) => value.split(",").map((s) => parse(s.trim()));
+}
+
+/**
+ * A library parser (e.g. parseBackend, parseSizes) as a flag parser: the UsageError it throws
+ * for a bad value becomes commander's one-line complaint.
+ */
+export function flagParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value: string) => {
+    try {
+      return parse(value);
+    } catch (e) {
+      if (e instanceof UsageError) throw new InvalidArgumentError(`${e.message}.`);
+      throw e;
+    }
   };
 }

@@ -1,9 +1,9 @@
 /**
- * Typed errors. Library code throws these; only `cli/` turns them into a message and an
- * exit code. Each message is one line that names the file (when there is one) and the problem.
- *
- * Exit codes: {@link UsageError} 2; {@link InputError}, {@link WeightsError},
- * {@link OutputError} and {@link ToolError} 1; {@link CancelledError} 130.
+ * Typed errors. Library code throws these; only `cli/` turns them into words about its flags
+ * and into exit codes. Each message is one line that names the file (when there is one) and the
+ * problem; facts a caller may act on (the option at fault, an output that exists, frames that
+ * could be kept) are properties, so that no message needs to suggest a remedy in any one
+ * interface's terms.
  */
 
 /**
@@ -13,19 +13,17 @@
  *
  * @example Telling expected failures from bugs
  * ```ts
- * import { FsrcnnError, upscaleFile } from "@fsrcnn/deno";
+ * import { FsrcnnError, upscaleFile, UsageError } from "@fsrcnn/deno";
  * try {
  *   await upscaleFile({ input: "in.mp4", output: "out.mp4" });
  * } catch (e) {
  *   if (!(e instanceof FsrcnnError)) throw e;
  *   console.error(e.message);
- *   Deno.exitCode = 1;
+ *   Deno.exitCode = e instanceof UsageError ? 2 : 1;
  * }
  * ```
  */
 export class FsrcnnError extends Error {
-  /** Process exit status the CLI uses for this failure: 1 unless a subclass overrides it. */
-  readonly exitCode: number = 1;
   /**
    * An expected failure, reported to the user as `message`.
    *
@@ -38,59 +36,95 @@ export class FsrcnnError extends Error {
   }
 }
 
-/** The caller asked for something impossible (bad flag, unsupported scale): exit 2. */
-export class UsageError extends FsrcnnError {
-  /** Always 2, the conventional status for bad usage. */
-  override readonly exitCode = 2;
+/**
+ * The caller asked for something impossible (an unsupported scale, an output of the wrong kind
+ * for its input, a backend this machine lacks).
+ */
+export class UsageError extends FsrcnnError {}
+
+/**
+ * One option has a value that cannot work. The message is `` `${option} ${problem}` ``, e.g.
+ * `fps must be positive (got 0)`; an interface with its own spelling of the option (a CLI flag)
+ * can put that spelling before `problem`.
+ */
+export class OptionError extends UsageError {
+  /**
+   * A bad value of one option, reported as `` `${option} ${problem}` ``.
+   *
+   * @param option The option at fault, as named in the options object (e.g. `"fps"`).
+   * @param problem What is wrong with its value, phrased to follow the option's name.
+   * @param options Standard error options (e.g. `cause`).
+   */
+  constructor(readonly option: string, readonly problem: string, options?: ErrorOptions) {
+    super(`${option} ${problem}`, options);
+  }
 }
 
-/** An input file is missing, unreadable, corrupt or of the wrong kind: exit 1. */
+/** An input file is missing, unreadable, corrupt or of the wrong kind. */
 export class InputError extends FsrcnnError {
+  /**
+   * Frames upscaled before the input turned out corrupt or truncated, which were discarded
+   * and which `keepPartial` would have kept as a complete, shorter output; 0 otherwise.
+   */
+  readonly keepableFrames: number;
   /**
    * The message is `` `${path}: ${problem}` ``.
    *
    * @param path The input file or folder at fault (kept as the `path` property).
    * @param problem What is wrong with it, e.g. `"no such file"`.
-   * @param options Standard error options (e.g. `cause`).
+   * @param options Standard error options (e.g. `cause`), and `keepableFrames`.
    */
-  constructor(readonly path: string, problem: string, options?: ErrorOptions) {
+  constructor(
+    readonly path: string,
+    problem: string,
+    options?: ErrorOptions & { keepableFrames?: number },
+  ) {
     super(`${path}: ${problem}`, options);
+    this.keepableFrames = options?.keepableFrames ?? 0;
   }
 }
 
 /**
  * A weights or checkpoint file is missing, corrupt, or does not match the expected model
- * (scale, shape): exit 1. A kind of {@link InputError}.
+ * (scale, shape). A kind of {@link InputError}.
  */
 export class WeightsError extends InputError {}
 
 /**
  * An output cannot be written (it exists and overwriting was not asked for, it is a folder, its
- * folder is missing or not writable): exit 1.
+ * folder is missing or not writable).
  */
 export class OutputError extends FsrcnnError {
+  /**
+   * True when the only obstacle is that `path` exists (before or by the end of the run) and
+   * overwriting was not asked for: the same call with `overwrite` would replace it.
+   */
+  readonly exists: boolean;
   /**
    * The message is `` `${path}: ${problem}` ``.
    *
    * @param path The output file or folder at fault (kept as the `path` property).
    * @param problem What is wrong with it, e.g. `"already exists"`.
-   * @param options Standard error options (e.g. `cause`).
+   * @param options Standard error options (e.g. `cause`), and `exists`.
    */
-  constructor(readonly path: string, problem: string, options?: ErrorOptions) {
+  constructor(
+    readonly path: string,
+    problem: string,
+    options?: ErrorOptions & { exists?: boolean },
+  ) {
     super(`${path}: ${problem}`, options);
+    this.exists = options?.exists ?? false;
   }
 }
 
 /**
  * An external tool (ffmpeg, ffprobe) failed or could not start; the message carries the tail of
- * its stderr: exit 1.
+ * its stderr.
  */
 export class ToolError extends FsrcnnError {}
 
-/** The operation was cancelled (AbortSignal, Ctrl-C): exit 130. */
+/** The operation was cancelled (AbortSignal, Ctrl-C). */
 export class CancelledError extends FsrcnnError {
-  /** Always 130, the shell's status for a process stopped by SIGINT (128 + 2). */
-  override readonly exitCode = 130;
   /**
    * A cancellation, reported as `message`.
    *

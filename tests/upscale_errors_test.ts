@@ -285,10 +285,10 @@ Deno.test("--ffmpeg naming a missing binary: usage error naming the path", async
   });
 });
 
-Deno.test("ffmpeg failing: unknown encoder, unknown encoder option", async () => {
+Deno.test("unknown encoder: usage error; ffmpeg failing on an encoder option", async () => {
   await withFixture(async (dir) => {
     let r = await upscale(dir, ["in.mp4", "out.mp4", ...W, "--codec", "no_such_encoder"]);
-    assertFails(r, 1, /^fsrcnn: out\.mp4: ffmpeg failed \(.*no_such_encoder/);
+    assertFails(r, 2, /^fsrcnn: --codec no_such_encoder: .*ffmpeg\S* has no such encoder$/);
     assert.deepEqual(await listDir(dir), ["in.mp4", "w2.safetensors"]);
     r = await upscale(dir, ["in.mp4", "out.mp4", ...W, "--encoder-args", "-no_such_option 1"]);
     assertFails(r, 1, /^fsrcnn: out\.mp4: ffmpeg failed \(.*no_such_option/);
@@ -330,7 +330,14 @@ Deno.test("existing output: refused without -y, replaced with -y", async () => {
     assert.deepEqual(await listDir(dir), ["in.mp4", "out.mp4", "w2.safetensors"]);
 
     // A failure with -y leaves the existing file alone as well.
-    const f = await upscale(dir, ["in.mp4", "out.mp4", ...W, "-y", "--codec", "no_such_encoder"]);
+    const f = await upscale(dir, [
+      "in.mp4",
+      "out.mp4",
+      ...W,
+      "-y",
+      "--encoder-args",
+      "-no_such_option 1",
+    ]);
     assertFails(f, 1, /^fsrcnn: out\.mp4: ffmpeg failed/);
     assert.deepEqual(await Deno.readFile(`${dir}/out.mp4`), precious);
     assert.deepEqual(await listDir(dir), ["in.mp4", "out.mp4", "w2.safetensors"]);

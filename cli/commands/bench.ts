@@ -1,21 +1,19 @@
 /** `bench`: frames per second per backend, input size, scale and batch. */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import {
   BENCH_DEFAULTS as d,
   benchmark,
   formatBenchTable,
+  parseBackend,
   parseSizes,
   plotBenchSvg,
 } from "../../mod.ts";
-import { parseBackend } from "../../src/model/create.ts";
 import { backendChoices, backendsHelp, neverAuto } from "../backends.ts";
-import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+import { flagParser, listOf, positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
 
 /** A comma-separated list option whose help shows its default as the user would type it. */
 function listOption<T>(flags: string, help: string, parse: (s: string) => T, init: T[]): Option {
-  return new Option(flags, help)
-    .argParser((value: string) => value.split(",").map((s) => parse(s.trim())))
-    .default(init, init.join(","));
+  return new Option(flags, help).argParser(listOf(parse)).default(init, init.join(","));
 }
 
 export function benchCommand(): Command {
@@ -24,11 +22,18 @@ export function benchCommand(): Command {
     .addOption(
       new Option("--mode <mode>", "what to time").choices(["model", "e2e", "both"]).default(d.mode),
     )
-    .option("--sizes <list>", "LR input sizes", d.sizes.map(([w, h]) => `${w}x${h}`).join(","))
+    .addOption(
+      new Option("--sizes <list>", "LR input sizes").argParser(flagParser(parseSizes)).default(
+        d.sizes,
+        d.sizes.map(([w, h]) => `${w}x${h}`).join(","),
+      ),
+    )
     .addOption(
       listOption("--scales <list>", "upscaling factors", positiveInt("--scales"), [...d.scales]),
     )
-    .addOption(listOption("--backends <list>", backendChoices(), parseBackend, [...d.backends]))
+    .addOption(
+      listOption("--backends <list>", backendChoices(), flagParser(parseBackend), [...d.backends]),
+    )
     .addOption(
       listOption("--batch <list>", "frames per call", positiveInt("--batch"), [...d.batches]),
     )
@@ -54,15 +59,9 @@ export function benchCommand(): Command {
     .action((opts) =>
       runCommand(() =>
         withCancel(async (signal) => {
-          let sizes;
-          try {
-            sizes = parseSizes(opts.sizes);
-          } catch (e) {
-            throw new InvalidArgumentError((e as Error).message);
-          }
           const report = await benchmark({
             mode: opts.mode,
-            sizes,
+            sizes: opts.sizes,
             scales: opts.scales,
             backends: opts.backends,
             batches: opts.batch,

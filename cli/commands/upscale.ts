@@ -1,9 +1,15 @@
 /** `upscale`: videos, frame sequences and images through FSRCNN. */
 import { Command, Option } from "commander";
-import { upscaleFile, type UpscaleProgress } from "../../mod.ts";
-import { parseBackend } from "../../src/model/create.ts";
+import { parseBackend, upscaleFile, type UpscaleProgress, type UpscaleSummary } from "../../mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
-import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+import {
+  flagParser,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+  runCommand,
+  withCancel,
+} from "../run.ts";
 
 /** Splits `--encoder-args` into separate arguments: whitespace-separated, quotes group. */
 export function splitArgs(text: string): string[] {
@@ -21,6 +27,29 @@ function formatTime(seconds: number): string {
   return h > 0
     ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
     : `${m}:${String(r).padStart(2, "0")}`;
+}
+
+/**
+ * The closing line: for an image its new size and the time taken; for a video or sequence
+ * also the frames and their rate.
+ */
+export function summaryLine(s: UpscaleSummary): string {
+  const time = `in ${s.seconds.toFixed(1)} s`;
+  if (s.kind === "image") return `${s.output}: ${s.width}x${s.height} ${time} (${s.backend})`;
+  return `${s.output}: ${s.frames} frame${s.frames === 1 ? "" : "s"} ${s.width}x${s.height} ` +
+    `${time} (${s.fps.toFixed(2)} fps, ${s.backend})`;
+}
+
+/** Lines about temporaries that killed runs left beside the output. */
+export function leftoverLines(s: UpscaleSummary): string[] {
+  return [
+    ...s.leftovers.removed.map((l) =>
+      `fsrcnn: removed ${l.path}, left by an earlier run that was killed (process ${l.pid})`
+    ),
+    ...s.leftovers.kept.map((l) =>
+      `fsrcnn: note: ${l.path} was left by process ${l.pid}; remove it unless that run is still going`
+    ),
+  ];
 }
 
 /** One progress line: frames done/total, fps, ETA. */
@@ -41,7 +70,7 @@ export function upscaleCommand(): Command {
       positiveInt("--scale"),
     )
     .option("--weights <file>", "FSRCNN weights (default: models/fsrcnn_x<scale>.safetensors)")
-    .option("--backend <name>", backendChoices(), parseBackend, "auto")
+    .option("--backend <name>", backendChoices(), flagParser(parseBackend), "auto")
     .option(
       "--tile <n>",
       "tile side in input pixels (default: from a memory budget)",
@@ -49,7 +78,11 @@ export function upscaleCommand(): Command {
     )
     .option("--batch <n>", "frames per inference call", positiveInt("--batch"))
     .option("--codec <name>", "video encoder (any ffmpeg encoder)", "libx264")
-    .option("--crf <n>", "encoder quality (CRF; default 18 for x264/x265)", positiveNumber("--crf"))
+    .option(
+      "--crf <n>",
+      "encoder quality (CRF, 0 = lossless in x264/x265; default 18 for x264/x265)",
+      nonNegativeNumber("--crf"),
+    )
     .option("--preset <name>", "encoder preset (e.g. medium, slow)")
     .option("--pix-fmt <fmt>", "output pixel format (default: the source's depth, 4:2:0)")
     .option("--encoder-args <args>", 'extra ffmpeg output arguments, e.g. "-tune film"')
@@ -99,11 +132,8 @@ export function upscaleCommand(): Command {
             );
           }
           if (!opts.quiet) {
-            console.error(
-              `${summary.output}: ${summary.frames} frame${summary.frames === 1 ? "" : "s"} ` +
-                `${summary.width}x${summary.height} in ${summary.seconds.toFixed(1)} s ` +
-                `(${summary.fps.toFixed(2)} fps, ${summary.backend})`,
-            );
+            for (const line of leftoverLines(summary)) console.error(line);
+            console.error(summaryLine(summary));
           }
         })
       )

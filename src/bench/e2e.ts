@@ -3,6 +3,7 @@
  * pipeline (decode → SR → encode with x264 ultrafast into a temporary file).
  */
 import { makeTestClip } from "../ffmpeg/generate.ts";
+import { makeTaggedTempDir } from "../leftovers.ts";
 import { tools } from "../ffmpeg/resolve.ts";
 import { upscaleFile } from "../pipeline/upscale.ts";
 import type { E2eRequest } from "./bench.ts";
@@ -26,7 +27,7 @@ export function e2eRunner(): E2eRunner {
     const key = `${r.width}x${r.height}x${r.frames}`;
     let p = clips.get(key);
     if (!p) {
-      dir ??= Deno.makeTempDir({ prefix: "fsrcnn-bench-" });
+      dir ??= makeTaggedTempDir("fsrcnn-bench-");
       p = (async () => {
         const path = `${await dir}/${key}.mp4`;
         await makeTestClip(await tools(r.ffmpeg), path, { ...r, preset: "veryfast" });

@@ -80,9 +80,8 @@ export async function resolveFfmpeg(options: ResolveOptions = {}): Promise<Ffmpe
     const path = explicit.includes("/") ? explicit : await onPath(explicit, env("PATH"));
     if (!path || !(await isExecutableFile(path))) {
       throw new UsageError(
-        `${explicit}: ffmpeg not found or not executable (from ${
-          source === "flag" ? "--ffmpeg" : "FFMPEG_PATH"
-        })`,
+        `${explicit}: ffmpeg not found or not executable` +
+          (source === "env" ? " (from FFMPEG_PATH)" : ""),
       );
     }
     const probe = env("FFPROBE_PATH") ?? await siblingProbe(path) ??

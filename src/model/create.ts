@@ -3,7 +3,7 @@
  * adapter when there is one and its result agrees with the CPU reference on a small input;
  * otherwise onnxruntime's native CPU engine, and tfjs-wasm if that cannot load.
  */
-import { FsrcnnError, UsageError } from "../errors.ts";
+import { FsrcnnError, OptionError, UsageError } from "../errors.ts";
 import {
   autoBackends,
   BACKEND_NAMES,
@@ -27,7 +27,27 @@ export interface EngineOptions {
 }
 
 /**
- * Parses a `--backend` value.
+ * Checks a CPU thread count for onnxruntime: a whole number from 1 to four per core (beyond
+ * that, threads only take turns, and each costs memory).
+ *
+ * @param threads The count asked for, or undefined for the default (every core).
+ * @returns `threads`, unchanged.
+ * @throws {OptionError} Any other value.
+ */
+export function checkThreads(threads: number | undefined): number | undefined {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const most = 4 * cores;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > most)) {
+    throw new OptionError(
+      "threads",
+      `must be a whole number from 1 to ${most} (4 per core; ${cores} here), not ${threads}`,
+    );
+  }
+  return threads;
+}
+
+/**
+ * Parses a backend name, as a user or a settings file may give it.
  *
  * @param value `auto` or one of {@link BACKEND_NAMES}.
  * @throws {UsageError} Any other value.
@@ -50,8 +70,9 @@ export function parseBackend(value: string): BackendChoice {
  * @param weights The network to run; its scale is the engine's.
  * @param backend Which backend.
  * @param options `threads` for the onnx backend; `backend` is ignored.
- * @throws {UsageError} `webgpu` or `webgpu-wgsl` without a WebGPU adapter.
- * @throws {FsrcnnError} (exit 1) onnxruntime's native library could not start.
+ * @throws {UsageError} `webgpu` or `webgpu-wgsl` without a WebGPU adapter, or (an
+ *   {@link OptionError}) a thread count {@link checkThreads} refuses.
+ * @throws {FsrcnnError} onnxruntime's native library could not start.
  *
  * @example Run the onnx engine on a batch of planes
  * ```ts
@@ -76,6 +97,7 @@ export async function createEngineFor(
   backend: BackendName,
   options: EngineOptions = {},
 ): Promise<SrEngine> {
+  checkThreads(options.threads);
   return await BACKENDS[backend].create(weights, options);
 }
 
@@ -87,8 +109,9 @@ export async function createEngineFor(
  *
  * @param weights The network to run; its scale is the engine's.
  * @param options Backend (default `auto`) and onnx threads.
- * @throws {UsageError} A named WebGPU backend without a WebGPU adapter.
- * @throws {FsrcnnError} (exit 1) The named onnx backend could not start.
+ * @throws {UsageError} A named WebGPU backend without a WebGPU adapter, or (an
+ *   {@link OptionError}) a thread count {@link checkThreads} refuses.
+ * @throws {FsrcnnError} The named onnx backend could not start.
  *
  * @example Pick the best backend and report it
  * ```ts
@@ -102,6 +125,7 @@ export async function createEngine(
   weights: FsrcnnWeights,
   options: EngineOptions = {},
 ): Promise<SrEngine> {
+  checkThreads(options.threads);
   const choice = options.backend ?? "auto";
   if (choice !== "auto") return await createEngineFor(weights, choice, options);
   const gpu = await getGpu();

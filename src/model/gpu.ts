@@ -36,26 +36,11 @@ export function getGpu(): Promise<GpuContext | null> {
   return gpuPromise;
 }
 
-/**
- * Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid or not set" on every adapter
- * request when the variable is missing (headless machines, CI). A private runtime folder
- * keeps that noise off our users' terminals.
- */
-function ensureRuntimeDir(): void {
-  try {
-    if (Deno.env.get("XDG_RUNTIME_DIR")) return;
-    const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/fsrcnn-runtime-${Deno.uid() ?? 0}`;
-    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    Deno.env.set("XDG_RUNTIME_DIR", dir);
-  } catch {
-    // Only cosmetic.
-  }
-}
-
 async function requestGpu(): Promise<GpuContext | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
-  ensureRuntimeDir();
+  // Without XDG_RUNTIME_DIR, libwayland prints a complaint here (wgpu looks for a Wayland
+  // display); the CLI quiets it (cli/environment.ts). The library leaves the environment alone.
   const adapter = await gpu.requestAdapter({
     powerPreference: "high-performance",
   });

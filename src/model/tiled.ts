@@ -4,6 +4,7 @@
  * kept centres. Exact: the result equals the untiled network output (tested).
  */
 import type { Plane } from "../frame/pixels.ts";
+import { OptionError } from "../errors.ts";
 import { planTiles, tileForBudget, type TilePlan } from "../tile/geometry.ts";
 import { contextRadius } from "./config.ts";
 import type { SrEngine } from "./engine.ts";
@@ -55,7 +56,7 @@ export class TiledUpscaler {
    *
    * @param engine The engine to run (kept, not copied or disposed).
    * @param options Window size, batch limit and memory budget.
-   * @throws {RangeError} `options.tile` is not an integer larger than twice the context radius.
+   * @throws {OptionError} `options.tile` is not an integer larger than twice the context radius.
    */
   constructor(engine: SrEngine, options: TilingOptions = {}) {
     this.engine = engine;
@@ -68,8 +69,9 @@ export class TiledUpscaler {
     this.#budgetPixels = Math.max(1, Math.floor(budget / bytesPerPixel));
     this.tile = options.tile ?? tileForBudget(budget, bytesPerPixel, 2 * this.context + 16);
     if (!Number.isInteger(this.tile) || this.tile <= 2 * this.context) {
-      throw new RangeError(
-        `tile ${this.tile} is too small: it must be more than ${2 * this.context} pixels`,
+      throw new OptionError(
+        "tile",
+        `must be a whole number of pixels above ${2 * this.context} (got ${this.tile})`,
       );
     }
     this.#maxBatch = options.maxBatch ?? Infinity;

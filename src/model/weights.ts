@@ -2,6 +2,7 @@
  * FSRCNN weights: creation (the reference's initialisation), and the safetensors weights file
  * with the PyTorch reference's tensor names and layouts, so files move between PyTorch and us.
  */
+import { fileURLToPath } from "node:url";
 import { OutputError, WeightsError } from "../errors.ts";
 import { Rng } from "../random.ts";
 import {
@@ -221,6 +222,18 @@ function configOf(
   }
   if (m < 0) throw new WeightsError(path, "too few NN1 layers for FSRCNN");
   return fsrcnnConfig(scale, { d, s, m });
+}
+
+/**
+ * Path of the shipped weights file for a scale, `models/fsrcnn_x<scale>.safetensors` in this
+ * package: what upscaling and scoring use unless told otherwise. Nothing is checked: for a
+ * scale without shipped weights, loading the path fails with a WeightsError.
+ *
+ * @param scale Upscaling factor.
+ * @returns An absolute file path.
+ */
+export function defaultWeightsPath(scale: number): string {
+  return fileURLToPath(new URL(`../../models/fsrcnn_x${scale}.safetensors`, import.meta.url));
 }
 
 /**

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
 import type { SrEngine } from "../model/engine.ts";
-import { type FsrcnnWeights, loadWeights } from "../model/weights.ts";
+import { defaultWeightsPath, type FsrcnnWeights, loadWeights } from "../model/weights.ts";
 import type { UpscaleOptions } from "./options.ts";
 
 /** The options that decide the engine. */
@@ -14,18 +14,6 @@ export type EngineRequest = Pick<
   UpscaleOptions,
   "scale" | "weights" | "backend" | "engine" | "threads"
 >;
-
-/**
- * Path of the shipped weights file for a scale, `models/fsrcnn_x<scale>.safetensors` in this
- * package. Nothing is checked: for a scale without shipped weights, loading the path fails with
- * a WeightsError.
- *
- * @param scale Upscaling factor.
- * @returns An absolute file path.
- */
-export function defaultWeightsPath(scale: number): string {
-  return new URL(`../../models/fsrcnn_x${scale}.safetensors`, import.meta.url).pathname;
-}
 
 async function resolveWeights(o: EngineRequest): Promise<FsrcnnWeights> {
   if (o.weights && typeof o.weights !== "string") {

@@ -2,11 +2,12 @@
  * Opening an input: probing it, and describing where its frames come from (a video, a frame
  * pattern, or a folder of images) in the terms the decoder needs.
  */
-import { InputError, UsageError } from "../errors.ts";
+import { InputError, OptionError } from "../errors.ts";
 import { fileInput, imageSequenceInput } from "../ffmpeg/input_name.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
+import { makeTaggedTempDir } from "../leftovers.ts";
 import { rateOf } from "../rational.ts";
 import type { MediaKind } from "./kinds.ts";
 import { firstOfPattern } from "./sequence.ts";
@@ -75,7 +76,7 @@ async function numberedLinks(
   if (mixed) {
     throw new InputError(folder, `mixes .${ext} and ${mixed.slice(mixed.lastIndexOf("."))} frames`);
   }
-  const links = await Deno.makeTempDir({ prefix: "fsrcnn-frames-" });
+  const links = await makeTaggedTempDir("fsrcnn-frames-");
   cleanups.push(() => Deno.remove(links, { recursive: true }).catch(() => {}));
   const abs = (p: string) => (p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
   for (let i = 0; i < files.length; i++) {
@@ -96,7 +97,7 @@ export async function openInput(
   cleanups: Array<() => Promise<void>>,
 ): Promise<OpenedInput> {
   const fps = o.fps ?? 25;
-  if (!(fps > 0)) throw new UsageError(`--fps must be positive`);
+  if (!(fps > 0)) throw new OptionError("fps", `must be positive (got ${fps})`);
   if (inKind === "sequence-pattern") {
     const first = await firstOfPattern(o.input);
     const info = await probe(tools, first.path, { signal: o.signal });

@@ -1,6 +1,7 @@
 /** The options and the result of {@link upscaleFile}. */
 import type { BackendChoice } from "../model/backends.ts";
 import type { SrEngine } from "../model/engine.ts";
+import type { LeftoverReport } from "../leftovers.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
 import type { MediaKind } from "./kinds.ts";
 import type { UpscaleProgress } from "./progress.ts";
@@ -99,4 +100,9 @@ export interface UpscaleSummary {
   backend: string;
   /** Why the output is incomplete, when `keepPartial` kept a partial result. */
   partial?: string;
+  /**
+   * Temporaries of this output left by earlier runs that were killed: `removed` when their
+   * process is gone, `kept` (left in place) when that could not be checked.
+   */
+  leftovers: LeftoverReport;
 }

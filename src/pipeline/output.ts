@@ -1,10 +1,12 @@
 /**
  * Writing outputs safely: refuse to clobber what the user did not ask to overwrite, refuse to
  * write over the input, write everything under a temporary name beside the target, and only
- * rename it into place once the whole output is complete.
+ * rename it into place once the whole output is complete. Temporaries of the same output that
+ * killed runs left behind are removed (see leftovers.ts).
  */
 import { OutputError, UsageError } from "../errors.ts";
 import { exists } from "../fs.ts";
+import { type LeftoverReport, processTag, removeLeftovers } from "../leftovers.ts";
 import type { MediaKind } from "./kinds.ts";
 import { frameName } from "./sequence.ts";
 
@@ -23,6 +25,8 @@ export interface OutputTarget {
   commit(): Promise<void>;
   /** Removes whatever was written (idempotent). */
   discard(): Promise<void>;
+  /** Temporaries of this output that earlier, killed runs left: removed, or left in place. */
+  leftovers: LeftoverReport;
 }
 
 function splitPath(path: string): { dir: string; base: string } {
@@ -47,10 +51,9 @@ async function realOrNull(path: string): Promise<string | null> {
  */
 async function placeWithoutReplacing(temp: string, path: string): Promise<void> {
   const appeared = () =>
-    new OutputError(
-      path,
-      "appeared while upscaling and was left alone; the result was discarded (use -y to replace it)",
-    );
+    new OutputError(path, "appeared while upscaling and was left alone; the result was discarded", {
+      exists: true,
+    });
   try {
     await Deno.link(temp, path);
   } catch (e) {
@@ -71,7 +74,7 @@ async function checkWritableDir(dir: string, target: string): Promise<void> {
     throw new OutputError(target, `output folder ${dir} does not exist`);
   }
   if (!st.isDirectory) throw new OutputError(target, `${dir} is not a folder`);
-  const probe = `${dir}/.fsrcnn-write-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const probe = `${dir}/${WRITE_PROBE}${processTag()}`;
   try {
     await Deno.writeFile(probe, new Uint8Array(0), { createNew: true });
     await Deno.remove(probe);
@@ -92,9 +95,13 @@ export interface PrepareOptions {
 /** Frame file names inside an output directory. */
 export const DIR_FRAME_PATTERN = "%06d";
 
+/** Name prefixes of our temporaries: a write test, and the folder of a sequence's frames. */
+const WRITE_PROBE = ".fsrcnn-write-test-";
+const SEQUENCE_TEMP = ".fsrcnn-partial-";
+
 /** Validates the output path and reserves a temporary name beside it. */
 export async function prepareOutput(path: string, o: PrepareOptions): Promise<OutputTarget> {
-  const tag = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const tag = processTag();
   const inputs = (await Promise.all(o.inputs.map(realOrNull))).filter((p) => p !== null);
   const same = async (p: string) => {
     const real = await realOrNull(p);
@@ -106,18 +113,20 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
     await checkWritableDir(dir, path);
     if (await exists(path)) {
       if ((await Deno.stat(path)).isDirectory) throw new OutputError(path, "is a folder");
-      if (!o.overwrite) {
-        throw new OutputError(path, "already exists (use --overwrite or -y to replace it)");
-      }
+      if (!o.overwrite) throw new OutputError(path, "already exists", { exists: true });
     }
     const dot = base.lastIndexOf(".");
-    const temp = `${dir}/.${base.slice(0, dot)}.partial-${tag}${base.slice(dot)}`;
+    const stem = `.${base.slice(0, dot)}.partial-`, ext = base.slice(dot);
+    const temp = `${dir}/${stem}${tag}${ext}`;
     return {
       path,
       kind: o.kind,
       temp,
       commit: () => o.overwrite ? Deno.rename(temp, path) : placeWithoutReplacing(temp, path),
       discard: () => Deno.remove(temp).catch(() => {}),
+      leftovers: await removeLeftovers(dir, [{ prefix: stem, suffix: ext }, {
+        prefix: WRITE_PROBE,
+      }]),
     };
   }
   // Sequences: frames go into a hidden temporary folder, then move into place one by one.
@@ -141,9 +150,13 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
   await checkWritableDir(targetDir, path);
   const first = `${targetDir}/${frameName(pattern, 1)}`;
   if (await exists(first) && !o.overwrite) {
-    throw new OutputError(first, "already exists (use --overwrite or -y to replace the frames)");
+    throw new OutputError(first, "already exists", { exists: true });
   }
-  const temp = `${targetDir}/.fsrcnn-partial-${tag}`;
+  const leftovers = await removeLeftovers(targetDir, [
+    { prefix: SEQUENCE_TEMP },
+    { prefix: WRITE_PROBE },
+  ]);
+  const temp = `${targetDir}/${SEQUENCE_TEMP}${tag}`;
   await Deno.mkdir(temp);
   return {
     path,
@@ -157,10 +170,7 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
       if (!o.overwrite) {
         for (const name of names) {
           if (await exists(`${targetDir}/${name}`)) {
-            throw new OutputError(
-              `${targetDir}/${name}`,
-              "already exists (use --overwrite or -y to replace the frames)",
-            );
+            throw new OutputError(`${targetDir}/${name}`, "already exists", { exists: true });
           }
         }
       }
@@ -172,5 +182,6 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
       // A folder made for this output goes too, unless something else is in it by now.
       if (created) await Deno.remove(targetDir).catch(() => {});
     },
+    leftovers,
   };
 }

@@ -2,7 +2,7 @@
  * `upscaleFile`: one call that upscales a video, a frame sequence or a still image into a
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
-import { CancelledError, UsageError } from "../errors.ts";
+import { CancelledError, OptionError, UsageError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
 import { tools as resolveTools } from "../ffmpeg/resolve.ts";
@@ -26,13 +26,14 @@ import { upscaleVideo } from "./video.ts";
  * @param o What to read and write, and how; see {@link UpscaleOptions}.
  * @returns What was written, and how fast.
  * @throws {UsageError} An unsupported scale, a scale that the weights or engine do not have, an
- *   image input with a video output (or the reverse), a non-positive `fps`, an output that is the
- *   input, an unusable `ffmpeg`.
+ *   image input with a video output (or the reverse), an output that is the input, an unusable
+ *   `ffmpeg`; an {@link OptionError} for a non-positive `fps`, a `codec` that the ffmpeg lacks,
+ *   a `tile` too small for the network, a `threads` count beyond reason.
  * @throws {InputError} The input is missing, unreadable, has no video, or is corrupt or truncated
- *   (unless `keepPartial` keeps what was upscaled).
+ *   (unless `keepPartial` keeps what was upscaled; its `keepableFrames` says how many it would).
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
- * @throws {OutputError} The output exists (without `overwrite`), or its folder is missing or not
- *   writable.
+ * @throws {OutputError} The output exists (without `overwrite`; its `exists` is then true), or
+ *   its folder is missing or not writable.
  * @throws {ToolError} ffmpeg failed or could not start.
  * @throws {CancelledError} `signal` was aborted.
  *
@@ -70,6 +71,10 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       `${o.output}: a video or frame sequence needs a video or frame-sequence output, not a single image`,
     );
   }
+  const codec = o.codec ?? "libx264";
+  if (outKind === "video" && !(await capabilities(tools)).encoders.has(codec)) {
+    throw new OptionError("codec", `${codec}: ${tools.ffmpeg} has no such encoder`);
+  }
   // Inspect the input fully before touching the output.
   const cleanups: Array<() => Promise<void>> = [];
   try {
@@ -102,8 +107,8 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           source,
           target,
           video: {
-            codec: o.codec ?? "libx264",
-            crf: o.crf ?? defaultCrf(o.codec ?? "libx264", o.encoderArgs ?? []),
+            codec,
+            crf: o.crf ?? defaultCrf(codec, o.encoderArgs ?? []),
             preset: o.preset,
             pixFmt: o.pixFmt,
             extra: o.encoderArgs,
@@ -128,6 +133,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         height,
         backend: engine.info.backend,
         partial,
+        leftovers: target.leftovers,
       };
     } catch (e) {
       await target.discard();

@@ -256,8 +256,8 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       if (!job.keepPartial || written === 0) {
         throw new InputError(
           src.path,
-          `corrupt or truncated: ${problem}; ${written} frames were upscaled, no output written` +
-            (written > 0 ? " (use --keep-partial to keep them)" : ""),
+          `corrupt or truncated: ${problem}; ${written} frames were upscaled, no output written`,
+          { keepableFrames: written },
         );
       }
       return { frames: written, width: outW, height: outH, partial: problem };

@@ -2,11 +2,12 @@
  * Training from folders: loads the HR images, the validation set and any starting weights
  * or checkpoint, then runs the loop (trainer.ts).
  */
-import { UsageError } from "../errors.ts";
+import { OptionError, UsageError } from "../errors.ts";
 import { loadDataset } from "../eval/dataset.ts";
 import type { NamedImage } from "../eval/protocol.ts";
 import { tools } from "../ffmpeg/resolve.ts";
 import { checkScale } from "../model/config.ts";
+import { checkThreads } from "../model/create.ts";
 import { loadWeights } from "../model/weights.ts";
 import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import { isTestSet, splitHoldout } from "./holdout.ts";
@@ -110,10 +111,11 @@ export const DEFAULT_HOLDOUT = 20;
  */
 export async function trainFromFolders(options: TrainOptions): Promise<TrainProgress> {
   const scale = checkScale(options.scale);
+  checkThreads(options.threads);
   const ffmpeg = await tools(options.ffmpeg);
   const dirs = (Array.isArray(options.data) ? options.data : options.data.split(","))
     .map((d) => d.trim()).filter((d) => d.length > 0);
-  if (dirs.length === 0) throw new UsageError("--data names no folder");
+  if (dirs.length === 0) throw new OptionError("data", "names no folder");
   if (options.val !== undefined && isTestSet(options.val)) {
     throw new UsageError(
       `${options.val} is a standard test set: validating on it would choose the weights by ` +

@@ -5,7 +5,7 @@
  * and checkpoints every few minutes and on cancellation, from which `resume` continues
  * exactly (same batches, same optimiser state).
  */
-import { CancelledError, UsageError } from "../errors.ts";
+import { CancelledError, OptionError } from "../errors.ts";
 import { modelMethod } from "../eval/model_method.ts";
 import { isFile } from "../fs.ts";
 import { type NamedImage, scoreImages } from "../eval/protocol.ts";
@@ -145,8 +145,9 @@ function startingWeights(cfg: FsrcnnConfig, seed: number, from?: FsrcnnWeights):
   if (!from) return w;
   const { d, s, m } = from.config;
   if (d !== cfg.d || s !== cfg.s || m !== cfg.m) {
-    throw new UsageError(
-      `--from weights have d=${d}, s=${s}, m=${m}; this run trains d=${cfg.d}, s=${cfg.s}, m=${cfg.m}`,
+    throw new OptionError(
+      "from",
+      `weights have d=${d}, s=${s}, m=${m}; this run trains d=${cfg.d}, s=${cfg.s}, m=${cfg.m}`,
     );
   }
   for (const [name, v] of from.params) {
