@@ -7,10 +7,10 @@ import {
   DEGRADATIONS,
   evaluate,
   evaluateDegradations,
+  parseBackend,
 } from "../../mod.ts";
-import { parseBackend } from "../../src/model/create.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
-import { positiveInt, runCommand } from "../run.ts";
+import { flagParser, positiveInt, runCommand } from "../run.ts";
 
 export function evalCommand(): Command {
   return new Command("eval")
@@ -18,10 +18,22 @@ export function evalCommand(): Command {
       "score weights on HR images (Y PSNR/SSIM, the super-resolution literature's protocol)",
     )
     .requiredOption("--data <dir>", "folder of HR images (e.g. ../shared/datasets/Set5)")
-    .option("--weights <file>", "FSRCNN weights (safetensors)")
-    .addOption(new Option("--method <m>", "what to score").choices(["fsrcnn", "bicubic"]))
-    .option("--scale <n>", "upscaling factor (default: the weights')", positiveInt("--scale"))
-    .option("--backend <name>", backendChoices(), parseBackend)
+    .option(
+      "--weights <file>",
+      "FSRCNN weights (default: the shipped models/fsrcnn_x<scale>.safetensors, as upscale)",
+    )
+    .addOption(
+      new Option("--method <m>", "what to score; bicubic is the baseline").choices([
+        "fsrcnn",
+        "bicubic",
+      ]).default("fsrcnn"),
+    )
+    .option(
+      "--scale <n>",
+      "upscaling factor (default: the weights', 2 for the shipped ones; bicubic needs it)",
+      positiveInt("--scale"),
+    )
+    .option("--backend <name>", `${backendChoices()} (default: onnx)`, flagParser(parseBackend))
     .option(
       "--degradations [names]",
       `the realistic suite: LR made by ffmpeg scalers + x264, FSRCNN beside ffmpeg lanczos and ` +

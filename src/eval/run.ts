@@ -2,13 +2,13 @@
  * Scoring weights (or the bicubic baseline) on a folder of HR images with the literature's
  * protocol (protocol.ts).
  */
-import { UsageError } from "../errors.ts";
+import { OptionError } from "../errors.ts";
 import { tools } from "../ffmpeg/resolve.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
-import { loadWeights } from "../model/weights.ts";
+import { defaultWeightsPath, loadWeights } from "../model/weights.ts";
 import { loadDataset } from "./dataset.ts";
 import { modelMethod } from "./model_method.ts";
 import { bicubic, scoreImages, type ScoreReport } from "./protocol.ts";
@@ -17,11 +17,17 @@ import { bicubic, scoreImages, type ScoreReport } from "./protocol.ts";
 export interface EvalOptions {
   /** Folder of HR images (PNG, JPEG, …), scored in natural name order. */
   data: string;
-  /** `fsrcnn` (needs `weights`) or `bicubic`. Default: fsrcnn when weights are given. */
+  /** `fsrcnn` (default) or `bicubic`, the baseline. */
   method?: "fsrcnn" | "bicubic";
-  /** Weights file to score (required for `fsrcnn`). */
+  /**
+   * Weights file to score with `fsrcnn`; default the shipped weights for `scale`, as
+   * {@link upscaleFile} uses (see {@link defaultWeightsPath}). Not used by `bicubic`.
+   */
   weights?: string;
-  /** Scale: 2, 3 or 4; default the weights' own (required for bicubic, checked against weights). */
+  /**
+   * Scale: 2, 3 or 4. With `fsrcnn`: default the weights' own (2 for the shipped weights),
+   * checked against given weights. Required for `bicubic`.
+   */
   scale?: number;
   /** Inference backend; default `onnx` (not `auto`). */
   backend?: BackendChoice;
@@ -53,8 +59,8 @@ export interface EvalReport extends ScoreReport {
  *
  * @param options The images, the method and its weights.
  * @returns Per-image and mean PSNR (dB) and SSIM.
- * @throws {UsageError} `bicubic` without `scale`, `fsrcnn` without `weights`, an unsupported
- *   scale, an unusable `ffmpeg`.
+ * @throws {UsageError} An unsupported scale, an unusable `ffmpeg`, or (an {@link OptionError})
+ *   `bicubic` without `scale` or with `weights`.
  * @throws {InputError} The folder is missing or has no images, or an image cannot be read.
  * @throws {WeightsError} The weights file is missing, corrupt or for another scale.
  * @throws {ToolError} ffmpeg failed.
@@ -63,21 +69,28 @@ export interface EvalReport extends ScoreReport {
  * ```ts
  * import { evaluate } from "@fsrcnn/deno";
  * const data = "../shared/datasets/Set5";
- * const ours = await evaluate({ data, weights: "models/fsrcnn_x2.safetensors" });
+ * const ours = await evaluate({ data, scale: 2 }); // the shipped x2 weights
  * const bicubic = await evaluate({ data, method: "bicubic", scale: 2 });
  * console.log(`${ours.meanPsnr.toFixed(2)} dB vs ${bicubic.meanPsnr.toFixed(2)} dB`);
  * ```
  */
 export async function evaluate(options: EvalOptions): Promise<EvalReport> {
-  const method = options.method ?? (options.weights ? "fsrcnn" : "bicubic");
+  const method = options.method ?? "fsrcnn";
+  if (method === "bicubic") {
+    if (options.scale === undefined) {
+      throw new OptionError("scale", "is required for the bicubic method");
+    }
+    if (options.weights !== undefined) {
+      throw new OptionError("weights", "are not used by the bicubic method");
+    }
+  }
+  const scale = options.scale === undefined ? undefined : checkScale(options.scale);
   const images = await loadDataset(options.data, await tools(options.ffmpeg));
   if (method === "bicubic") {
-    if (options.scale === undefined) throw new UsageError("--method bicubic needs --scale");
-    const scale = checkScale(options.scale);
-    return { ...(await scoreImages(images, scale, bicubic)), method, data: options.data };
+    return { ...(await scoreImages(images, scale!, bicubic)), method, data: options.data };
   }
-  if (!options.weights) throw new UsageError("--weights is required (or use --method bicubic)");
-  const weights = await loadWeights(options.weights, options.scale);
+  const weightsPath = options.weights ?? defaultWeightsPath(scale ?? 2);
+  const weights = await loadWeights(weightsPath, scale);
   const engine = await createEngine(weights, { backend: options.backend ?? "onnx" });
   try {
     const report = await scoreImages(
@@ -89,7 +102,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
       ...report,
       method,
       data: options.data,
-      weights: options.weights,
+      weights: weightsPath,
       backend: engine.info.backend,
     };
   } finally {
