@@ -106,6 +106,7 @@ export async function createEngineFor(
  * WebGPU adapter when there is one, trying our WGSL kernels then tfjs-webgpu, each only if its
  * result on a small random plane agrees with {@link referenceForward}; otherwise onnxruntime's
  * native CPU engine, and tfjs-wasm if that cannot load. The caller disposes the engine.
+ * (onnxruntime writes telemetry files unless ORT_DISABLE_TELEMETRY=1 is set before it starts.)
  *
  * @param weights The network to run; its scale is the engine's.
  * @param options Backend (default `auto`) and onnx threads.

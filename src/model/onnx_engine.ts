@@ -2,6 +2,11 @@
  * FSRCNN on onnxruntime's native CPU library (npm:onnxruntime-node, which ships the shared
  * library inside the package). The graph is built from our weights in memory; the session is
  * created once and reused for every batch.
+ *
+ * onnxruntime starts Microsoft's telemetry with its first session, which leaves files in
+ * ~/.cache/Microsoft/DeveloperTools/ and the temporary folder, unless ORT_DISABLE_TELEMETRY=1 is
+ * in the environment when it starts. The CLI sets it (cli/environment.ts); a program embedding
+ * the library decides for itself, since the setting is process-wide.
  */
 import * as ort from "onnxruntime-node";
 import type { EngineInfo, PlaneBatch, SrEngine } from "./engine.ts";
