@@ -13,6 +13,7 @@ import {
   OutputError,
   UsageError,
 } from "../src/errors.ts";
+import { type DegradationName, DEGRADATIONS } from "../mod.ts";
 
 /** Exit statuses: success, failure, bad usage, interrupted (128 + SIGINT). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -122,6 +123,32 @@ export function nonNegativeNumber(flag: string): (value: string) => number {
       throw new InvalidArgumentError(`${flag} must be a number, 0 or more.`);
     }
     return n;
+  };
+}
+
+/** Parser for an x264 CRF: a whole number from 0 to 51. */
+export function x264Crf(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || n > 51) {
+      throw new InvalidArgumentError(`${flag} must be an integer from 0 to 51.`);
+    }
+    return n;
+  };
+}
+
+/** Parser for a comma-separated list of degradation names (eval's and train's suite). */
+export function degradationList(flag: string): (value: string) => DegradationName[] {
+  return (value: string) => {
+    const names = value.split(",").map((n) => n.trim()).filter((n) => n.length > 0);
+    for (const n of names) {
+      if (!(DEGRADATIONS as readonly string[]).includes(n)) {
+        throw new InvalidArgumentError(
+          `${flag}: unknown ${n} (known: ${DEGRADATIONS.join(",")})`,
+        );
+      }
+    }
+    return names as DegradationName[];
   };
 }
 

@@ -92,6 +92,9 @@ Deno.test("eval: every bad flag value is one line and exit 2", async () => {
       { args: [...EVAL, "--scale", "5"], says: /unsupported scale 5/ },
       ...values(EVAL, "--method", ["lanczos"]),
       ...values(EVAL, "--backend", ["cuda9"]),
+      ...values(EVAL, "--degradations", ["nope", "bicubic,nope"]),
+      ...values(EVAL, "--crf", ["52", "-1", "x"]),
+      ...values(EVAL, "--lr-codec", ["vp9"]),
       { args: [...EVAL, "--method", "bicubic"], says: /--scale is required for the bicubic/ },
       {
         args: [...EVAL, "--method", "bicubic", "--scale", "2", "--weights", "w.safetensors"],
@@ -111,6 +114,8 @@ Deno.test("train: every bad flag value is one line and exit 2", async () => {
       { args: [...base, "--scale", "5"], says: /unsupported scale 5/ },
       ...values(TRAIN, "--backend", ["cuda9", "webgpu-wgsl"]),
       ...values(TRAIN, "--holdout", ["0"]),
+      ...values(TRAIN, "--degradations", ["nope"]),
+      ...values(TRAIN, "--crfs", ["18,x", "60"]),
       ...values(TRAIN, "--steps", ["0"]),
       ...values(TRAIN, "--batch", ["x"]),
       ...values(TRAIN, "--patch", ["-3"]),

@@ -1,8 +1,7 @@
 /** `eval`: PSNR/SSIM of weights (or bicubic) on a folder of HR images. */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import {
   defaultWeightsPath,
-  type DegradationName,
   type DegradationReport,
   DEGRADATIONS,
   evaluate,
@@ -10,7 +9,7 @@ import {
   parseBackend,
 } from "../../mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
-import { flagParser, positiveInt, runCommand } from "../run.ts";
+import { degradationList, flagParser, positiveInt, runCommand, x264Crf } from "../run.ts";
 
 export function evalCommand(): Command {
   return new Command("eval")
@@ -38,9 +37,13 @@ export function evalCommand(): Command {
       "--degradations [names]",
       `the realistic suite: LR made by ffmpeg scalers + x264, FSRCNN beside ffmpeg lanczos and ` +
         `bicubic (names: ${DEGRADATIONS.join(",")}; default all)`,
-      parseDegradations,
+      degradationList("--degradations"),
     )
-    .option("--crf <n>", "x264 CRF of the suite's codec round trip (default 23)", crfValue)
+    .option(
+      "--crf <n>",
+      "x264 CRF of the suite's codec round trip (default 23)",
+      x264Crf("--crf"),
+    )
     .addOption(
       new Option("--lr-codec <c>", "the suite's codec round trip").choices(["x264", "none"])
         .default("x264"),
@@ -83,26 +86,6 @@ export function evalCommand(): Command {
         );
       })
     );
-}
-
-function parseDegradations(value: string): DegradationName[] {
-  const names = value.split(",").map((n) => n.trim()).filter((n) => n.length > 0);
-  for (const n of names) {
-    if (!(DEGRADATIONS as readonly string[]).includes(n)) {
-      throw new InvalidArgumentError(
-        `--degradations: unknown ${n} (known: ${DEGRADATIONS.join(",")})`,
-      );
-    }
-  }
-  return names as DegradationName[];
-}
-
-function crfValue(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || n > 51) {
-    throw new InvalidArgumentError("--crf must be an integer from 0 to 51.");
-  }
-  return n;
 }
 
 /** The suite as a table: one row per degradation, Y-PSNR in dB. */

@@ -3,7 +3,15 @@ import { Command, Option } from "commander";
 import { DEGRADATIONS, train as runTraining, type TrainReport } from "../../mod.ts";
 import { DEFAULT_HOLDOUT } from "../../src/train/run.ts";
 import { DEFAULT_CHECKPOINT_MINUTES, DEFAULT_SETTINGS as d } from "../../src/train/trainer.ts";
-import { positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+import {
+  degradationList,
+  listOf,
+  positiveInt,
+  positiveNumber,
+  runCommand,
+  withCancel,
+  x264Crf,
+} from "../run.ts";
 
 /** A help line with the library's default, which the library applies (the flag stays unset). */
 const withDefault = (help: string, value: number) => `${help} (default: ${value})`;
@@ -29,12 +37,12 @@ export function trainCommand(): Command {
       `make LR inputs as video is made, every image each way (${
         DEGRADATIONS.join(",")
       }); default: MATLAB bicubic only, the paper's protocol`,
-      (v: string) => v.split(",").map((n) => n.trim()).filter((n) => n.length > 0),
+      degradationList("--degradations"),
     )
     .option(
       "--crfs <list>",
       "x264 CRFs used in turn after the ffmpeg degradations (default: no codec round trip)",
-      (v: string) => v.split(",").map((n) => Number(n)),
+      listOf(x264Crf("--crfs")),
     )
     .option("--checkpoint <file>", "checkpoint file (default: <out>.ckpt.safetensors)")
     .option("--resume", "continue from the checkpoint")
