@@ -93,7 +93,19 @@ export function trainCommand(): Command {
     .action((opts) =>
       runCommand(() =>
         withCancel(async (signal) => {
-          const result = await runTraining({ ...opts, signal, onReport: printReport });
+          let lastPairsReport = 0;
+          const result = await runTraining({
+            ...opts,
+            signal,
+            onReport: printReport,
+            onPairsProgress: (done, total) => {
+              // Making video pairs runs ffmpeg twice per pair: say how far it is, now and then.
+              if (done === total || performance.now() - lastPairsReport > 10_000) {
+                lastPairsReport = performance.now();
+                console.error(`making degraded training pairs: ${done}/${total} images`);
+              }
+            },
+          });
           console.log(
             `trained ${result.step} steps (${
               Math.round(result.seconds / 60)

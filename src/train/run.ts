@@ -72,6 +72,11 @@ export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   signal?: AbortSignal;
   /** Called about every 10 seconds with progress, and after each validation and checkpoint. */
   onReport?: (r: TrainReport) => void;
+  /**
+   * Called after each image while degraded training pairs are made through ffmpeg (with
+   * `degradations`, before the first step), with the images done and their total.
+   */
+  onPairsProgress?: (done: number, total: number) => void;
 }
 
 /** Training images held out for validation when no validation folder is given. */
@@ -169,6 +174,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
         crfs,
         factors,
         signal: options.signal,
+        onProgress: options.onPairsProgress,
       });
   const train = await pairsOf(held.train, AUGMENT_FACTORS);
   // Validation on the protocol scores whole images exactly as `eval`; degraded validation

@@ -190,7 +190,15 @@ Deno.test({
         trainFromFolders({ ...common, degradations: ["nearest" as "neighbor"] }),
         UsageError,
       );
-      const first = await trainFromFolders({ ...common, degradations, crfs: [23] });
+      const made: Array<[number, number]> = [];
+      const first = await trainFromFolders({
+        ...common,
+        degradations,
+        crfs: [23],
+        onPairsProgress: (done, total) => made.push([done, total]),
+      });
+      // Two training images, then the held-out one.
+      assert.deepEqual(made, [[1, 2], [2, 2], [1, 1]]);
       assert.equal(first.history.length, 2);
       const ckpt = await loadCheckpoint(`${dir}/v.safetensors.ckpt.safetensors`);
       assert.deepEqual(ckpt.options.degradations, degradations);
