@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { decodeArgs, encodeArgs, imageSequenceArgs, normaliseRotation, swsMatrix } from "./args.ts";
-import { parseHelp, parseListing } from "./capabilities.ts";
+import { parseEncoders, parseHelp, parseListing } from "./capabilities.ts";
 import { parseProbe, rotationOf } from "./probe.ts";
 import { rotateArgs } from "./rotate.ts";
 
@@ -111,6 +111,7 @@ Deno.test("capabilities are parsed from ffmpeg's own listings", () => {
     fpsMode: false,
     displayRotation: false,
     encTimeBase: "-1",
+    defaultMode: false,
   });
   const help7 =
     "-fps_mode[:<stream_spec>] <mode>  set framerate mode\n-display_rotation[:<stream_spec>] <angle>\n" +
@@ -119,7 +120,13 @@ Deno.test("capabilities are parsed from ffmpeg's own listings", () => {
     fpsMode: true,
     displayRotation: true,
     encTimeBase: "demux",
+    defaultMode: false,
   });
+  const matroskaHelp = "matroska muxer AVOptions:\n  -default_mode      <int>   E.... Controls\n";
+  assert.equal(parseHelp(matroskaHelp).defaultMode, true);
+  const encoders = " V..... = Video\n ------\n V....D libvpx-vp9   libvpx VP9 (codec vp9)\n" +
+    " A..... aac                  AAC (Advanced Audio Coding)\n";
+  assert.deepEqual([...parseEncoders(encoders)], [["libvpx-vp9", "vp9"], ["aac", "aac"]]);
 });
 
 Deno.test("image sequences: RGB conversion follows the source matrix and range", () => {

@@ -13,7 +13,13 @@ export interface FfmpegCapabilities {
   displayRotation: boolean;
   /** `-enc_time_base` exists; `demux` is its spelling for "the input's time base" (else -1). */
   encTimeBase: "demux" | "-1" | null;
-  encoders: Set<string>;
+  /**
+   * The Matroska muxer's `-default_mode` exists (ffmpeg 4.3+), whose default ("infer") marks
+   * a track default when none of its kind is; `passthrough` writes the dispositions as given.
+   */
+  defaultMode: boolean;
+  /** Encoder name → the codec it produces (`libvpx-vp9` → `vp9`, `aac` → `aac`). */
+  encoders: Map<string, string>;
   muxers: Set<string>;
 }
 
@@ -34,6 +40,24 @@ export function parseListing(text: string): Set<string> {
   return names;
 }
 
+/**
+ * Parses `ffmpeg -encoders`: each encoder and the codec it makes, which the description names
+ * as `(codec h264)` when it differs from the encoder's own name.
+ */
+export function parseEncoders(text: string): Map<string, string> {
+  const encoders = new Map<string, string>();
+  let body = false;
+  for (const line of text.split("\n")) {
+    if (/^\s*-+\s*$/.test(line)) {
+      body = true;
+      continue;
+    }
+    const m = line.match(/^\s*[A-Z.]{1,6}\s+([\w-]+)\s/);
+    if (body && m) encoders.set(m[1], line.match(/\(codec (\w+)\)/)?.[1] ?? m[1]);
+  }
+  return encoders;
+}
+
 /** Parses `ffmpeg -h full` for the options we care about. */
 export function parseHelp(text: string): Omit<FfmpegCapabilities, "encoders" | "muxers"> {
   const has = (opt: string) => new RegExp(`^-${opt}\\b`, "m").test(text);
@@ -42,6 +66,8 @@ export function parseHelp(text: string): Omit<FfmpegCapabilities, "encoders" | "
     fpsMode: has("fps_mode"),
     displayRotation: has("display_rotation"),
     encTimeBase: etb === null ? null : /demux/.test(etb) ? "demux" : "-1",
+    // A muxer's private option, listed indented under "matroska muxer AVOptions".
+    defaultMode: /^\s+-default_mode\b/m.test(text),
   };
 }
 
@@ -58,7 +84,7 @@ export function capabilities(tools: FfmpegTools): Promise<FfmpegCapabilities> {
       const dec = (b: Uint8Array) => new TextDecoder().decode(b);
       return {
         ...parseHelp(dec(help.stdout)),
-        encoders: parseListing(dec(encoders.stdout)),
+        encoders: parseEncoders(dec(encoders.stdout)),
         muxers: parseListing(dec(muxers.stdout)),
       };
     })();

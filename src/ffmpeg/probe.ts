@@ -40,8 +40,14 @@ export interface StreamInfo {
   index: number;
   type: "video" | "audio" | "subtitle" | "data" | "attachment" | "unknown";
   codec: string;
+  /** The container's four-character code, trimmed (`tmcd`, `rtp`, `text`), when it has one. */
+  codecTag?: string;
   /** Attached picture (cover art), not a real video stream. */
   attachedPic: boolean;
+  /** Disposition flags that are set, by ffprobe's names (`default`, `forced`, …). */
+  disposition: string[];
+  /** The stream's metadata tags as the container spells them (`language`, `title`, …). */
+  tags: Record<string, string>;
 }
 
 export interface MediaInfo {
@@ -64,6 +70,18 @@ function num(v: unknown): number | undefined {
   return v === undefined || v === null || v === "" || v === "N/A" || !Number.isFinite(n)
     ? undefined
     : n;
+}
+
+/** A four-character code as ffprobe prints it, without padding; none for `[0][0][0][0]`. */
+function fourcc(v: unknown): string | undefined {
+  if (typeof v !== "string" || v.includes("[")) return undefined;
+  return v.trim() || undefined;
+}
+
+function stringTags(tags: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags ?? {})) if (typeof v === "string") out[k] = v;
+  return out;
 }
 
 function tagOrUndefined(v: unknown): string | undefined {
@@ -101,7 +119,10 @@ export function parseProbe(path: string, json: Json): MediaInfo {
       ? s.codec_type
       : "unknown",
     codec: s.codec_name ?? "unknown",
+    codecTag: fourcc(s.codec_tag_string),
     attachedPic: s.disposition?.attached_pic === 1,
+    disposition: Object.entries(s.disposition ?? {}).filter(([, v]) => v === 1).map(([k]) => k),
+    tags: stringTags(s.tags),
   }));
   const v = (json.streams ?? []).find((s: Json) =>
     s.codec_type === "video" && s.disposition?.attached_pic !== 1
