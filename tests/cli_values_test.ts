@@ -75,6 +75,10 @@ Deno.test("upscale: every bad flag value is one line and exit 2", async () => {
       ...values(UPSCALE, "--threads", ["0", "many", "1000000"]),
       ...values(UPSCALE, "--codec", ["no_such_encoder"]),
       {
+        args: ["upscale", "in.mp4", "out.webm", "--codec", "libx264"],
+        says: /^fsrcnn: --codec libx264: WebM cannot hold h264 video \(out\.webm takes /,
+      },
+      {
         args: [...UPSCALE, "--ffmpeg", "/nonexistent/ffmpeg"],
         says: /\/nonexistent\/ffmpeg: ffmpeg not found/,
       },

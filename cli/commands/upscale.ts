@@ -77,7 +77,10 @@ export function upscaleCommand(): Command {
       positiveInt("--tile"),
     )
     .option("--batch <n>", "frames per inference call", positiveInt("--batch"))
-    .option("--codec <name>", "video encoder (any ffmpeg encoder)", "libx264")
+    .option(
+      "--codec <name>",
+      "video encoder, any ffmpeg encoder (default: libvpx-vp9 for .webm, else libx264)",
+    )
     .option(
       "--crf <n>",
       "encoder quality (CRF, 0 = lossless in x264/x265; default 18 for x264/x265)",
@@ -121,6 +124,8 @@ export function upscaleCommand(): Command {
             threads: opts.threads,
             ffmpeg: opts.ffmpeg,
             signal,
+            // Before the first frame, so never in the middle of a progress line.
+            onNotice: (n) => console.error(`fsrcnn: ${n.message}`),
             onProgress: live
               ? (p) => Deno.stderr.writeSync(enc.encode(`\r\x1b[K${progressLine(p)}`))
               : undefined,

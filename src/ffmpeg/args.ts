@@ -5,6 +5,7 @@
  */
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
+import type { KeptStream } from "./stream_plan.ts";
 
 /** Options shared by every invocation: quiet, never interactive. */
 export const COMMON_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error"];
@@ -74,44 +75,111 @@ export interface EncodeArgsOptions {
   /** Muxer (`-f`), chosen from the output's extension. */
   muxer: string;
   video: VideoEncoding;
-  /** The source file (input #1) whose audio, subtitles, chapters and metadata are kept. */
-  source?: { name: string; info: MediaInfo };
+  /**
+   * The source file (input #1): its chapters and global metadata are kept, and so are the
+   * streams of `streams` (see stream_plan.ts), each with its tags and dispositions.
+   */
+  source?: { name: string; info: MediaInfo; streams: KeptStream[] };
+  /**
+   * Seconds from the source's start to its first video frame: the first timestamp of the
+   * frames we send. ffmpeg starts every input at 0, so without this the video would start with
+   * the earliest stream and lose its offset to the audio.
+   */
+  videoStart?: number;
   color?: ColorTags;
   /** The source's frame rate varies (see encodeArgs). */
   variableFrameRate?: boolean;
-  caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
+  /** Encode one frame only: the trial run that shows whether ffmpeg accepts the output. */
+  trial?: boolean;
+  caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase" | "defaultMode">;
 }
 
-/** Subtitle codecs MP4/MOV can hold as they are; text subtitles of other kinds become mov_text. */
-const MP4_TEXT_SUBS = new Set(["mov_text"]);
-const TEXT_SUBS = new Set(["subrip", "srt", "ass", "ssa", "webvtt", "text", "mov_text"]);
+/** Dispositions that both ffmpeg 4.1 and current ones can set with `-disposition`. */
+const SETTABLE_DISPOSITIONS = new Set([
+  "default",
+  "dub",
+  "original",
+  "comment",
+  "lyrics",
+  "karaoke",
+  "forced",
+  "hearing_impaired",
+  "visual_impaired",
+  "clean_effects",
+  "captions",
+  "descriptions",
+  "metadata",
+  "dependent",
+]);
+
+/** A stream's dispositions as a `-disposition` value (`0` for none). */
+export function dispositionValue(flags: readonly string[]): string {
+  return flags.filter((f) => SETTABLE_DISPOSITIONS.has(f)).join("+") || "0";
+}
+
+/** Seconds as ffmpeg's duration syntax, to the microsecond it counts in. */
+function seconds(s: number): string {
+  return s.toFixed(6);
+}
 
 /** ffmpeg arguments that encode rawvideo-in-NUT from stdin into `output`. */
 export function encodeArgs(o: EncodeArgsOptions): string[] {
   const args = [...COMMON_ARGS, "-y"];
   args.push("-f", "nut", "-i", "pipe:0");
   const src = o.source;
-  const streams = src?.info.streams ?? [];
-  const isMp4 = ["mp4", "mov", "ipod", "3gp", "3g2"].includes(o.muxer);
-  if (src) args.push("-i", src.name);
-  args.push("-map", "0:v:0");
+  // The video is encoded from 0 on the frame-rate grid and moved to its start when muxed
+  // (-output_ts_offset); the source's streams move back by as much, so they keep their place.
+  const start = o.videoStart !== undefined && Math.abs(o.videoStart) >= 5e-7 ? o.videoStart : 0;
   if (src) {
-    if (streams.some((s) => s.type === "audio")) args.push("-map", "1:a", "-c:a", "copy");
-    const subs = streams.filter((s) => s.type === "subtitle");
-    if (subs.length > 0) {
-      args.push("-map", "1:s");
-      const convert = isMp4 && subs.every((s) => TEXT_SUBS.has(s.codec)) &&
-        subs.some((s) => !MP4_TEXT_SUBS.has(s.codec));
-      args.push("-c:s", convert ? "mov_text" : "copy");
+    if (start !== 0) args.push("-itsoffset", seconds(-start));
+    args.push("-i", src.name);
+  }
+  // Chapters are copied with input #1's offset but not moved back by -output_ts_offset: they
+  // come from a second, unshifted opening of the source.
+  const chapters = src && start !== 0 && src.info.chapters > 0 ? "2" : "1";
+  if (src && chapters === "2") args.push("-i", src.name);
+  args.push("-map", "0:v:0");
+  const kept = src?.streams ?? [];
+  for (const k of kept) args.push("-map", `1:${k.source.index}`);
+  const mp4Family = ["mp4", "mov", "ipod", "3gp", "3g2"].includes(o.muxer);
+  if (src) {
+    args.push("-map_metadata", "1", "-map_chapters", chapters);
+    // Naming any stream's metadata turns ffmpeg's copying of the others off, so each is named.
+    const video = src.info.video;
+    const videoStream = src.info.streams.find((s) => s.index === video?.index);
+    // MP4 keeps no track title; its handler name is where players look for one.
+    const titleAsHandler = (out: number, tags: Record<string, string> | undefined) => {
+      if (mp4Family && tags?.title && !tags.handler_name) {
+        args.push(`-metadata:s:${out}`, `handler_name=${tags.title}`);
+      }
+    };
+    if (video) args.push("-map_metadata:s:0", `1:s:${video.index}`);
+    args.push("-disposition:0", dispositionValue(videoStream?.disposition ?? ["default"]));
+    titleAsHandler(0, videoStream?.tags);
+    kept.forEach((k, i) => {
+      const out = i + 1;
+      args.push(`-c:${out}`, k.encoder, `-map_metadata:s:${out}`, `1:s:${k.source.index}`);
+      if (k.source.type !== "attachment") {
+        args.push(`-disposition:${out}`, dispositionValue(k.source.disposition));
+      }
+      titleAsHandler(out, k.source.tags);
+    });
+    // Matroska's default (before ffmpeg 5) marks a track default when none of its kind is.
+    if (o.caps.defaultMode && (o.muxer === "matroska" || o.muxer === "webm")) {
+      args.push("-default_mode", "passthrough");
     }
-    if (o.muxer === "matroska" && streams.some((s) => s.type === "attachment")) {
-      args.push("-map", "1:t");
-    }
-    args.push("-map_metadata", "1", "-map_chapters", "1", "-map_metadata:s:v:0", "1:s:v:0");
   }
   const v = o.video;
   args.push("-c:v", v.codec);
   if (v.crf !== undefined) args.push("-crf", String(v.crf));
+  // libvpx-vp9 and libaom-av1 cap a CRF at a default bitrate unless told there is none.
+  const extra = v.extra ?? [];
+  if (
+    v.crf !== undefined && ["libvpx-vp9", "libaom-av1"].includes(v.codec) &&
+    !extra.some((a) => /^-(b|b:v)$/.test(a))
+  ) {
+    args.push("-b:v", "0");
+  }
   if (v.preset !== undefined) args.push("-preset", v.preset);
   args.push("-pix_fmt", v.pixFmt);
   const c = o.color ?? {};
@@ -125,7 +193,9 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   // source time base, ffmpeg 4.x leaves durations unset and the MP4 edit list drops the last
   // frame).
   if (o.variableFrameRate && o.caps.encTimeBase) args.push("-enc_time_base:v", o.caps.encTimeBase);
-  args.push(...(v.extra ?? []));
+  args.push(...extra);
+  if (start !== 0) args.push("-output_ts_offset", seconds(start));
+  if (o.trial) args.push("-frames:v", "1", "-t", "0.001");
   args.push("-f", o.muxer, o.output);
   return args;
 }

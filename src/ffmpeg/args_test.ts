@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
-import { decodeArgs, encodeArgs, imageSequenceArgs, normaliseRotation, swsMatrix } from "./args.ts";
+import {
+  decodeArgs,
+  dispositionValue,
+  encodeArgs,
+  imageSequenceArgs,
+  normaliseRotation,
+  swsMatrix,
+} from "./args.ts";
 import { parseEncoders, parseHelp, parseListing } from "./capabilities.ts";
+import { planStreams } from "./stream_plan.ts";
 import { parseProbe, rotationOf } from "./probe.ts";
 import { rotateArgs } from "./rotate.ts";
 
@@ -11,6 +19,13 @@ function after(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
   return i < 0 ? undefined : args[i + 1];
 }
+
+/** Every value given to `flag`, in order. */
+function all(args: string[], flag: string): string[] {
+  return args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+}
+
+const ENCODERS = new Map([["libx264", "h264"], ["aac", "aac"], ["mov_text", "mov_text"]]);
 
 Deno.test("decoder: first video stream, raw frames in NUT, every frame with its own timestamp", () => {
   const a = decodeArgs({
@@ -35,14 +50,33 @@ Deno.test("decoder: first video stream, raw frames in NUT, every frame with its 
 Deno.test("encoder: keeps audio, subtitles, chapters, metadata and colour; passes extra args through", () => {
   const info = parseProbe("in.mkv", {
     format: { format_name: "matroska" },
+    chapters: [{ id: 0 }],
     streams: [
-      { index: 0, codec_type: "video", codec_name: "h264", width: 8, height: 8 },
-      { index: 1, codec_type: "audio", codec_name: "aac" },
-      { index: 2, codec_type: "subtitle", codec_name: "subrip" },
+      {
+        index: 0,
+        codec_type: "video",
+        codec_name: "h264",
+        width: 8,
+        height: 8,
+        disposition: { default: 1 },
+      },
+      {
+        index: 1,
+        codec_type: "audio",
+        codec_name: "aac",
+        disposition: { default: 1, forced: 0 },
+        tags: { language: "ger", title: "German stereo" },
+      },
+      {
+        index: 2,
+        codec_type: "subtitle",
+        codec_name: "subrip",
+        disposition: { default: 0, forced: 1, attached_pic: 0 },
+      },
       { index: 3, codec_type: "attachment", codec_name: "ttf" },
     ],
   });
-  const mk = (muxer: string, vfr: boolean) =>
+  const mk = (muxer: string, o: { vfr?: boolean; start?: number; trial?: boolean } = {}) =>
     encodeArgs({
       output: "file:/o/.out.partial.mkv",
       muxer,
@@ -53,30 +87,79 @@ Deno.test("encoder: keeps audio, subtitles, chapters, metadata and colour; passe
         pixFmt: "yuv420p",
         extra: ["-tune", "film"],
       },
-      source: { name: "file:/x/in.mkv", info },
+      source: {
+        name: "file:/x/in.mkv",
+        info,
+        streams:
+          planStreams({ output: "o", muxer, source: info, encoders: ENCODERS, ffmpeg: "ffmpeg" })
+            .kept,
+      },
+      videoStart: o.start,
       color: { space: "bt709", primaries: "bt709", transfer: "bt709", range: "tv" },
-      variableFrameRate: vfr,
-      caps: old,
+      variableFrameRate: o.vfr,
+      trial: o.trial,
+      caps: { ...old, defaultMode: true },
     });
-  const a = mk("matroska", false);
+  const a = mk("matroska");
   assert.deepEqual(a.slice(a.indexOf("-f"), a.indexOf("-f") + 4), ["-f", "nut", "-i", "pipe:0"]);
   assert.equal(a[a.indexOf("pipe:0") + 2], "file:/x/in.mkv");
-  for (const m of ["0:v:0", "1:a", "1:s", "1:t"]) assert.ok(a.includes(m), m);
-  assert.equal(after(a, "-c:a"), "copy");
-  assert.equal(after(a, "-c:s"), "copy");
+  assert.deepEqual(all(a, "-map"), ["0:v:0", "1:1", "1:2", "1:3"]);
+  assert.deepEqual([after(a, "-c:1"), after(a, "-c:2"), after(a, "-c:3")], [
+    "copy",
+    "copy",
+    "copy",
+  ]);
   assert.equal(after(a, "-map_metadata"), "1");
   assert.equal(after(a, "-map_chapters"), "1");
+  // Each stream's own tags, so that naming one does not turn ffmpeg's copying off for the rest.
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => after(a, `-map_metadata:s:${i}`)),
+    ["1:s:0", "1:s:1", "1:s:2", "1:s:3"],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => after(a, `-disposition:${i}`)),
+    ["default", "default", "forced", undefined],
+  );
+  assert.equal(after(a, "-default_mode"), "passthrough");
   assert.equal(after(a, "-crf"), "18");
   assert.equal(after(a, "-preset"), "slow");
   assert.equal(after(a, "-colorspace"), "bt709");
   assert.equal(after(a, "-color_range"), "tv");
   assert.equal(after(a, "-tune"), "film");
   assert.equal(a.includes("-enc_time_base:v"), false, "constant rate uses 1/fps");
+  assert.equal(a.includes("-itsoffset"), false, "a video starting with the file needs no offset");
+  assert.equal(a.includes("-output_ts_offset"), false);
+  assert.equal(a.includes("-frames:v"), false);
   assert.deepEqual(a.slice(-3), ["-f", "matroska", "file:/o/.out.partial.mkv"]);
-  const b = mk("mp4", true);
-  assert.equal(after(b, "-c:s"), "mov_text", "SubRip becomes mov_text in MP4");
-  assert.equal(b.includes("1:t"), false, "no attachments in MP4");
+  const b = mk("mp4", { vfr: true });
+  assert.deepEqual(all(b, "-map"), ["0:v:0", "1:1", "1:2"], "no attachments in MP4");
+  assert.equal(after(b, "-c:2"), "mov_text", "SubRip becomes mov_text in MP4");
+  assert.equal(after(b, "-metadata:s:1"), "handler_name=German stereo", "MP4 names tracks so");
+  assert.equal(b.includes("-default_mode"), false);
   assert.equal(after(b, "-enc_time_base:v"), "-1");
+  // A video that starts 0.5 s into the file: the source moves back, the output forward, and
+  // chapters come from an unshifted opening of the source.
+  const c = mk("matroska", { start: 0.5, trial: true });
+  assert.equal(after(c, "-itsoffset"), "-0.500000");
+  assert.ok(c.indexOf("-itsoffset") < c.indexOf("file:/x/in.mkv"), "-itsoffset is for input #1");
+  assert.deepEqual(all(c, "-i"), ["pipe:0", "file:/x/in.mkv", "file:/x/in.mkv"]);
+  assert.equal(after(c, "-map_chapters"), "2");
+  assert.equal(after(c, "-output_ts_offset"), "0.500000");
+  assert.equal(after(c, "-frames:v"), "1", "the trial run encodes one frame");
+});
+
+Deno.test("encoder: VP9 and AV1 at a CRF get no bitrate cap, unless one is asked for", () => {
+  const vp9 = (extra: string[]) =>
+    encodeArgs({
+      output: "file:/o.webm",
+      muxer: "webm",
+      video: { codec: "libvpx-vp9", crf: 31, pixFmt: "yuv420p", extra },
+      caps: { ...modern, defaultMode: true },
+    });
+  assert.equal(after(vp9([]), "-b:v"), "0");
+  assert.deepEqual(all(vp9(["-b:v", "2M"]), "-b:v"), ["2M"]);
+  assert.equal(dispositionValue(["default", "attached_pic", "forced"]), "default+forced");
+  assert.equal(dispositionValue([]), "0");
 });
 
 Deno.test("rotation: read from the display matrix or the tag, written back the same", () => {

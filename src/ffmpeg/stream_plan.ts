@@ -4,7 +4,7 @@
  * container's rules (containers.ts) before any frame is decoded, so that an impossible output
  * fails at once and every conversion or loss can be told in one line.
  */
-import { ToolError, UsageError } from "../errors.ts";
+import { OptionError, ToolError } from "../errors.ts";
 import { type Container, containerOf, holds, TEXT_SUBTITLES } from "./containers.ts";
 import type { MediaInfo, StreamInfo } from "./probe.ts";
 
@@ -43,6 +43,8 @@ export interface PlanOptions {
   videoEncoder?: string;
   /** The encoders this ffmpeg has, each with the codec it makes. */
   encoders: ReadonlyMap<string, string>;
+  /** The ffmpeg binary, named when it lacks the encoder asked for. */
+  ffmpeg: string;
 }
 
 function firstAvailable(names: readonly string[], encoders: ReadonlyMap<string, string>) {
@@ -60,17 +62,26 @@ function carriedElsewhere(s: StreamInfo, source: MediaInfo): boolean {
   return s.codecTag === "text" && s.codec === "bin_data" && source.chapters > 0;
 }
 
+/**
+ * The video encoder: the one asked for, which this ffmpeg must have and whose codec the
+ * container must hold, or the container's first that this ffmpeg has. The one place that
+ * decides whether an encoder can write the output.
+ */
 function videoEncoderFor(o: PlanOptions, c: Container): { encoder: string; fallback: boolean } {
-  if (o.videoEncoder !== undefined) {
-    const codec = o.encoders.get(o.videoEncoder);
-    // An encoder this ffmpeg lacks is left to ffmpeg to report, in its own words.
-    if (codec !== undefined && !holds(c.video, codec)) {
-      throw new UsageError(
-        `${o.output}: ${c.label} cannot hold ${codec} video (encoder ${o.videoEncoder}); ` +
-          `it holds ${c.video!.join(", ")}`,
+  const asked = o.videoEncoder;
+  if (asked !== undefined) {
+    const codec = o.encoders.get(asked);
+    if (codec === undefined) {
+      throw new OptionError("codec", `${asked}: ${o.ffmpeg} has no such encoder`);
+    }
+    if (!holds(c.video, codec)) {
+      throw new OptionError(
+        "codec",
+        `${asked}: ${c.label} cannot hold ${codec} video (${o.output} takes ` +
+          `${c.video!.join(", ")})`,
       );
     }
-    return { encoder: o.videoEncoder, fallback: false };
+    return { encoder: asked, fallback: false };
   }
   const encoder = firstAvailable(c.videoEncoders, o.encoders);
   if (encoder === undefined) {
@@ -82,7 +93,10 @@ function videoEncoderFor(o: PlanOptions, c: Container): { encoder: string; fallb
   return { encoder, fallback: encoder !== c.videoEncoders[0] };
 }
 
-/** Decides the output's streams; throws when the video itself cannot go into the container. */
+/**
+ * Decides the output's streams; throws an OptionError when the encoder asked for is missing or
+ * makes a codec the container cannot hold, a ToolError when this ffmpeg has none it takes.
+ */
 export function planStreams(o: PlanOptions): StreamPlan {
   const c = containerOf(o.muxer);
   const video = videoEncoderFor(o, c);
@@ -147,7 +161,10 @@ function describe(s: StreamInfo): string {
   return `#${s.index} ${s.type} ${tag ?? s.codec}`;
 }
 
-/** One line telling the user what the output does differently from the source. */
+/**
+ * One line telling the user what the output does differently from the source (the library's
+ * UpscaleNotice).
+ */
 export interface PlanNotice {
   /**
    * `video-encoder`: the container's usual encoder is missing, another is used; `converted`:

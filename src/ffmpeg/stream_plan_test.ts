@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ToolError, UsageError } from "../errors.ts";
+import { OptionError, ToolError, UsageError } from "../errors.ts";
 import { parseProbe } from "./probe.ts";
 import { planNotices, planStreams } from "./stream_plan.ts";
 
@@ -35,6 +35,9 @@ function source(streams: any[], chapters = 0) {
   });
 }
 
+/** The ffmpeg binary named in messages. */
+const ffmpeg = "/usr/bin/ffmpeg";
+
 const summary = (p: ReturnType<typeof planStreams>) => ({
   encoder: p.videoEncoder,
   kept: p.kept.map((k) => `#${k.source.index} ${k.encoder} ${k.codec}`),
@@ -54,7 +57,7 @@ Deno.test("stream plan: each container keeps, converts or names each stream", ()
     { codec_type: "data", codec_name: "bin_data", codec_tag_string: "text" },
   ], 2);
   const plan = (muxer: string, videoEncoder?: string, encoders = FULL) =>
-    summary(planStreams({ output: "o", muxer, source: info, videoEncoder, encoders }));
+    summary(planStreams({ output: "o", muxer, source: info, videoEncoder, encoders, ffmpeg }));
   const rtp = "#7 RTP hint track", cover = "#6 cover art";
   assert.deepEqual(plan("webm"), {
     encoder: "libvpx-vp9",
@@ -89,7 +92,13 @@ Deno.test("stream plan: each container keeps, converts or names each stream", ()
   });
   // Without VP9 or Opus encoders: the next the container takes, or the audio is named.
   const poor = new Map([["libvpx", "vp8"], ["webvtt", "webvtt"]]);
-  const p = planStreams({ output: "o.webm", muxer: "webm", source: info, encoders: poor });
+  const p = planStreams({
+    output: "o.webm",
+    muxer: "webm",
+    source: info,
+    encoders: poor,
+    ffmpeg,
+  });
   assert.equal(p.videoEncoder, "libvpx");
   assert.deepEqual(p.dropped[0], {
     source: info.streams[1],
@@ -111,7 +120,13 @@ Deno.test("stream plan: one line for what is converted, one for what is left out
     { codec_type: "audio", codec_name: "aac" },
     { codec_type: "data", codec_name: "unknown", codec_tag_string: "rtp " },
   ]);
-  const webm = planStreams({ output: "o.webm", muxer: "webm", source: info, encoders: FULL });
+  const webm = planStreams({
+    output: "o.webm",
+    muxer: "webm",
+    source: info,
+    encoders: FULL,
+    ffmpeg,
+  });
   assert.deepEqual(planNotices(webm, "o.webm"), [
     {
       kind: "converted",
@@ -124,6 +139,7 @@ Deno.test("stream plan: one line for what is converted, one for what is left out
     muxer: "matroska",
     source: source([]),
     encoders: FULL,
+    ffmpeg,
   });
   assert.deepEqual(planNotices(mkv, "o.mkv"), [], "nothing to say when all is kept as it is");
 });
@@ -138,19 +154,29 @@ Deno.test("stream plan: a video codec the container cannot hold fails before any
         source: info,
         videoEncoder: "libx264",
         encoders: FULL,
+        ffmpeg,
       }),
     (e) =>
-      e instanceof UsageError &&
-      e.message === "o.webm: WebM cannot hold h264 video (encoder libx264); it holds vp9, vp8, av1",
+      e instanceof OptionError && e instanceof UsageError && e.option === "codec" &&
+      e.problem === "libx264: WebM cannot hold h264 video (o.webm takes vp9, vp8, av1)",
   );
-  // An encoder this ffmpeg does not know is for ffmpeg to report.
-  assert.equal(
-    planStreams({ output: "o.webm", muxer: "webm", videoEncoder: "nope", encoders: FULL })
-      .videoEncoder,
-    "nope",
+  // An encoder this ffmpeg does not have is refused as well, before ffmpeg is asked to run it.
+  assert.throws(
+    () =>
+      planStreams({
+        output: "o.webm",
+        muxer: "webm",
+        videoEncoder: "nope",
+        encoders: FULL,
+        ffmpeg,
+      }),
+    (e) =>
+      e instanceof OptionError && e.option === "codec" &&
+      e.problem === "nope: /usr/bin/ffmpeg has no such encoder",
   );
   assert.throws(
-    () => planStreams({ output: "o.webm", muxer: "webm", encoders: new Map([["aac", "aac"]]) }),
+    () =>
+      planStreams({ output: "o.webm", muxer: "webm", encoders: new Map([["aac", "aac"]]), ffmpeg }),
     (e) => e instanceof ToolError && /none of the video encoders WebM needs/.test(e.message),
   );
   assert.equal(
@@ -158,6 +184,7 @@ Deno.test("stream plan: a video codec the container cannot hold fails before any
       output: "o.y4m",
       muxer: "yuv4mpegpipe",
       encoders: new Map([["wrapped_avframe", "wrapped_avframe"]]),
+      ffmpeg,
     })
       .videoEncoder,
     "wrapped_avframe",

@@ -39,7 +39,11 @@ export interface UpscaleOptions {
   tile?: number;
   /** Frames per engine call for videos and sequences (default 4). */
   batch?: number;
-  /** Video encoder for video outputs, an ffmpeg encoder name (default `libx264`). */
+  /**
+   * Video encoder for video outputs, an ffmpeg encoder name. Default: one that suits the
+   * container, `libvpx-vp9` for WebM and `libx264` for the others (then the next this ffmpeg
+   * has, told through `onNotice`).
+   */
   codec?: string;
   /**
    * Encoder `-crf` (constant rate factor; lower is better quality). Default 18 for libx264,
@@ -76,6 +80,25 @@ export interface UpscaleOptions {
    * only; a still image reports nothing).
    */
   onProgress?: (p: UpscaleProgress) => void;
+  /**
+   * Called, before any frame is upscaled, with each thing the output does differently from
+   * the source: streams converted because the container cannot hold them as they are (AAC
+   * audio into WebM becomes Opus), streams it cannot hold at all (an RTP hint track), another
+   * video encoder than the container's usual one. One line each.
+   */
+  onNotice?: (notice: UpscaleNotice) => void;
+}
+
+/** One line telling what the output does differently from the source (see `onNotice`). */
+export interface UpscaleNotice {
+  /**
+   * `video-encoder`: the container's usual encoder is missing, another is used; `converted`:
+   * streams the container cannot hold as they are are converted; `dropped`: streams it cannot
+   * hold at all are left out.
+   */
+  kind: "video-encoder" | "converted" | "dropped";
+  /** The line itself, starting with the output's name. */
+  message: string;
 }
 
 /** What {@link upscaleFile} did. */

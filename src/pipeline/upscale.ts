@@ -2,14 +2,16 @@
  * `upscaleFile`: one call that upscales a video, a frame sequence or a still image into a
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
-import { CancelledError, OptionError, UsageError } from "../errors.ts";
+import { CancelledError, UsageError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
+import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { tools as resolveTools } from "../ffmpeg/resolve.ts";
+import { planNotices, planStreams, type StreamPlan } from "../ffmpeg/stream_plan.ts";
 import { checkScale } from "../model/config.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { engineFor } from "./engine.ts";
-import { inputKind, outputKind } from "./kinds.ts";
+import { extensionOf, inputKind, outputKind } from "./kinds.ts";
 import { prepareOutput } from "./output.ts";
 import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
@@ -27,14 +29,16 @@ import { upscaleVideo } from "./video.ts";
  * @returns What was written, and how fast.
  * @throws {UsageError} An unsupported scale, a scale that the weights or engine do not have, an
  *   image input with a video output (or the reverse), an output that is the input, an unusable
- *   `ffmpeg`; an {@link OptionError} for a non-positive `fps`, a `codec` that the ffmpeg lacks,
- *   a `tile` too small for the network, a `threads` count beyond reason.
+ *   `ffmpeg`; an {@link OptionError} for a non-positive `fps`, a `codec` that the ffmpeg lacks
+ *   or whose video the output's container cannot hold (H.264 in WebM), a `tile` too small for
+ *   the network, a `threads` count beyond reason.
  * @throws {InputError} The input is missing, unreadable, has no video, or is corrupt or truncated
  *   (unless `keepPartial` keeps what was upscaled; its `keepableFrames` says how many it would).
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
  * @throws {OutputError} The output exists (without `overwrite`; its `exists` is then true), or
  *   its folder is missing or not writable.
- * @throws {ToolError} ffmpeg failed or could not start.
+ * @throws {ToolError} ffmpeg failed or could not start, refused the output in the trial run
+ *   that precedes the first frame, or has none of the video encoders the container takes.
  * @throws {CancelledError} `signal` was aborted.
  *
  * @example Upscale ×2 into Matroska with progress, stopping cleanly on Ctrl-C
@@ -50,6 +54,8 @@ import { upscaleVideo } from "./video.ts";
  *   overwrite: true,
  *   signal: controller.signal,
  *   onProgress: (p) => console.log(`${p.frames} frames, ${p.fps.toFixed(1)} fps`),
+ *   // e.g. "out_x2.webm: converting what WebM cannot hold as it is: #1 audio aac to opus (libopus)"
+ *   onNotice: (n) => console.warn(n.message),
  * });
  * console.log(`${summary.width}x${summary.height} on ${summary.backend}`);
  * ```
@@ -71,14 +77,23 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       `${o.output}: a video or frame sequence needs a video or frame-sequence output, not a single image`,
     );
   }
-  const codec = o.codec ?? "libx264";
-  if (outKind === "video" && !(await capabilities(tools)).encoders.has(codec)) {
-    throw new OptionError("codec", `${codec}: ${tools.ffmpeg} has no such encoder`);
-  }
   // Inspect the input fully before touching the output.
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const { info, source } = await openInput(o, inKind, tools, cleanups);
+    let plan: StreamPlan | undefined;
+    if (outKind === "video") {
+      // Settled before the engine starts, so that an output ffmpeg cannot write (an encoder it
+      // lacks, a codec the container cannot hold) fails at once.
+      plan = planStreams({
+        output: o.output,
+        muxer: VIDEO_MUXERS[extensionOf(o.output)],
+        source: source?.kind === "video" ? info : undefined,
+        videoEncoder: o.codec,
+        encoders: (await capabilities(tools)).encoders,
+        ffmpeg: tools.ffmpeg,
+      });
+    }
     const engine = await engineFor(o, cleanups);
     const upscaler = new TiledUpscaler(engine, { tile: o.tile });
     const target = await prepareOutput(o.output, {
@@ -99,6 +114,9 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           signal: o.signal,
         }));
       } else {
+        for (const notice of plan ? planNotices(plan, o.output) : []) o.onNotice?.(notice);
+        // A frame-sequence output has no plan: its frames are written as images.
+        const codec = plan?.videoEncoder ?? "libx264";
         const r = await upscaleVideo({
           tools,
           caps: await capabilities(tools),
@@ -106,6 +124,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           batch: o.batch ?? 4,
           source,
           target,
+          plan,
           video: {
             codec,
             crf: o.crf ?? defaultCrf(codec, o.encoderArgs ?? []),

@@ -13,7 +13,8 @@ import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
-import { type RawFrame, startDecoder, startEncoder } from "../ffmpeg/stream.ts";
+import type { StreamPlan } from "../ffmpeg/stream_plan.ts";
+import { type EncoderStream, type RawFrame, startDecoder, startEncoder } from "../ffmpeg/stream.ts";
 import { frameLayout, type PixelFormat, workingFormat } from "../frame/format.ts";
 import { chromaSiting } from "../frame/resample.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
@@ -49,6 +50,8 @@ export interface VideoJob {
   batch: number;
   source: FrameSource;
   target: OutputTarget;
+  /** For video outputs: the encoder and the source streams to keep (see stream_plan.ts). */
+  plan?: StreamPlan;
   video: Omit<VideoEncoding, "pixFmt"> & { pixFmt?: string };
   keepPartial: boolean;
   signal?: AbortSignal;
@@ -121,11 +124,71 @@ function endOnError(frames: ReadableStream<RawFrame>) {
   return { stream, state };
 }
 
+/**
+ * The first frame of `frames` (null when there is none), and a stream that yields it again
+ * followed by the rest. `frames` must not error (see endOnError).
+ */
+async function peekFirst(
+  frames: ReadableStream<RawFrame>,
+): Promise<{ first: RawFrame | null; stream: ReadableStream<RawFrame> }> {
+  const reader = frames.getReader();
+  const r = await reader.read();
+  const first = r.done ? null : r.value;
+  let pending = first;
+  const stream = new ReadableStream<RawFrame>({
+    async pull(controller) {
+      if (pending) {
+        controller.enqueue(pending);
+        pending = null;
+        return;
+      }
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 1 });
+  return { first, stream };
+}
+
+/**
+ * Runs the encoder on one blank frame, so that whatever ffmpeg will refuse (an unknown
+ * option, a pixel format the encoder cannot take, a stream the muxer will not write) is refused
+ * before any frame is upscaled: on its own, ffmpeg only writes the output's header once the
+ * first frame is there.
+ */
+async function trialEncode(
+  job: VideoJob,
+  args: string[],
+  stream: EncoderStream,
+  frameBytes: number,
+  pts: number,
+): Promise<void> {
+  const trial = startEncoder(job.tools.ffmpeg, args, stream, job.target.path);
+  const onAbort = () => trial.kill();
+  job.signal?.addEventListener("abort", onAbort);
+  try {
+    const writer = trial.frames.getWriter();
+    try {
+      await writer.write({ pts, data: new Uint8Array(frameBytes) });
+      await writer.close();
+    } catch {
+      // The reason is on ffmpeg's stderr, which `done` reports.
+    }
+    await trial.done;
+  } finally {
+    job.signal?.removeEventListener("abort", onAbort);
+    trial.kill();
+  }
+}
+
 function encoderArgs(
   job: VideoJob,
   format: PixelFormat,
   color: ColorTags,
   constantRate: boolean,
+  videoStart: number,
+  trial = false,
 ): string[] {
   const target = job.target;
   if (target.kind !== "video") {
@@ -142,9 +205,13 @@ function encoderArgs(
     output: localName(target.temp),
     muxer: VIDEO_MUXERS[extensionOf(target.path)],
     video: { ...job.video, pixFmt: job.video.pixFmt ?? format.name },
-    source: src.kind === "video" ? { name: localName(src.path), info: src.info } : undefined,
+    source: src.kind === "video"
+      ? { name: localName(src.path), info: src.info, streams: job.plan?.kept ?? [] }
+      : undefined,
+    videoStart,
     color,
     variableFrameRate: !constantRate,
+    trial,
     caps: job.caps,
   });
 }
@@ -189,20 +256,40 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     // rates agree.
     const rate = src.kind === "video" ? v.frameRate : src.frameRate!;
     const constantRate = src.kind !== "video" || sameRate(rate, v.avgFrameRate);
-    const encoder = startEncoder(job.tools.ffmpeg, encoderArgs(job, format, color, constantRate), {
+    const input = endOnError(decoder.frames);
+    const { first, stream: frames } = await peekFirst(input.stream);
+    // Where the video starts in the source, which the encoder would otherwise move to 0.
+    const videoStart = first && src.kind === "video"
+      ? first.pts * info.timeBase.num / info.timeBase.den
+      : 0;
+    const encoderStream: EncoderStream = {
       pixFmt: format.name,
       width: outW,
       height: outH,
       timeBase: info.timeBase,
       frameRate: constantRate ? rate : undefined,
       sampleAspect: info.sampleAspect,
-    }, job.target.path);
+    };
+    if (first && job.target.kind === "video") {
+      await trialEncode(
+        job,
+        encoderArgs(job, format, color, constantRate, videoStart, true),
+        encoderStream,
+        frameLayout(format, outW, outH).frameBytes,
+        first.pts,
+      );
+    }
+    const encoder = startEncoder(
+      job.tools.ffmpeg,
+      encoderArgs(job, format, color, constantRate, videoStart),
+      encoderStream,
+      job.target.path,
+    );
     const onAbortEncoder = () => encoder.kill();
     job.signal?.addEventListener("abort", onAbortEncoder);
     const meter = new ProgressMeter(src.expectedFrames, job.onProgress);
-    const input = endOnError(decoder.frames);
     try {
-      await input.stream
+      await frames
         .pipeThrough(frameStage({
           upscaler: job.upscaler,
           format,
