@@ -83,7 +83,7 @@ export function upscaleCommand(): Command {
     )
     .option(
       "--crf <n>",
-      "encoder quality (CRF, 0 = lossless in x264/x265; default 18 for x264/x265)",
+      "encoder quality (CRF, 0 = lossless in x264/x265; default 18 x264/x265, 31 VP9, 30 AV1)",
       nonNegativeNumber("--crf"),
     )
     .option("--preset <name>", "encoder preset (e.g. medium, slow)")

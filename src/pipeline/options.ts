@@ -47,7 +47,8 @@ export interface UpscaleOptions {
   codec?: string;
   /**
    * Encoder `-crf` (constant rate factor; lower is better quality). Default 18 for libx264,
-   * libx264rgb and libx265 (visually near-lossless); for other encoders, none unless given.
+   * libx264rgb and libx265 (visually near-lossless), 31 for libvpx-vp9 and 30 for libaom-av1;
+   * for other encoders, none unless given.
    */
   crf?: number;
   /** Encoder `-preset`, e.g. `slow`; default: the encoder's own. */
