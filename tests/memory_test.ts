@@ -3,9 +3,7 @@
  * not grow with the number of frames (streams hold a bounded number of frames in flight).
  */
 import assert from "node:assert/strict";
-import { tf, useTfjsBackend } from "../src/model/tfjs_runtime.ts";
-import { upscaleFile } from "../src/pipeline/upscale.ts";
-import { makeClip, nearestWeights, tempDir } from "./helpers.ts";
+import { makeClip, ROOT, run, tempDir } from "./helpers.ts";
 
 // Frames big enough that keeping them would show: 240 frames of 640x480 YUV are ~110 MiB.
 const CASES = [{ backend: "wasm", width: 96, height: 64 }, {
@@ -28,26 +26,23 @@ for (const { backend, width, height } of CASES) {
           frames: 300,
           audio: false,
         });
-        if (backend === "wasm") await useTfjsBackend("wasm");
-        const tensors = () => (backend === "wasm" ? tf.memory().numTensors : 0);
-        const before = tensors();
-        const samples: Array<{ frames: number; tensors: number; rss: number }> = [];
-        const summary = await upscaleFile({
-          input,
-          output: `${dir}/out.mkv`,
-          weights: nearestWeights(2),
+        // Measured in a process of its own: tests running beside this one share this process.
+        const probe = await run(Deno.execPath(), [
+          "run",
+          "-A",
+          `${ROOT}tests/memory_probe.ts`,
           backend,
-          batch: 2,
-          preset: "ultrafast",
-          onProgress: (p) => {
-            samples.push({
-              frames: p.frames,
-              tensors: tensors(),
-              rss: Deno.memoryUsage().rss / 2 ** 20,
-            });
-          },
-        });
-        assert.equal(summary.frames, 300);
+          input,
+          `${dir}/out.mkv`,
+        ]);
+        assert.equal(probe.code, 0, probe.stderr);
+        const { frames, samples, tensorsBefore, tensorsAfter } = JSON.parse(probe.stdout) as {
+          frames: number;
+          samples: Array<{ frames: number; tensors: number; rss: number }>;
+          tensorsBefore: number;
+          tensorsAfter: number;
+        };
+        assert.equal(frames, 300);
         const early = samples.find((s) => s.frames >= 60)!;
         const late = samples.at(-1)!;
         assert.ok(late.frames >= 280, `progress reported up to ${late.frames}`);
@@ -55,7 +50,7 @@ for (const { backend, width, height } of CASES) {
           // The weights, plus at most the one batch in flight when a sample is taken.
           const counts = samples.map((x) => x.tensors);
           assert.ok(Math.max(...counts) - Math.min(...counts) <= 2, `tensor counts ${counts}`);
-          assert.equal(tf.memory().numTensors, before, "everything is freed at the end");
+          assert.equal(tensorsAfter, tensorsBefore, "everything is freed at the end");
         }
         if (backend === "onnx") {
           assert.ok(late.rss - early.rss < 40, `RSS grew ${(late.rss - early.rss).toFixed(1)} MiB`);
