@@ -1,7 +1,8 @@
 /** The realistic evaluation suite through real ffmpeg (x264 included). */
 import assert from "node:assert/strict";
 import { evaluateDegradations } from "../src/eval/degradations.ts";
-import { cli, ffmpeg, tempDir, writeWeights } from "./helpers.ts";
+import { degradeFrame } from "../src/ffmpeg/degrade.ts";
+import { cli, ffmpeg, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -108,6 +109,41 @@ Deno.test({
       assert.match(bad.stderr, /neighbour/);
     } finally {
       await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "degradeFrame: each LR frame is what its scaler and x264 make of the frame alone",
+  fn: async () => {
+    const width = 96, height = 64;
+    let seed = 3;
+    const random = (n: number) =>
+      Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    const frame = { width, height, y: random(width * height), u: random(1536), v: random(1536) };
+    for (const crf of [undefined, 23]) {
+      const together = await degradeFrame(TOOLS, frame, {
+        scale: 2,
+        scalers: ["area", "bicubic", "neighbor"],
+        crf,
+      });
+      assert.equal(together.length, 3);
+      for (const [i, scaler] of (["area", "bicubic", "neighbor"] as const).entries()) {
+        const [alone] = await degradeFrame(TOOLS, frame, { scale: 2, scalers: [scaler], crf });
+        assert.equal(alone.length, 48 * 32);
+        assert.deepEqual(together[i], alone, `${scaler}, crf ${crf}`);
+      }
+      assert.notDeepEqual(together[0], together[2]);
+    }
+    // Nearest neighbour without a codec keeps one pixel of each 2×2 block.
+    const [nearest] = await degradeFrame(TOOLS, frame, { scale: 2, scalers: ["neighbor"] });
+    for (let y = 0; y < 32; y++) {
+      for (let x = 0; x < 48; x++) {
+        const v = nearest[y * 48 + x];
+        const block = [0, 1, width, width + 1].map((d) => frame.y[2 * y * width + 2 * x + d]);
+        assert.ok(block.includes(v), `(${x}, ${y})`);
+      }
     }
   },
 });

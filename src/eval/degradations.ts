@@ -144,23 +144,25 @@ const toFloat = (width: number, height: number, data: ArrayLike<number>): Plane 
 });
 
 /**
- * The LR Y plane (0..255 units) of one degradation of an HR frame ({@link hrFrame}); `crf`
- * undefined skips the codec round trip.
+ * The LR Y planes (0..255 units) of some degradations of an HR frame ({@link hrFrame}), in
+ * their order; `crf` undefined skips the codec round trip.
  */
 export async function degradeLuma(
   tools: FfmpegTools,
   frame: Yuv420Frame,
-  degradation: DegradationName,
+  degradations: readonly DegradationName[],
   scale: number,
   crf: number | undefined,
   signal?: AbortSignal,
-): Promise<Plane> {
+): Promise<Plane[]> {
   const w = frame.width / scale, h = frame.height / scale;
-  if (degradation === "matlab") {
-    return imresizePlane(toFloat(frame.width, frame.height, frame.y), 1 / scale);
-  }
-  const scaler: SwsScaler = degradation;
-  return toFloat(w, h, await degradeFrame(tools, frame, { scale, scaler, crf, signal }));
+  const scalers = degradations.filter((d) => d !== "matlab") as SwsScaler[];
+  const scaled = await degradeFrame(tools, frame, { scale, scalers, crf, signal });
+  return degradations.map((d) =>
+    d === "matlab"
+      ? imresizePlane(toFloat(frame.width, frame.height, frame.y), 1 / scale)
+      : toFloat(w, h, scaled[scalers.indexOf(d)])
+  );
 }
 
 /**
@@ -214,27 +216,25 @@ export async function evaluateDegradations(
     for (const { image } of images) {
       const frame = hrFrame(image, scale);
       const hrY = toFloat(frame.width, frame.height, frame.y);
-      for (const [k, degradation] of degradations.entries()) {
-        options.signal?.throwIfAborted();
-        const lrY = await degradeLuma(tools, frame, degradation, scale, codecCrf, options.signal);
-        // ffmpeg's scalers see what a video would hold: the LR rounded to 8 bits.
-        const lr8 = {
-          width: lrY.width,
-          height: lrY.height,
-          data: Uint8Array.from(lrY.data, (v) => Math.min(255, Math.max(0, Math.round(v)))),
-        };
+      options.signal?.throwIfAborted();
+      const lrs = await degradeLuma(tools, frame, degradations, scale, codecCrf, options.signal);
+      // ffmpeg's scalers see what a video would hold: the LR rounded to 8 bits.
+      const lr8s = lrs.map((lr) => ({
+        width: lr.width,
+        height: lr.height,
+        data: Uint8Array.from(lr.data, (v) => Math.min(255, Math.max(0, Math.round(v)))),
+      }));
+      const { width, height } = frame;
+      const up = async (scaler: SwsScaler) =>
+        (await resizeGray(tools, lr8s, width, height, scaler, options.signal))
+          .map((data) => toFloat(width, height, data));
+      const lanczos = await up("lanczos");
+      const bicubic = await up("bicubic");
+      for (const [k, lrY] of lrs.entries()) {
         const sr: Record<SuiteMethod, Plane> = {
           fsrcnn: await fsrcnn({ lrY, scale }),
-          lanczos: toFloat(
-            frame.width,
-            frame.height,
-            await resizeGray(tools, lr8, frame.width, frame.height, "lanczos", options.signal),
-          ),
-          bicubic: toFloat(
-            frame.width,
-            frame.height,
-            await resizeGray(tools, lr8, frame.width, frame.height, "bicubic", options.signal),
-          ),
+          lanczos: lanczos[k],
+          bicubic: bicubic[k],
         };
         for (const method of Object.keys(sr) as SuiteMethod[]) {
           const score = scoreLuma(sr[method], hrY, scale);

@@ -21,12 +21,13 @@ export interface Yuv420Frame {
   v: Uint8Array;
 }
 
-/** How {@link degradeFrame} makes the LR frame. */
+/** How {@link degradeFrame} makes the LR frames. */
 export interface DegradeOptions {
   /** Integer downscaling factor; the frame's sides must be multiples of 2 × scale. */
   scale: number;
-  scaler: SwsScaler;
-  /** x264 constant rate factor of the round trip; none: the scaled frame as it is. */
+  /** One LR frame is made with each of these scalers. */
+  scalers: readonly SwsScaler[];
+  /** x264 constant rate factor of the round trip; none: the scaled frames as they are. */
   crf?: number;
   signal?: AbortSignal;
 }
@@ -48,50 +49,79 @@ async function ffmpeg(
 }
 
 /**
- * Downscales a 4:2:0 frame by `1/scale` with `scaler` (all three planes, as when a video is
- * scaled) and, with `crf`, encodes it as one x264 frame and decodes it again. Returns the LR
- * frame's Y plane.
+ * Downscales a 4:2:0 frame by `1/scale` with each of `scalers` (all three planes, as when a
+ * video is scaled) and, with `crf`, encodes the results with x264 and decodes them again.
+ * Returns each LR frame's Y plane, in the order of `scalers`.
+ *
+ * The LR frames of one HR frame travel together, as streams of one NUT file with an encoder
+ * each (so that a training set costs two ffmpeg runs per image, not two per degradation).
  */
 export async function degradeFrame(
   tools: FfmpegTools,
   frame: Yuv420Frame,
   o: DegradeOptions,
-): Promise<Uint8Array> {
+): Promise<Uint8Array[]> {
   const { width, height } = frame;
   const w = width / o.scale, h = height / o.scale;
   if (!Number.isInteger(w / 2) || !Number.isInteger(h / 2)) {
     throw new RangeError(`${width}x${height} is not a multiple of ${2 * o.scale} on both sides`);
   }
+  const n = o.scalers.length;
+  if (n === 0) return [];
   const input = new Uint8Array(frame.y.length + frame.u.length + frame.v.length);
   input.set(frame.y);
   input.set(frame.u, frame.y.length);
   input.set(frame.v, frame.y.length + frame.u.length);
-  const scale = ["-vf", `scale=${w}:${h}:flags=${o.scaler}`];
+  const split = `[0:v]split=${n}${o.scalers.map((_, i) => `[s${i}]`).join("")}`;
+  const branches = o.scalers.map((scaler, i) => `[s${i}]scale=${w}:${h}:flags=${scaler}[o${i}]`);
+  const streams = o.scalers.map((_, i) => i);
+  // One stream per scaler: each gets an encoder of its own that sees nothing but its frame,
+  // exactly as if the frame had been encoded alone.
+  const scaled = [
+    ...rawArgs("yuv420p", width, height),
+    "-i",
+    "pipe:0",
+    "-filter_complex",
+    [split, ...branches].join(";"),
+    ...streams.flatMap((i) => ["-map", `[o${i}]`]),
+  ];
+  // The LR frames, stream after stream, as one raw yuv420p stream.
+  // Each segment is one frame without a duration, so concat leaves them all at time 0, and
+  // ffmpeg would keep only one: number them instead.
+  const joined = streams.map((i) => `[0:${i}]`).join("") +
+    `concat=n=${n}:v=1:a=0,setpts=N/(25*TB)`;
+  const what = `scale with ${o.scalers.join(", ")}`;
   let lr: Uint8Array;
   if (o.crf === undefined) {
-    lr = await ffmpeg(
+    const nut = await ffmpeg(
       tools,
-      `scale with ${o.scaler}`,
-      [
-        ...rawArgs("yuv420p", width, height),
-        "-i",
-        "pipe:0",
-        ...scale,
-        ...rawArgs("yuv420p", w, h),
-        "pipe:1",
-      ],
+      what,
+      [...scaled, "-c:v", "rawvideo", "-f", "nut", "pipe:1"],
       input,
       o.signal,
     );
-  } else {
-    const h264 = await ffmpeg(
+    lr = await ffmpeg(
       tools,
-      "encode with libx264",
+      "join the scaled frames",
       [
-        ...rawArgs("yuv420p", width, height),
+        "-f",
+        "nut",
         "-i",
         "pipe:0",
-        ...scale,
+        "-filter_complex",
+        joined,
+        ...rawArgs("yuv420p", w, h),
+        "pipe:1",
+      ],
+      nut,
+      o.signal,
+    );
+  } else {
+    const coded = await ffmpeg(
+      tools,
+      `${what} and encode with libx264`,
+      [
+        ...scaled,
         "-pix_fmt",
         "yuv420p",
         "-c:v",
@@ -99,7 +129,7 @@ export async function degradeFrame(
         "-crf",
         String(o.crf),
         "-f",
-        "h264",
+        "nut",
         "pipe:1",
       ],
       input,
@@ -107,41 +137,52 @@ export async function degradeFrame(
     );
     lr = await ffmpeg(
       tools,
-      "decode the x264 frame",
+      "decode the x264 frames",
       [
         "-f",
-        "h264",
+        "nut",
         "-i",
         "pipe:0",
-        "-frames:v",
-        "1",
+        "-filter_complex",
+        joined,
         ...rawArgs("yuv420p", w, h),
         "pipe:1",
       ],
-      h264,
+      coded,
       o.signal,
     );
   }
-  if (lr.length !== (w * h * 3) / 2) {
-    throw new ToolError(`ffmpeg returned ${lr.length} bytes for a ${w}x${h} frame`);
+  const frameBytes = (w * h * 3) / 2;
+  if (lr.length !== n * frameBytes) {
+    throw new ToolError(`ffmpeg returned ${lr.length} bytes for ${n} frames of ${w}x${h}`);
   }
-  return lr.subarray(0, w * h);
+  return o.scalers.map((_, i) => lr.subarray(i * frameBytes, i * frameBytes + w * h));
 }
 
-/** Resizes an 8-bit greyscale plane with one of ffmpeg's scalers (the users' baselines). */
+/**
+ * Resizes 8-bit greyscale planes of one size with one of ffmpeg's scalers (the users'
+ * baselines); the planes go through one ffmpeg run as consecutive frames.
+ */
 export async function resizeGray(
   tools: FfmpegTools,
-  plane: { width: number; height: number; data: Uint8Array },
+  planes: ReadonlyArray<{ width: number; height: number; data: Uint8Array }>,
   width: number,
   height: number,
   scaler: SwsScaler,
   signal?: AbortSignal,
-): Promise<Uint8Array> {
+): Promise<Uint8Array[]> {
+  if (planes.length === 0) return [];
+  const { width: w, height: h } = planes[0];
+  const input = new Uint8Array(planes.length * w * h);
+  for (const [i, p] of planes.entries()) {
+    if (p.width !== w || p.height !== h) throw new RangeError("planes of different sizes");
+    input.set(p.data, i * w * h);
+  }
   const out = await ffmpeg(
     tools,
     `resize with ${scaler}`,
     [
-      ...rawArgs("gray", plane.width, plane.height),
+      ...rawArgs("gray", w, h),
       "-i",
       "pipe:0",
       "-vf",
@@ -149,11 +190,13 @@ export async function resizeGray(
       ...rawArgs("gray", width, height),
       "pipe:1",
     ],
-    plane.data,
+    input,
     signal,
   );
-  if (out.length !== width * height) {
-    throw new ToolError(`ffmpeg returned ${out.length} bytes for a ${width}x${height} plane`);
+  if (out.length !== planes.length * width * height) {
+    throw new ToolError(
+      `ffmpeg returned ${out.length} bytes for ${planes.length} ${width}x${height} planes`,
+    );
   }
-  return out;
+  return planes.map((_, i) => out.subarray(i * width * height, (i + 1) * width * height));
 }

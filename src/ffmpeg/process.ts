@@ -45,13 +45,19 @@ export async function runTool(
   } catch (e) {
     throw new ToolError(`cannot start ${path}: ${(e as Error).message}`);
   }
-  if (options.stdin) {
-    const w = child.stdin.getWriter();
-    // A tool that exits early closes its stdin; its exit status tells the real story.
-    await w.write(options.stdin).catch(() => {});
-    await w.close().catch(() => {});
-  }
-  const out = await child.output().catch((e) => {
+  // Input is written while the output is read: a tool that writes before it has read all its
+  // input (one frame out per frame in) would otherwise fill its stdout pipe and wait for us
+  // while we wait for it to take the rest of its input.
+  const stdin = options.stdin;
+  const writing = stdin
+    ? (async () => {
+      const w = child.stdin.getWriter();
+      // A tool that exits early closes its stdin; its exit status tells the real story.
+      await w.write(stdin).catch(() => {});
+      await w.close().catch(() => {});
+    })()
+    : Promise.resolve();
+  const out = await child.output().finally(() => writing).catch((e) => {
     if (options.signal?.aborted) throw new CancelledError();
     throw e;
   });

@@ -21,8 +21,8 @@ export interface DegradedPairsOptions {
   /** Each image (and each augmentation downscale of it) is degraded every one of these ways. */
   degradations: readonly DegradationName[];
   /**
-   * x264 CRFs, used in turn over the (image, downscale, degradation) triples; empty: no codec
-   * round trip. The `matlab` degradation never goes through the codec.
+   * x264 CRFs, used in turn over the (image, downscale) pairs; empty: no codec round trip. The
+   * `matlab` degradation never goes through the codec.
    */
   crfs: readonly number[];
   /** Augmentation downscales of the HR image (1 is the image itself). */
@@ -60,14 +60,14 @@ export async function buildDegradedPairs(
         height: frame.height,
         data: Float32Array.from(frame.y),
       });
-      for (const degradation of o.degradations) {
-        o.signal?.throwIfAborted();
-        const crf = degradation === "matlab" || o.crfs.length === 0
-          ? undefined
-          : o.crfs[turn++ % o.crfs.length];
-        const lr = await degradeLuma(tools, frame, degradation, o.scale, crf, o.signal);
-        const label = crf === undefined ? degradation : `${degradation}+crf${crf}`;
-        pairs.push({ name: `${name}@${f}/${label}`, hr, lr: normalised(lr) });
+      o.signal?.throwIfAborted();
+      // All degradations of one frame share a CRF (they go through x264 together).
+      const crf = o.crfs.length === 0 ? undefined : o.crfs[turn++ % o.crfs.length];
+      const lrs = await degradeLuma(tools, frame, o.degradations, o.scale, crf, o.signal);
+      for (const [k, degradation] of o.degradations.entries()) {
+        const coded = degradation !== "matlab" && crf !== undefined;
+        const label = coded ? `${degradation}+crf${crf}` : degradation;
+        pairs.push({ name: `${name}@${f}/${label}`, hr, lr: normalised(lrs[k]) });
       }
     }
     o.onProgress?.(i + 1, images.length);
