@@ -118,6 +118,24 @@ export class OutputError extends FsrcnnError {
 }
 
 /**
+ * The work folder of a segmented run cannot be used: it was made for another input or with
+ * other settings, or it is not a work folder at all. It is left as it is: exit 1. A kind of
+ * {@link OutputError} (its `path` is the output).
+ */
+export class WorkFolderError extends OutputError {
+  /**
+   * The message is `` `${path}: the work folder ${work} ${problem}` ``.
+   *
+   * @param path The output the work folder belongs to (or the folder itself).
+   * @param work The work folder (kept as the `work` property).
+   * @param problem Why it cannot be used, e.g. `"was made for another input"`.
+   */
+  constructor(path: string, readonly work: string, problem: string) {
+    super(path, `the work folder ${work} ${problem}`);
+  }
+}
+
+/**
  * An external tool (ffmpeg, ffprobe) failed or could not start; the message carries the tail of
  * its stderr.
  */

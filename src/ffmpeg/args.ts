@@ -31,6 +31,12 @@ export interface DecodeArgsOptions {
   noAutorotate?: boolean;
   /** Stop after this many frames. */
   frames?: number;
+  /**
+   * Decode one segment: keep the source's own timestamps (`-copyts`) and, when `seek` is
+   * given, start at the keyframe at or before that timestamp (seconds, absolute), keeping
+   * every decoded frame (the caller picks the segment's frames by timestamp).
+   */
+  segment?: { seek?: string };
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
 }
 
@@ -39,6 +45,10 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
   return [
     ...COMMON_ARGS,
     ...(o.noAutorotate ? ["-noautorotate"] : []),
+    ...(o.segment ? ["-copyts"] : []),
+    ...(o.segment?.seek !== undefined
+      ? ["-seek_timestamp", "1", "-ss", o.segment.seek, "-noaccurate_seek"]
+      : []),
     ...(o.inputOptions ?? []),
     "-i",
     o.input,
@@ -92,6 +102,12 @@ export interface EncodeArgsOptions {
   /** Encode one frame only: the trial run that shows whether ffmpeg accepts the output. */
   trial?: boolean;
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase" | "defaultMode">;
+  /**
+   * Take the video, already encoded, from this input instead of our NUT on stdin (its ffmpeg
+   * input options and name, e.g. a concat list of encoded segments) and copy it unchanged:
+   * of `video`, only `extra` is used (muxer options in it still apply).
+   */
+  copyVideoFrom?: string[];
 }
 
 /** Dispositions that both ffmpeg 4.1 and current ones can set with `-disposition`. */
@@ -125,7 +141,7 @@ function seconds(s: number): string {
 /** ffmpeg arguments that encode rawvideo-in-NUT from stdin into `output`. */
 export function encodeArgs(o: EncodeArgsOptions): string[] {
   const args = [...COMMON_ARGS, "-y"];
-  args.push("-f", "nut", "-i", "pipe:0");
+  args.push(...(o.copyVideoFrom ?? ["-f", "nut", "-i", "pipe:0"]));
   const src = o.source;
   // The video is encoded from 0 on the frame-rate grid and moved to its start when muxed
   // (-output_ts_offset); the source's streams move back by as much, so they keep their place.
@@ -170,29 +186,37 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
     }
   }
   const v = o.video;
-  args.push("-c:v", v.codec);
-  if (v.crf !== undefined) args.push("-crf", String(v.crf));
-  // libvpx-vp9 and libaom-av1 cap a CRF at a default bitrate unless told there is none.
   const extra = v.extra ?? [];
-  if (
-    v.crf !== undefined && ["libvpx-vp9", "libaom-av1"].includes(v.codec) &&
-    !extra.some((a) => /^-(b|b:v)$/.test(a))
-  ) {
-    args.push("-b:v", "0");
+  if (o.copyVideoFrom) args.push("-c:v", "copy");
+  else {
+    args.push("-c:v", v.codec);
+    if (v.crf !== undefined) args.push("-crf", String(v.crf));
+    // libvpx-vp9 and libaom-av1 cap a CRF at a default bitrate unless told there is none.
+    if (
+      v.crf !== undefined && ["libvpx-vp9", "libaom-av1"].includes(v.codec) &&
+      !extra.some((a) => /^-(b|b:v)$/.test(a))
+    ) {
+      args.push("-b:v", "0");
+    }
+    if (v.preset !== undefined) args.push("-preset", v.preset);
+    args.push("-pix_fmt", v.pixFmt);
   }
-  if (v.preset !== undefined) args.push("-preset", v.preset);
-  args.push("-pix_fmt", v.pixFmt);
+  // Stream copy takes these too: containers without colour fields (NUT) drop them on the way.
   const c = o.color ?? {};
   if (c.primaries) args.push("-color_primaries", c.primaries);
   if (c.transfer) args.push("-color_trc", c.transfer);
   if (c.space) args.push("-colorspace", c.space);
   if (c.range) args.push("-color_range", c.range);
-  args.push(...passthrough(o.caps));
-  // Variable frame rate: encode in the source's time base so that no timestamp is rounded.
-  // Constant rate: let ffmpeg use 1/fps, which also gives every packet its duration (with the
-  // source time base, ffmpeg 4.x leaves durations unset and the MP4 edit list drops the last
-  // frame).
-  if (o.variableFrameRate && o.caps.encTimeBase) args.push("-enc_time_base:v", o.caps.encTimeBase);
+  if (!o.copyVideoFrom) {
+    args.push(...passthrough(o.caps));
+    // Variable frame rate: encode in the source's time base so that no timestamp is rounded.
+    // Constant rate: let ffmpeg use 1/fps, which also gives every packet its duration (with the
+    // source time base, ffmpeg 4.x leaves durations unset and the MP4 edit list drops the last
+    // frame).
+    if (o.variableFrameRate && o.caps.encTimeBase) {
+      args.push("-enc_time_base:v", o.caps.encTimeBase);
+    }
+  }
   args.push(...extra);
   if (start !== 0) args.push("-output_ts_offset", seconds(start));
   if (o.trial) args.push("-frames:v", "1", "-t", "0.001");

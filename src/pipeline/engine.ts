@@ -15,7 +15,16 @@ export type EngineRequest = Pick<
   "scale" | "weights" | "backend" | "engine" | "threads"
 >;
 
-async function resolveWeights(o: EngineRequest): Promise<FsrcnnWeights> {
+/**
+ * The weights of a run: the given ones (checked against `o.scale`), or the shipped ones for
+ * the scale (default 2).
+ *
+ * @throws {UsageError} Weights given as data are for another scale than `o.scale`.
+ * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
+ */
+export async function resolveWeights(
+  o: Pick<EngineRequest, "scale" | "weights">,
+): Promise<FsrcnnWeights> {
   if (o.weights && typeof o.weights !== "string") {
     if (o.scale !== undefined && o.weights.config.scale !== o.scale) {
       throw new UsageError(`weights are for scale ${o.weights.config.scale}, not ${o.scale}`);

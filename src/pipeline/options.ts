@@ -69,6 +69,18 @@ export interface UpscaleOptions {
   /** CPU threads for the onnx backend; default: every core. */
   threads?: number;
   /**
+   * Video to video: cut the video at its keyframes into segments of about this many seconds
+   * (default 120; 0 keeps it in one piece), made one by one in a work folder beside the output
+   * (`.NAME.fsrcnn-work`) and joined at the end without re-encoding. Calling again after an
+   * interruption (even a crash or power cut) continues from the finished segments. Videos
+   * shorter than 1.5 segments, `keepPartial` and a caller's `engine` are always one piece.
+   */
+  segmentSeconds?: number;
+  /** Discard an existing work folder (another input's, or other settings') and start over. */
+  restart?: boolean;
+  /** Keep the work folder after the output is written (default: removed). */
+  keepWork?: boolean;
+  /**
    * ffmpeg binary (a path, or a name looked up on `PATH`); default: `FFMPEG_PATH`, then
    * `ffmpeg` on `PATH`, then the embedded one. ffprobe: `FFPROBE_PATH`, then beside ffmpeg,
    * then on `PATH`, then the embedded one.
@@ -124,6 +136,10 @@ export interface UpscaleSummary {
   backend: string;
   /** Why the output is incomplete, when `keepPartial` kept a partial result. */
   partial?: string;
+  /** Segmented runs: the number of segments. */
+  segments?: number;
+  /** Segmented runs: frames that earlier, interrupted runs had finished (in `frames`). */
+  resumed?: number;
   /**
    * Temporaries of this output left by earlier runs that were killed: `removed` when their
    * process is gone, `kept` (left in place) when that could not be checked.

@@ -10,6 +10,10 @@ export interface UpscaleProgress {
   fps: number;
   /** Estimated seconds left, when `total` is known. */
   eta?: number;
+  /** Segmented runs: frames that earlier runs had finished (counted in `frames`, not `fps`). */
+  resumed?: number;
+  /** Segmented runs: segments finished (earlier runs' included), and in all. */
+  segments?: { done: number; total: number };
 }
 
 /** Counts frames and reports at most every `intervalMs`, plus once at the end. */

@@ -15,6 +15,7 @@ import { extensionOf, inputKind, outputKind } from "./kinds.ts";
 import { prepareOutput } from "./output.ts";
 import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
+import { upscaleInSegments } from "../segments/local.ts";
 import { upscaleStill } from "./still.ts";
 import { upscaleVideo } from "./video.ts";
 
@@ -93,6 +94,10 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         encoders: (await capabilities(tools)).encoders,
         ffmpeg: tools.ffmpeg,
       });
+    }
+    if (source?.kind === "video" && outKind === "video") {
+      const segmented = await upscaleInSegments(o, { tools, info, started });
+      if (segmented) return segmented;
     }
     const engine = await engineFor(o, cleanups);
     const upscaler = new TiledUpscaler(engine, { tile: o.tile });

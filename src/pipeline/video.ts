@@ -8,7 +8,7 @@ import { CancelledError, InputError } from "../errors.ts";
 import { decodeArgs, encodeArgs, imageSequenceArgs, type VideoEncoding } from "../ffmpeg/args.ts";
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import { localName } from "../ffmpeg/input_name.ts";
-import type { ColorTags, MediaInfo } from "../ffmpeg/probe.ts";
+import type { ColorTags, MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
 import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
@@ -23,6 +23,7 @@ import { frameStage } from "./frames.ts";
 import { extensionOf } from "./kinds.ts";
 import type { OutputTarget } from "./output.ts";
 import { ProgressMeter, type UpscaleProgress } from "./progress.ts";
+import { type FrameWindow, WindowMissedError, windowStage } from "./window.ts";
 
 /** Where frames come from. */
 export interface FrameSource {
@@ -56,6 +57,12 @@ export interface VideoJob {
   keepPartial: boolean;
   signal?: AbortSignal;
   onProgress?: (p: UpscaleProgress) => void;
+  /**
+   * Upscale only these frames of a video source, decoding from `seek` (seconds, see
+   * decodeArgs), and write the video alone (no other streams, no rotation) for a segmented
+   * run's join to assemble. Exactly `frames` frames must come out.
+   */
+  segment?: FrameWindow & { seek?: string; frames: number };
 }
 
 export interface VideoResult {
@@ -73,9 +80,19 @@ function isRgbSource(pixFmt: string): boolean {
   return /^(rgb|bgr|gbr|argb|abgr|pal8|gray|ya|monow|monob)/.test(pixFmt);
 }
 
+/** The colour tags written on the output of a source: its own, or BT.709 for RGB sources. */
+export function outputColor(v: Pick<VideoInfo, "pixFmt" | "color">): ColorTags {
+  return isRgbSource(v.pixFmt) ? RGB_TAGS : v.color;
+}
+
 /** Whether two rationals are equal and non-zero. */
 function sameRate(a: Rational, b: Rational): boolean {
   return a.num > 0 && b.num > 0 && a.num * b.den === b.num * a.den;
+}
+
+/** A video is encoded as constant-rate when its nominal and average frame rates agree. */
+export function isConstantRate(v: Pick<VideoInfo, "frameRate" | "avgFrameRate">): boolean {
+  return sameRate(v.frameRate, v.avgFrameRate);
 }
 
 /**
@@ -205,7 +222,8 @@ function encoderArgs(
     output: localName(target.temp),
     muxer: VIDEO_MUXERS[extensionOf(target.path)],
     video: { ...job.video, pixFmt: job.video.pixFmt ?? format.name },
-    source: src.kind === "video"
+    // A segment is written alone; the join takes the source's streams (see segments/join.ts).
+    source: src.kind === "video" && !job.segment
       ? { name: localName(src.path), info: src.info, streams: job.plan?.kept ?? [] }
       : undefined,
     videoStart,
@@ -221,7 +239,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
   const v = src.info.video!;
   const format = workingFormat(v.pixFmt);
   const rgbSource = isRgbSource(v.pixFmt);
-  const color = rgbSource ? RGB_TAGS : v.color;
+  const color = outputColor(v);
   const scale = job.upscaler.engine.config.scale;
   const { width, height } = v;
   const outW = width * scale, outH = height * scale;
@@ -233,6 +251,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       pixFmt: format.name,
       noAutorotate: src.kind === "video",
       rgbMatrix: rgbSource ? "bt709" : undefined,
+      segment: job.segment ? { seek: job.segment.seek } : undefined,
       caps: job.caps,
     }),
     frameLayout(format, width, height).frameBytes,
@@ -255,9 +274,14 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     // Sequences are constant-rate by construction; a video is when its nominal and average
     // rates agree.
     const rate = src.kind === "video" ? v.frameRate : src.frameRate!;
-    const constantRate = src.kind !== "video" || sameRate(rate, v.avgFrameRate);
+    const constantRate = src.kind !== "video" || isConstantRate(v);
     const input = endOnError(decoder.frames);
-    const { first, stream: frames } = await peekFirst(input.stream);
+    const window = job.segment ? windowStage<RawFrame>(job.segment, info.timeBase) : null;
+    // A segment counts from its own first frame and was tried at planning time (see
+    // segments/job.ts): it needs neither the start nor a trial of its own.
+    const { first, stream: frames } = window
+      ? { first: null, stream: input.stream.pipeThrough(window.stream) }
+      : await peekFirst(input.stream);
     // Where the video starts in the source, which the encoder would otherwise move to 0.
     const videoStart = first && src.kind === "video"
       ? first.pts * info.timeBase.num / info.timeBase.den
@@ -304,13 +328,14 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       const muxer = VIDEO_MUXERS[extensionOf(job.target.path)];
       if (
         job.target.kind === "video" && src.kind === "video" && v.rotation !== 0 &&
-        ROTATABLE_MUXERS.has(muxer)
+        ROTATABLE_MUXERS.has(muxer) && !job.segment
       ) {
         await applyRotation(job.tools, job.caps, job.target.temp, muxer, v.rotation, job.signal);
       }
     } catch (e) {
       encoder.kill();
       if (job.signal?.aborted) throw new CancelledError("interrupted");
+      if (e instanceof WindowMissedError) throw e;
       if (input.state.ended && meter.frames === 0) {
         // The input gave no frame at all (corrupt from the start, say), so the encoder failed
         // on an empty stream: the input's problem is the one to report.
@@ -330,8 +355,27 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     } finally {
       job.signal?.removeEventListener("abort", onAbortEncoder);
     }
-    const exit = await decoder.exit;
     const written = meter.frames;
+    if (job.segment) {
+      // A window that reached its end stopped the decoder on purpose: its exit says nothing.
+      const exit = window!.state.reachedEnd ? { code: 0, stderr: "" } : await decoder.exit;
+      const problem = inputProblem({
+        decodeError: input.state.error,
+        exitCode: exit.code,
+        stderr: exit.stderr,
+        written,
+        expected: job.segment.frames,
+      });
+      if (problem || written !== job.segment.frames) {
+        throw new InputError(
+          src.path,
+          `segment decoded ${written} of its ${job.segment.frames} frames` +
+            (problem ? ` (${problem})` : ""),
+        );
+      }
+      return { frames: written, width: outW, height: outH };
+    }
+    const exit = await decoder.exit;
     const problem = inputProblem({
       decodeError: input.state.error,
       exitCode: exit.code,

@@ -1,0 +1,571 @@
+/**
+ * A segmented job in steps that a scheduler can run on many machines sharing one folder:
+ * plan it once ({@link planJob}), make any segment by its task index, in any order, anywhere
+ * ({@link runTask}), then join ({@link joinJob}). The work folder is the whole state: no
+ * process talks to another.
+ */
+import { InputError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
+import { capabilities } from "../ffmpeg/capabilities.ts";
+import { probeVideoPackets } from "../ffmpeg/packets.ts";
+import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
+import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
+import { exists } from "../fs.ts";
+import { createEngine } from "../model/create.ts";
+import type { BackendChoice } from "../model/engine.ts";
+import { TiledUpscaler } from "../model/tiled.ts";
+import { type FsrcnnWeights, loadWeights, saveWeights } from "../model/weights.ts";
+import { extensionOf, outputKind, VIDEO_MUXERS } from "../pipeline/kinds.ts";
+import { prepareOutput } from "../pipeline/output.ts";
+import type { UpscaleProgress } from "../pipeline/progress.ts";
+import { defaultCrf, resolveWeights, type UpscaleOptions } from "../pipeline/upscale.ts";
+import { joinItem } from "./join.ts";
+import {
+  absolutePath,
+  identityChange,
+  inputIdentity,
+  type PixelSettings,
+  PLAN_FORMAT,
+  type PlanItem,
+  readPlan,
+  settingsChange,
+  weightsDigest,
+  type WorkPlan,
+  writeJsonAtomic,
+} from "./manifest.ts";
+import { planSegments } from "./plan.ts";
+import { makeSegment } from "./segment.ts";
+import {
+  createWork,
+  isWorkFolder,
+  removeWork,
+  type Task,
+  tasksOf,
+  verifiedDone,
+  weightsFile,
+  workFolderFor,
+} from "./work.ts";
+
+/** Segment length when none is asked for: long enough that cutting costs little. */
+export const DEFAULT_SEGMENT_SECONDS = 120;
+
+/** Video file extensions a folder of videos is read for (case-insensitive). */
+export const VIDEO_EXTENSIONS: readonly string[] = [
+  ...Object.keys(VIDEO_MUXERS).filter((e) => e !== "y4m"),
+  "mpg",
+  "mpeg",
+  "wmv",
+  "ogv",
+  "3gp",
+  "vob",
+  "mxf",
+];
+
+/** The settings of {@link UpscaleOptions} that a plan fixes. */
+export type PlanSettingsOptions = Pick<
+  UpscaleOptions,
+  | "scale"
+  | "weights"
+  | "backend"
+  | "tile"
+  | "batch"
+  | "codec"
+  | "crf"
+  | "preset"
+  | "pixFmt"
+  | "encoderArgs"
+  | "segmentSeconds"
+>;
+
+/** The pixel-changing settings of a run, resolved (defaults filled in). */
+export async function pixelSettings(
+  o: PlanSettingsOptions,
+  weights: FsrcnnWeights,
+): Promise<PixelSettings> {
+  const codec = o.codec ?? "libx264";
+  const extra = o.encoderArgs ?? [];
+  return {
+    scale: weights.config.scale,
+    weights: await weightsDigest(weights),
+    codec,
+    crf: o.crf ?? defaultCrf(codec, extra) ?? null,
+    preset: o.preset ?? null,
+    pixFmt: o.pixFmt ?? null,
+    encoderArgs: extra,
+    segmentSeconds: o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS,
+  };
+}
+
+/**
+ * Plans one video: its identity and its segments (listing its packets reads the whole file).
+ *
+ * @throws {InputError} The file has no video stream or cannot be read.
+ */
+export async function planItem(
+  tools: FfmpegTools,
+  io: { input: string; output: string; overwrite: boolean; folder: string },
+  info: MediaInfo,
+  seconds: number,
+  signal?: AbortSignal,
+): Promise<PlanItem & { uncuttable?: string }> {
+  const v = info.video;
+  if (!v) throw new InputError(io.input, "has no video stream");
+  const packets = await probeVideoPackets(tools, io.input, v.index, signal);
+  const plan = planSegments(packets, v.timeBase, seconds);
+  if (plan.frames === 0) throw new InputError(io.input, "contains no video frames");
+  return {
+    input: absolutePath(io.input),
+    output: absolutePath(io.output),
+    overwrite: io.overwrite,
+    identity: await inputIdentity(io.input),
+    folder: io.folder,
+    timeBase: v.timeBase,
+    frames: plan.frames,
+    segments: plan.segments,
+    uncuttable: plan.uncuttable,
+  };
+}
+
+/**
+ * Why a plan cannot be continued for these inputs, outputs and settings, or null when it can.
+ */
+export async function reuseProblem(
+  plan: WorkPlan,
+  io: { input: string; output: string }[],
+  settings: PixelSettings,
+): Promise<string | null> {
+  if (
+    plan.items.length !== io.length ||
+    plan.items.some((it, i) => it.output !== absolutePath(io[i].output))
+  ) {
+    return "was made for other outputs";
+  }
+  for (let i = 0; i < io.length; i++) {
+    const it = plan.items[i];
+    if (it.input !== absolutePath(io[i].input)) return `was made for another input (${it.input})`;
+    await checkInputFile(io[i].input);
+    const change = identityChange(it.identity, await inputIdentity(io[i].input));
+    if (change) return `was made for ${io[i].input} before ${change}`;
+  }
+  const change = settingsChange(plan.settings, settings);
+  return change ? `was made with other settings (${change})` : null;
+}
+
+/** Removes a work folder that the caller asked to discard; refuses folders that are not ours. */
+export async function discardWork(work: string, output: string): Promise<void> {
+  if (!(await exists(work))) return;
+  if (!(await isWorkFolder(work))) {
+    throw new WorkFolderError(output, work, "is not a work folder (no plan.json); left alone");
+  }
+  await Deno.remove(work, { recursive: true });
+}
+
+/** What {@link planJob} plans. */
+export interface PlanJobOptions extends PlanSettingsOptions {
+  /** A video file, or a folder of videos (a film library: one task per video segment). */
+  input: string;
+  /** The output video, or for a folder of videos the output folder (made if missing). */
+  output: string;
+  /**
+   * The work folder, which every machine must see at the same path (shared storage).
+   * Default: beside the output, `.NAME.fsrcnn-work` (a folder output: `OUT/.fsrcnn-work`).
+   */
+  work?: string;
+  /** Replace existing outputs at the join (default false: they are an OutputError now). */
+  overwrite?: boolean;
+  /** Discard an existing plan in `work` first (default false). */
+  restart?: boolean;
+  /** ffmpeg binary, as for {@link UpscaleOptions.ffmpeg}. */
+  ffmpeg?: string;
+  signal?: AbortSignal;
+}
+
+/** What {@link planJob} planned. */
+export interface JobPlanSummary {
+  /** The work folder. */
+  work: string;
+  /** Tasks (segments of all videos): a scheduler runs indices 0 to `tasks - 1`. */
+  tasks: number;
+  /** Frames of all videos. */
+  frames: number;
+  /** True when the folder already held this same plan (nothing was changed). */
+  existing: boolean;
+  items: {
+    input: string;
+    output: string;
+    segments: number;
+    frames: number;
+    /** Why the video stays one segment although it is long, when it does. */
+    uncuttable?: string;
+  }[];
+}
+
+async function listVideos(dir: string): Promise<string[]> {
+  const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (!(e.isFile || e.isSymlink) || e.name.startsWith(".")) continue;
+    if (VIDEO_EXTENSIONS.includes(extensionOf(e.name))) names.push(e.name);
+  }
+  if (names.length === 0) {
+    throw new InputError(dir, `has no videos (${VIDEO_EXTENSIONS.join(", ")})`);
+  }
+  return names.sort(collator.compare);
+}
+
+/** Pairs of input and output files for a plan (a folder of videos gives one pair each). */
+async function jobFiles(
+  o: PlanJobOptions,
+): Promise<{ io: { input: string; output: string }[]; work: string }> {
+  let isDir = false;
+  try {
+    isDir = (await Deno.stat(o.input)).isDirectory;
+  } catch { /* a missing file is reported by checkInputFile */ }
+  if (!isDir) {
+    await checkInputFile(o.input);
+    if (await outputKind(o.output) !== "video") {
+      throw new UsageError(`${o.output}: a segmented job writes a video file`);
+    }
+    return { io: [{ input: o.input, output: o.output }], work: o.work ?? workFolderFor(o.output) };
+  }
+  const outDir = o.output.replace(/\/+$/, "") || "/";
+  try {
+    if (!(await Deno.stat(outDir)).isDirectory) {
+      throw new UsageError(`${o.output}: a folder of videos needs an output folder`);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    await Deno.mkdir(outDir).catch((err) => {
+      throw new OutputError(o.output, `cannot create the folder (${(err as Error).message})`);
+    });
+  }
+  if (absolutePath(outDir) === absolutePath(o.input.replace(/\/+$/, ""))) {
+    throw new UsageError(`${o.output}: the output folder is the input folder`);
+  }
+  const io = (await listVideos(o.input)).map((name) => {
+    // Containers we cannot write become Matroska, which holds any codec.
+    const ext = extensionOf(name);
+    const out = ext in VIDEO_MUXERS ? name : `${name.slice(0, -ext.length)}mkv`;
+    return { input: `${o.input.replace(/\/+$/, "")}/${name}`, output: `${outDir}/${out}` };
+  });
+  return { io, work: o.work ?? `${outDir}/.fsrcnn-work` };
+}
+
+/**
+ * Plans a segmented job into a work folder: one video, or every video of a folder (a film
+ * library). Each video is cut at its keyframes (see planSegments); the outputs are checked
+ * now, so that a job does not fail at its end on an output that cannot be written. Planning
+ * the same job again leaves the plan as it is.
+ *
+ * @param o What to plan; see {@link PlanJobOptions}.
+ * @returns The work folder and the tasks in it.
+ * @throws {WorkFolderError} `work` holds another plan, or is not a work folder.
+ * @throws {InputError} An input is missing, unreadable or has no video.
+ * @throws {OutputError} An output exists (without `overwrite`) or cannot be written.
+ * @throws {UsageError} The output is not a video file (or, for a folder, not a folder).
+ */
+export async function planJob(o: PlanJobOptions): Promise<JobPlanSummary> {
+  const tools = await resolveTools(o.ffmpeg);
+  const { io, work } = await jobFiles(o);
+  const weights = await resolveWeights(o);
+  const settings = await pixelSettings(o, weights);
+  const summary = (plan: WorkPlan, existing: boolean, why: (string | undefined)[] = []) => ({
+    work,
+    tasks: tasksOf(plan).length,
+    frames: plan.items.reduce((n, it) => n + it.frames, 0),
+    existing,
+    items: plan.items.map((it, i) => ({
+      input: it.input,
+      output: it.output,
+      segments: it.segments.length,
+      frames: it.frames,
+      uncuttable: why[i],
+    })),
+  });
+  if (o.restart) await discardWork(work, o.output);
+  if (await isWorkFolder(work)) {
+    const plan = await readPlan(work);
+    const problem = await reuseProblem(plan, io, settings);
+    if (problem) throw new WorkFolderError(o.output, work, problem);
+    return summary(plan, true);
+  }
+  if (await exists(work)) {
+    const empty = (await Array.fromAsync(Deno.readDir(work)).catch(() => [1])).length === 0;
+    if (!empty) {
+      throw new WorkFolderError(o.output, work, "is not a work folder (no plan.json); left alone");
+    }
+  }
+  const items: (PlanItem & { uncuttable?: string })[] = [];
+  for (const [i, f] of io.entries()) {
+    const info = await probe(tools, f.input, { signal: o.signal });
+    await prepareOutput(f.output, {
+      kind: "video",
+      overwrite: o.overwrite ?? false,
+      inputs: [f.input],
+    });
+    items.push(
+      await planItem(
+        tools,
+        {
+          ...f,
+          overwrite: o.overwrite ?? false,
+          folder: `items/${String(i).padStart(4, "0")}`,
+        },
+        info,
+        settings.segmentSeconds,
+        o.signal,
+      ),
+    );
+  }
+  const why = items.map((it) => it.uncuttable);
+  const plan: WorkPlan = {
+    format: PLAN_FORMAT,
+    created: new Date().toISOString(),
+    settings,
+    run: { backend: o.backend ?? "auto", tile: o.tile ?? null, batch: o.batch ?? 4 },
+    items: items.map(({ uncuttable: _, ...it }) => it),
+  };
+  if (await exists(work)) await Deno.remove(work);
+  await createWork(work, plan, (path) => saveWeights(path, weights));
+  return summary(plan, false, why);
+}
+
+/** What {@link runTask} runs, and where. */
+export interface RunTaskOptions {
+  /** The work folder of a plan. */
+  work: string;
+  /** The task: from 0 to the plan's task count − 1. */
+  index: number;
+  /** Inference backend on this machine; default the plan's. */
+  backend?: BackendChoice;
+  /** CPU threads for the onnx backend; default every core. */
+  threads?: number;
+  /** Tile side; default the plan's. */
+  tile?: number;
+  /** Frames per engine call; default the plan's. */
+  batch?: number;
+  ffmpeg?: string;
+  signal?: AbortSignal;
+  /** Progress within the segment. */
+  onProgress?: (p: UpscaleProgress) => void;
+}
+
+/** What {@link runTask} did. */
+export interface TaskSummary {
+  index: number;
+  input: string;
+  output: string;
+  /** The segment's position in its video, and the video's segment count. */
+  segment: number;
+  segments: number;
+  frames: number;
+  /** True when the segment was already done (verified) and nothing was made. */
+  skipped: boolean;
+  /** Seconds this call took. */
+  seconds: number;
+  /** The backend that ran (absent when skipped). */
+  backend?: string;
+}
+
+async function taskOf(work: string, index: number): Promise<{ plan: WorkPlan; task: Task }> {
+  const plan = await readPlan(work);
+  const tasks = tasksOf(plan);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= tasks.length) {
+    throw new UsageError(
+      `task ${index} does not exist: the plan in ${work} has tasks 0 to ${tasks.length - 1}`,
+    );
+  }
+  return { plan, task: tasks[index] };
+}
+
+/** Checks that a planned input is still the file that was planned. */
+async function checkUnchanged(item: PlanItem): Promise<void> {
+  await checkInputFile(item.input);
+  const change = identityChange(item.identity, await inputIdentity(item.input));
+  if (change) throw new InputError(item.input, `changed since it was planned: ${change}`);
+}
+
+/**
+ * Makes one segment of a plan, unless it is already done (then it only verifies it). Any
+ * number of these may run at once on machines sharing the work folder, each on its own index.
+ *
+ * @param o The work folder, the task index, and this machine's engine settings.
+ * @returns What was done.
+ * @throws {UsageError} No such task.
+ * @throws {InputError} The input changed since it was planned, or its frames did not decode.
+ * @throws {ToolError} ffmpeg failed.
+ * @throws {CancelledError} `signal` was aborted (the partial segment is removed).
+ */
+export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
+  const started = performance.now();
+  const { plan, task } = await taskOf(o.work, o.index);
+  const item = plan.items[task.item];
+  const tools = await resolveTools(o.ffmpeg);
+  const base = {
+    index: o.index,
+    input: item.input,
+    output: item.output,
+    segment: task.segment.index,
+    segments: item.segments.length,
+    frames: task.segment.frames,
+  };
+  if (await verifiedDone(tools, o.work, plan, task, { signal: o.signal, repair: true })) {
+    return { ...base, skipped: true, seconds: (performance.now() - started) / 1000 };
+  }
+  await checkUnchanged(item);
+  const info = await probe(tools, item.input, { signal: o.signal });
+  const weights = await loadWeights(weightsFile(o.work), plan.settings.scale);
+  if (await weightsDigest(weights) !== plan.settings.weights) {
+    throw new InputError(weightsFile(o.work), "is not the weights this job was planned with");
+  }
+  const engine = await createEngine(weights, {
+    backend: o.backend ?? plan.run.backend,
+    threads: o.threads,
+  });
+  try {
+    await makeSegment({
+      tools,
+      caps: await capabilities(tools),
+      upscaler: new TiledUpscaler(engine, { tile: o.tile ?? plan.run.tile ?? undefined }),
+      batch: o.batch ?? plan.run.batch,
+      work: o.work,
+      plan,
+      task,
+      info,
+      signal: o.signal,
+      onProgress: o.onProgress,
+    });
+  } finally {
+    engine.dispose();
+  }
+  return {
+    ...base,
+    skipped: false,
+    seconds: (performance.now() - started) / 1000,
+    backend: engine.info.backend,
+  };
+}
+
+/** The state of a job, from its work folder. */
+export interface JobStatus {
+  work: string;
+  tasks: number;
+  /** Indices of the tasks done (verified). */
+  done: number[];
+  /** Indices of the tasks still to do. */
+  pending: number[];
+  frames: number;
+  doneFrames: number;
+  items: {
+    input: string;
+    output: string;
+    segments: number;
+    done: number;
+    /** The output has been written by a join. */
+    joined: boolean;
+  }[];
+}
+
+function joinedRecord(work: string, item: PlanItem): string {
+  return `${work}/${item.folder}/joined.json`;
+}
+
+/**
+ * Reads a job's state from its work folder, verifying each finished segment (see
+ * verifiedDone; nothing is changed).
+ *
+ * @throws {OutputError} `work` is not a work folder.
+ */
+export async function jobStatus(
+  o: { work: string; ffmpeg?: string; signal?: AbortSignal },
+): Promise<JobStatus> {
+  const plan = await readPlan(o.work);
+  const tools = await resolveTools(o.ffmpeg);
+  const done: number[] = [], pending: number[] = [];
+  let doneFrames = 0;
+  const items = plan.items.map((it) => ({
+    input: it.input,
+    output: it.output,
+    segments: it.segments.length,
+    done: 0,
+    joined: false,
+  }));
+  for (const [i, it] of plan.items.entries()) {
+    items[i].joined = await exists(joinedRecord(o.work, it));
+  }
+  for (const task of tasksOf(plan)) {
+    const ok = items[task.item].joined ||
+      await verifiedDone(tools, o.work, plan, task, { signal: o.signal, repair: false });
+    (ok ? done : pending).push(task.index);
+    if (ok) {
+      items[task.item].done++;
+      doneFrames += task.segment.frames;
+    }
+  }
+  return {
+    work: o.work,
+    tasks: done.length + pending.length,
+    done,
+    pending,
+    frames: plan.items.reduce((n, it) => n + it.frames, 0),
+    doneFrames,
+    items,
+  };
+}
+
+/** What {@link joinJob} wrote. */
+export interface JoinSummary {
+  /** Outputs written by this call (videos joined earlier are not listed again). */
+  outputs: { output: string; frames: number }[];
+  /** The work folder was removed (all outputs are written and `keepWork` was not set). */
+  removed: boolean;
+}
+
+/** Task indices as short ranges: `0-3, 7, 9-10`. */
+export function formatIndices(indices: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < indices.length;) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
+    parts.push(i === j ? `${indices[i]}` : `${indices[i]}-${indices[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+
+/**
+ * Joins every video of a plan whose segments are all done into its output (see joinItem),
+ * then removes the work folder when every output is written, unless `keepWork`.
+ *
+ * @throws {OutputError} Some segments are not done (after the complete videos were joined),
+ *   or an output cannot be written.
+ * @throws {InputError} An input changed since it was planned.
+ * @throws {ToolError} ffmpeg failed.
+ */
+export async function joinJob(
+  o: { work: string; keepWork?: boolean; ffmpeg?: string; signal?: AbortSignal },
+): Promise<JoinSummary> {
+  const plan = await readPlan(o.work);
+  const tools = await resolveTools(o.ffmpeg);
+  const caps = await capabilities(tools);
+  const status = await jobStatus(o);
+  const outputs: JoinSummary["outputs"] = [];
+  for (const [i, item] of plan.items.entries()) {
+    const s = status.items[i];
+    if (s.joined || s.done < s.segments) continue;
+    await checkUnchanged(item);
+    const info = await probe(tools, item.input, { signal: o.signal });
+    const r = await joinItem({ tools, caps, work: o.work, plan, item: i, info, signal: o.signal });
+    await writeJsonAtomic(joinedRecord(o.work, item), { finished: new Date().toISOString() });
+    outputs.push({ output: item.output, frames: r.frames });
+  }
+  if (status.pending.length > 0) {
+    throw new OutputError(
+      o.work,
+      `${status.pending.length} of ${status.tasks} segments are not done yet (tasks ${
+        formatIndices(status.pending)
+      })` + (outputs.length > 0 ? `; ${outputs.length} complete videos were joined` : ""),
+    );
+  }
+  if (!o.keepWork) await removeWork(o.work);
+  return { outputs, removed: !o.keepWork };
+}

@@ -1,0 +1,169 @@
+/**
+ * A segmented run on one machine, as `upscaleFile` does it for long videos: plan into the
+ * output's hidden work folder (or continue the plan found there), make the segments that are
+ * not done, join. An interruption at any point loses at most the segment in progress.
+ */
+import { CancelledError, WorkFolderError } from "../errors.ts";
+import { capabilities } from "../ffmpeg/capabilities.ts";
+import type { MediaInfo } from "../ffmpeg/probe.ts";
+import type { FfmpegTools } from "../ffmpeg/resolve.ts";
+import { exists } from "../fs.ts";
+import { createEngine } from "../model/create.ts";
+import { TiledUpscaler } from "../model/tiled.ts";
+import { saveWeights } from "../model/weights.ts";
+import { prepareOutput } from "../pipeline/output.ts";
+import type { UpscaleProgress } from "../pipeline/progress.ts";
+import type { UpscaleOptions, UpscaleSummary } from "../pipeline/upscale.ts";
+import { resolveWeights } from "../pipeline/upscale.ts";
+import {
+  DEFAULT_SEGMENT_SECONDS,
+  discardWork,
+  pixelSettings,
+  planItem,
+  reuseProblem,
+} from "./job.ts";
+import { joinItem } from "./join.ts";
+import { PLAN_FORMAT, readPlan, type WorkPlan } from "./manifest.ts";
+import { makeSegment } from "./segment.ts";
+import {
+  createWork,
+  isWorkFolder,
+  removeWork,
+  tasksOf,
+  verifiedDone,
+  workFolderFor,
+} from "./work.ts";
+
+/**
+ * Upscales a video into a video in segments when that applies (see
+ * {@link UpscaleOptions.segmentSeconds}); returns null when the video is to be made in one
+ * piece instead (then nothing was created).
+ *
+ * @throws {WorkFolderError} The output's work folder was made for another input or with
+ *   other settings (unless `restart`).
+ */
+export async function upscaleInSegments(
+  o: UpscaleOptions,
+  ctx: { tools: FfmpegTools; info: MediaInfo; started: number },
+): Promise<UpscaleSummary | null> {
+  if (o.segmentSeconds === 0 || o.keepPartial || o.engine) return null;
+  const { tools, info } = ctx;
+  const work = workFolderFor(o.output);
+  if (o.restart) await discardWork(work, o.output);
+  const resuming = await exists(work);
+  const seconds = o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
+  const duration = info.video?.duration ?? info.duration;
+  if (!resuming && duration !== undefined && duration < 1.5 * seconds) return null;
+  const weights = await resolveWeights(o);
+  const settings = await pixelSettings({ ...o, segmentSeconds: seconds }, weights);
+  const io = { input: o.input, output: o.output, overwrite: o.overwrite ?? false };
+  // Checked now, not after hours of work (it creates nothing for a video).
+  const checkOutput = () =>
+    prepareOutput(o.output, { kind: "video", overwrite: io.overwrite, inputs: [o.input] });
+  let plan: WorkPlan;
+  let created = false;
+  if (resuming) {
+    if (!(await isWorkFolder(work))) {
+      throw new WorkFolderError(o.output, work, "is not a work folder (no plan.json); left alone");
+    }
+    plan = await readPlan(work);
+    const problem = await reuseProblem(plan, [io], settings);
+    if (problem) throw new WorkFolderError(o.output, work, problem);
+    await checkOutput();
+  } else {
+    const { uncuttable: _, ...item } = await planItem(
+      tools,
+      { ...io, folder: "items/0000" },
+      info,
+      seconds,
+      o.signal,
+    );
+    if (item.segments.length === 1) return null;
+    await checkOutput();
+    plan = {
+      format: PLAN_FORMAT,
+      created: new Date().toISOString(),
+      settings,
+      run: { backend: o.backend ?? "auto", tile: o.tile ?? null, batch: o.batch ?? 4 },
+      items: [item],
+    };
+    await createWork(work, plan, (path) => saveWeights(path, weights));
+    created = true;
+  }
+  const engine = await createEngine(weights, { backend: o.backend ?? "auto", threads: o.threads });
+  const tasks = tasksOf(plan);
+  const total = plan.items[0].frames;
+  let doneFrames = 0, doneSegments = 0;
+  try {
+    const todo = [];
+    for (const task of tasks) {
+      if (await verifiedDone(tools, work, plan, task, { signal: o.signal, repair: true })) {
+        doneFrames += task.segment.frames;
+        doneSegments++;
+      } else todo.push(task);
+    }
+    const resumed = doneFrames;
+    const runStarted = performance.now();
+    const report = (current: number): UpscaleProgress => {
+      const seconds = (performance.now() - runStarted) / 1000;
+      const made = doneFrames - resumed + current;
+      const fps = seconds > 0 ? made / seconds : 0;
+      return {
+        frames: doneFrames + current,
+        total,
+        seconds,
+        fps,
+        eta: fps > 0 ? (total - doneFrames - current) / fps : undefined,
+        resumed,
+        segments: { done: doneSegments, total: tasks.length },
+      };
+    };
+    o.onProgress?.(report(0));
+    const caps = await capabilities(tools);
+    const upscaler = new TiledUpscaler(engine, { tile: o.tile });
+    for (const task of todo) {
+      await makeSegment({
+        tools,
+        caps,
+        upscaler,
+        batch: o.batch ?? 4,
+        work,
+        plan,
+        task,
+        info,
+        signal: o.signal,
+        onProgress: o.onProgress && ((p) => o.onProgress!(report(p.frames))),
+      });
+      doneFrames += task.segment.frames;
+      doneSegments++;
+      o.onProgress?.(report(0));
+    }
+    if (o.signal?.aborted) throw new CancelledError("interrupted");
+    await joinItem({ tools, caps, work, plan, item: 0, info, signal: o.signal });
+    if (!o.keepWork) await removeWork(work);
+    const seconds = (performance.now() - ctx.started) / 1000;
+    const v = info.video!;
+    return {
+      input: o.input,
+      output: o.output,
+      kind: "video",
+      frames: total,
+      seconds,
+      fps: (total - resumed) / seconds,
+      width: v.width * plan.settings.scale,
+      height: v.height * plan.settings.scale,
+      backend: engine.info.backend,
+      segments: tasks.length,
+      resumed: resumed > 0 ? resumed : undefined,
+    };
+  } catch (e) {
+    // A folder made by this call that holds no finished segment is not worth keeping.
+    if (created && doneSegments === 0) await Deno.remove(work, { recursive: true }).catch(() => {});
+    if (o.signal?.aborted && !(e instanceof CancelledError)) {
+      throw new CancelledError("interrupted");
+    }
+    throw e;
+  } finally {
+    engine.dispose();
+  }
+}

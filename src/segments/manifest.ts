@@ -1,0 +1,225 @@
+/**
+ * The manifest of a segmented job (`plan.json` in its work folder): what goes in (each input's
+ * identity), what comes out, every setting that changes the pixels, and each video's segments.
+ * It is written once, when the job is planned; progress is recorded per segment beside it (see
+ * work.ts), so that many machines can finish segments at once without rewriting one file.
+ */
+import { OutputError } from "../errors.ts";
+import type { Rational } from "../ffmpeg/probe.ts";
+import type { BackendChoice } from "../model/engine.ts";
+import type { FsrcnnWeights } from "../model/weights.ts";
+import type { SegmentSpec } from "./plan.ts";
+
+/** Format tag of plan.json; a folder with another tag is not ours to reuse. */
+export const PLAN_FORMAT = "fsrcnn-segments/1";
+
+/** Enough of an input to notice that it changed or is another file. */
+export interface InputIdentity {
+  /** Absolute path. */
+  path: string;
+  size: number;
+  /** Modification time (ms since the epoch), when the file system keeps one. */
+  mtimeMs: number | null;
+  /** SHA-256 of the first and last MiB (the whole file when smaller), hex. */
+  headTail: string;
+}
+
+/** Every setting that changes the output's pixels or its segment boundaries. */
+export interface PixelSettings {
+  scale: number;
+  /** SHA-256 of the weights' tensors (see weightsDigest). */
+  weights: string;
+  codec: string;
+  crf: number | null;
+  preset: string | null;
+  pixFmt: string | null;
+  encoderArgs: string[];
+  segmentSeconds: number;
+}
+
+/** Settings that do not change the pixels: defaults for the machines that run segments. */
+export interface RunSettings {
+  backend: BackendChoice;
+  tile: number | null;
+  batch: number;
+}
+
+/** One video of the job. */
+export interface PlanItem {
+  /** Absolute input path. */
+  input: string;
+  /** Absolute output path. */
+  output: string;
+  /** Replace an existing output at the join. */
+  overwrite: boolean;
+  identity: InputIdentity;
+  /** Folder of its segments, relative to the work folder. */
+  folder: string;
+  /** The video stream's time base (of the segments' bounds). */
+  timeBase: Rational;
+  frames: number;
+  segments: SegmentSpec[];
+}
+
+/** plan.json. */
+export interface WorkPlan {
+  format: typeof PLAN_FORMAT;
+  /** ISO time of planning. */
+  created: string;
+  settings: PixelSettings;
+  run: RunSettings;
+  items: PlanItem[];
+}
+
+const MIB = 1 << 20;
+
+async function sha256Hex(parts: Uint8Array[]): Promise<string> {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return [...hash].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
+  await file.seek(offset, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < length) {
+    const n = await file.read(buf.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
+/** Absolute form of a path (not resolving links: the user's name is what they will type). */
+export function absolutePath(path: string): string {
+  return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`.replace(/\/\.\//g, "/");
+}
+
+/** The identity of an input file: path, size, mtime and a hash of its head and tail. */
+export async function inputIdentity(path: string): Promise<InputIdentity> {
+  const st = await Deno.stat(path);
+  const file = await Deno.open(path, { read: true });
+  try {
+    const head = await readAt(file, 0, Math.min(MIB, st.size));
+    const tail = st.size > MIB ? await readAt(file, Math.max(MIB, st.size - MIB), MIB) : [];
+    return {
+      path: absolutePath(path),
+      size: st.size,
+      mtimeMs: st.mtime?.getTime() ?? null,
+      headTail: await sha256Hex(tail instanceof Uint8Array ? [head, tail] : [head]),
+    };
+  } finally {
+    file.close();
+  }
+}
+
+/** What differs between a planned input and the file now, or null when nothing does. */
+export function identityChange(planned: InputIdentity, now: InputIdentity): string | null {
+  if (planned.size !== now.size) return `its size changed (${planned.size} → ${now.size} bytes)`;
+  if (planned.headTail !== now.headTail) return "its content changed";
+  if (planned.mtimeMs !== now.mtimeMs) return "its modification time changed";
+  return null;
+}
+
+/** SHA-256 of a network's tensors (names and float32 values), hex: what identifies weights. */
+export async function weightsDigest(w: FsrcnnWeights): Promise<string> {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [enc.encode(JSON.stringify(w.config))];
+  for (const name of [...w.params.keys()].sort()) {
+    const v = w.params.get(name)!;
+    parts.push(enc.encode(name), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  return await sha256Hex(parts);
+}
+
+const SETTING_NAMES: Record<keyof PixelSettings, string> = {
+  scale: "scale",
+  weights: "weights",
+  codec: "codec",
+  crf: "crf",
+  preset: "preset",
+  pixFmt: "pixel format",
+  encoderArgs: "encoder arguments",
+  segmentSeconds: "segment length",
+};
+
+/** The first setting that differs, as "crf 18, now 20", or null when they are the same. */
+export function settingsChange(planned: PixelSettings, now: PixelSettings): string | null {
+  for (const key of Object.keys(SETTING_NAMES) as (keyof PixelSettings)[]) {
+    const a = JSON.stringify(planned[key]), b = JSON.stringify(now[key]);
+    if (a === b) continue;
+    if (key === "weights") return "other weights";
+    const show = (v: unknown) => (v === null ? "default" : Array.isArray(v) ? v.join(" ") : v);
+    return `${SETTING_NAMES[key]} ${show(planned[key])}, now ${show(now[key])}`;
+  }
+  return null;
+}
+
+/**
+ * Writes a file so that readers see the old content or the new, never a part: a temporary
+ * sibling, flushed to disk, renamed over the target.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  const temp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.tmp-${Deno.pid}-${
+    crypto.randomUUID().slice(0, 8)
+  }`;
+  try {
+    const file = await Deno.open(temp, { write: true, createNew: true });
+    try {
+      let at = 0;
+      while (at < data.length) at += await file.write(data.subarray(at));
+      await file.syncData();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(temp, path);
+  } catch (e) {
+    await Deno.remove(temp).catch(() => {});
+    throw e;
+  }
+}
+
+/** Writes JSON atomically (see writeFileAtomic). */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(value, null, 1) + "\n"));
+}
+
+/** Path of the manifest in a work folder. */
+export function planPath(work: string): string {
+  return `${work}/plan.json`;
+}
+
+/**
+ * Reads a work folder's manifest.
+ *
+ * @throws {OutputError} The folder has no manifest, or one this version cannot read.
+ */
+export async function readPlan(work: string): Promise<WorkPlan> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(planPath(work));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new OutputError(work, "is not a segmented job's work folder (no plan.json)");
+    }
+    throw new OutputError(work, `cannot read plan.json (${(e as Error).message})`);
+  }
+  let plan: WorkPlan;
+  try {
+    plan = JSON.parse(text);
+  } catch {
+    throw new OutputError(work, "plan.json is damaged (not JSON)");
+  }
+  if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.items)) {
+    throw new OutputError(work, `plan.json is not a ${PLAN_FORMAT} manifest`);
+  }
+  return plan;
+}

@@ -1,0 +1,158 @@
+/**
+ * Making one segment: its frames are decoded from its keyframe, upscaled and encoded into a
+ * video-only NUT file (NUT keeps every timestamp exactly and holds any codec) under a
+ * temporary name; the file is flushed, its packets counted, and only then renamed into place
+ * and recorded as done.
+ */
+import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
+import { localName } from "../ffmpeg/input_name.ts";
+import { countVideoPackets } from "../ffmpeg/packets.ts";
+import type { MediaInfo } from "../ffmpeg/probe.ts";
+import type { FfmpegTools } from "../ffmpeg/resolve.ts";
+import { ToolError } from "../errors.ts";
+import type { TiledUpscaler } from "../model/tiled.ts";
+import type { OutputTarget } from "../pipeline/output.ts";
+import type { UpscaleProgress } from "../pipeline/progress.ts";
+import { type FrameSource, upscaleVideo } from "../pipeline/video.ts";
+import { WindowMissedError } from "../pipeline/window.ts";
+import type { WorkPlan } from "./manifest.ts";
+import { seekSeconds } from "./plan.ts";
+import {
+  clearAttempts,
+  type DoneRecord,
+  markDone,
+  partialFile,
+  segmentFile,
+  type Task,
+} from "./work.ts";
+
+/** The frame source of a video file (the whole file; a segment picks its frames). */
+export function videoSource(path: string, info: MediaInfo): FrameSource {
+  return {
+    path,
+    kind: "video",
+    info,
+    input: localName(path),
+    inputOptions: [],
+    expectedFrames: info.video!.frameCount,
+    chromaLocation: info.video!.chromaLocation,
+  };
+}
+
+/** What {@link makeSegment} needs. */
+export interface SegmentJob {
+  tools: FfmpegTools;
+  caps: FfmpegCapabilities;
+  upscaler: TiledUpscaler;
+  batch: number;
+  work: string;
+  plan: WorkPlan;
+  task: Task;
+  /** The task's video, probed. */
+  info: MediaInfo;
+  signal?: AbortSignal;
+  /** Progress within the segment (`total` is its frame count). */
+  onProgress?: (p: UpscaleProgress) => void;
+}
+
+/** Opens a file and flushes it to disk, so that a power cut cannot leave a renamed hole. */
+async function flush(path: string): Promise<void> {
+  const file = await Deno.open(path, { read: true, write: true });
+  try {
+    await file.syncData();
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Makes one segment and records it done. A seek that lands after the segment's keyframe
+ * (some demuxers seek by byte position) is retried from earlier keyframes, then from the
+ * start of the video.
+ *
+ * @throws {InputError} The segment's frames did not all decode.
+ * @throws {ToolError} ffmpeg failed, or the written segment does not hold its frames.
+ * @throws {CancelledError} `signal` was aborted; the temporary file is removed.
+ */
+export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
+  const { work, plan, task } = job;
+  const item = plan.items[task.item];
+  const spec = task.segment;
+  const started = performance.now();
+  await clearAttempts(work, plan, task);
+  const final = segmentFile(work, plan, task);
+  const temp = partialFile(work, plan, task);
+  // Seek points to try: the segment's keyframe, then earlier segments' ones, then none.
+  const seeks: (string | undefined)[] = [];
+  for (let k = spec.index; k >= 0 && seeks.length < 3; k--) {
+    const start = item.segments[k].start;
+    if (start !== null) seeks.push(seekSeconds(start, item.timeBase));
+  }
+  seeks.push(undefined);
+  const target: OutputTarget = {
+    path: final,
+    kind: "video",
+    temp,
+    commit: () => Deno.rename(temp, final),
+    discard: () => Deno.remove(temp).catch(() => {}),
+  };
+  const s = plan.settings;
+  try {
+    for (let attempt = 0;; attempt++) {
+      try {
+        await upscaleVideo({
+          tools: job.tools,
+          caps: job.caps,
+          upscaler: job.upscaler,
+          batch: job.batch,
+          source: { ...videoSource(item.input, job.info), expectedFrames: spec.frames },
+          target,
+          video: {
+            codec: s.codec,
+            crf: s.crf ?? undefined,
+            preset: s.preset ?? undefined,
+            pixFmt: s.pixFmt ?? undefined,
+            extra: s.encoderArgs,
+          },
+          keepPartial: false,
+          signal: job.signal,
+          onProgress: job.onProgress,
+          segment: {
+            start: spec.start,
+            end: spec.end,
+            timeBase: item.timeBase,
+            seek: seeks[attempt],
+            frames: spec.frames,
+          },
+        });
+        break;
+      } catch (e) {
+        await target.discard();
+        if (e instanceof WindowMissedError && attempt + 1 < seeks.length) continue;
+        throw e;
+      }
+    }
+    await flush(temp);
+    const packets = await countVideoPackets(job.tools, temp, job.signal);
+    if (packets !== spec.frames) {
+      throw new ToolError(
+        `${final}: the encoded segment holds ${
+          packets ?? "no readable"
+        } packets, not its ${spec.frames} frames`,
+      );
+    }
+    const bytes = (await Deno.stat(temp)).size;
+    await target.commit();
+    const record: DoneRecord = {
+      frames: spec.frames,
+      bytes,
+      seconds: (performance.now() - started) / 1000,
+      host: Deno.hostname(),
+      finished: new Date().toISOString(),
+    };
+    await markDone(work, plan, task, record);
+    return record;
+  } finally {
+    await target.discard();
+  }
+}
