@@ -27,6 +27,36 @@ export { upscaleFile } from "./src/pipeline/upscale.ts";
 export type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "./src/pipeline/options.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";
 export type { Leftover, LeftoverReport } from "./src/leftovers.ts";
+
+// Long jobs: segments, resume, many machines.
+export {
+  DEFAULT_SEGMENT_SECONDS,
+  formatIndices,
+  type JobPlanSummary,
+  type JobStatus,
+  jobStatus,
+  joinJob,
+  type JoinSummary,
+  planJob,
+  type PlanJobOptions,
+  type PlanSettingsOptions,
+  runTask,
+  type RunTaskOptions,
+  type TaskSummary,
+} from "./src/segments/job.ts";
+export { workFolderFor } from "./src/segments/work.ts";
+export {
+  type SlurmOptions,
+  type SlurmSubmission,
+  submitSlurm,
+  TASK_OFFSET_ENV,
+} from "./src/segments/slurm.ts";
+export {
+  type KubeObject,
+  kubernetesJobs,
+  type KubernetesOptions,
+  writeKubernetesJobs,
+} from "./src/segments/kubernetes.ts";
 export type { MediaKind } from "./src/pipeline/kinds.ts";
 
 // Frames as streams.
@@ -131,4 +161,5 @@ export {
   ToolError,
   UsageError,
   WeightsError,
+  WorkFolderError,
 } from "./src/errors.ts";

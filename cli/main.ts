@@ -20,6 +20,8 @@ export function buildProgram(): Command {
     .description("FSRCNN super-resolution for videos, frame sequences and images")
     .version(`fsrcnn ${VERSION}`, "-V, --version", "print the version and exit")
     .exitOverride()
+    // Flags belong to the command they follow (`upscale plan IN OUT --scale 3` is plan's).
+    .enablePositionalOptions()
     .configureOutput({
       writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)),
       writeOut: (s) => Deno.stdout.writeSync(new TextEncoder().encode(s)),

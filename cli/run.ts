@@ -12,6 +12,7 @@ import {
   OptionError,
   OutputError,
   UsageError,
+  WorkFolderError,
 } from "../src/errors.ts";
 import { type DegradationName, DEGRADATIONS } from "../mod.ts";
 
@@ -41,6 +42,7 @@ export function describeError(e: FsrcnnError | InvalidArgumentError): string {
   if (e instanceof OutputError && e.exists) {
     return `${e.message} (use --overwrite or -y to replace it)`;
   }
+  if (e instanceof WorkFolderError) return `${e.message} (--restart discards it)`;
   if (e instanceof InputError && e.keepableFrames > 0) {
     return `${e.message} (use --keep-partial to keep them)`;
   }
@@ -169,5 +171,16 @@ export function flagParser<T>(parse: (value: string) => T): (value: string) => T
       if (e instanceof UsageError) throw new InvalidArgumentError(`${e.message}.`);
       throw e;
     }
+  };
+}
+
+/** Parser for an integer flag value that may be 0. */
+export function nonNegativeInt(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${flag} must be an integer, 0 or more.`);
+    }
+    return n;
   };
 }

@@ -128,9 +128,10 @@ export class WorkFolderError extends OutputError {
    *
    * @param path The output the work folder belongs to (or the folder itself).
    * @param work The work folder (kept as the `work` property).
-   * @param problem Why it cannot be used, e.g. `"was made for another input"`.
+   * @param problem Why it cannot be used, e.g. `"was made for another input"` (kept as the
+   *   `problem` property).
    */
-  constructor(path: string, readonly work: string, problem: string) {
+  constructor(path: string, readonly work: string, readonly problem: string) {
     super(path, `the work folder ${work} ${problem}`);
   }
 }

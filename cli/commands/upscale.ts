@@ -1,7 +1,15 @@
 /** `upscale`: videos, frame sequences and images through FSRCNN. */
 import { Command, Option } from "commander";
-import { parseBackend, upscaleFile, type UpscaleProgress, type UpscaleSummary } from "../../mod.ts";
+import {
+  CancelledError,
+  parseBackend,
+  upscaleFile,
+  type UpscaleProgress,
+  type UpscaleSummary,
+  workFolderFor,
+} from "../../mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
+import { jobCommands } from "./jobs.ts";
 import {
   flagParser,
   nonNegativeNumber,
@@ -36,8 +44,9 @@ function formatTime(seconds: number): string {
 export function summaryLine(s: UpscaleSummary): string {
   const time = `in ${s.seconds.toFixed(1)} s`;
   if (s.kind === "image") return `${s.output}: ${s.width}x${s.height} ${time} (${s.backend})`;
+  const segments = s.segments ? `, ${s.segments} segments` : "";
   return `${s.output}: ${s.frames} frame${s.frames === 1 ? "" : "s"} ${s.width}x${s.height} ` +
-    `${time} (${s.fps.toFixed(2)} fps, ${s.backend})`;
+    `${time} (${s.fps.toFixed(2)} fps, ${s.backend}${segments})`;
 }
 
 /** Lines about temporaries that killed runs left beside the output. */
@@ -52,18 +61,20 @@ export function leftoverLines(s: UpscaleSummary): string[] {
   ];
 }
 
-/** One progress line: frames done/total, fps, ETA. */
+/** One progress line: frames done/total, segments (of a segmented run), fps, ETA. */
 export function progressLine(p: UpscaleProgress): string {
   const total = p.total ? `/${p.total} (${Math.floor((100 * p.frames) / p.total)}%)` : "";
   const eta = p.eta !== undefined ? ` ETA ${formatTime(p.eta)}` : "";
-  return `frame ${p.frames}${total} ${p.fps.toFixed(1)} fps ${formatTime(p.seconds)}${eta}`;
+  const segs = p.segments
+    ? ` segment ${Math.min(p.segments.done + 1, p.segments.total)}/${p.segments.total}` +
+      (p.resumed ? ` (${p.resumed} frames done before)` : "")
+    : "";
+  return `frame ${p.frames}${total}${segs} ${p.fps.toFixed(1)} fps ${formatTime(p.seconds)}${eta}`;
 }
 
-export function upscaleCommand(): Command {
-  return new Command("upscale")
-    .description("upscale a video, a frame sequence (pattern or folder) or an image")
-    .argument("<input>", "video file, image, frame pattern (frames/%06d.png) or folder of images")
-    .argument("<output>", "video file, image (.png/.jpg), frame pattern or folder")
+/** The options that decide the output's pixels, shared by `upscale` and `upscale plan`. */
+export function pixelOptions(command: Command): Command {
+  return command
     .option(
       "--scale <n>",
       "upscaling factor: 2, 3 or 4 (default 2, or the weights')",
@@ -89,9 +100,24 @@ export function upscaleCommand(): Command {
     .option("--preset <name>", "encoder preset (e.g. medium, slow)")
     .option("--pix-fmt <fmt>", "output pixel format (default: the source's depth, 4:2:0)")
     .option("--encoder-args <args>", 'extra ffmpeg output arguments, e.g. "-tune film"')
+    .option(
+      "--segment-seconds <s>",
+      "cut videos at keyframes into segments of about this long, resumable (default 120; 0: one piece)",
+      nonNegativeNumber("--segment-seconds"),
+    );
+}
+
+export function upscaleCommand(): Command {
+  const command = new Command("upscale")
+    .description("upscale a video, a frame sequence (pattern or folder) or an image")
+    .argument("<input>", "video file, image, frame pattern (frames/%06d.png) or folder of images")
+    .argument("<output>", "video file, image (.png/.jpg), frame pattern or folder");
+  pixelOptions(command)
     .option("--fps <rate>", "frame rate of frame-sequence inputs", positiveNumber("--fps"))
     .option("-y, --overwrite", "replace an existing output")
     .option("--keep-partial", "keep what was made when the input is truncated or corrupt")
+    .option("--restart", "discard the output's work folder of an earlier run and start over")
+    .option("--keep-work", "keep the work folder (segments) after the output is written")
     .addOption(
       new Option("--threads <n>", "CPU threads for the onnx backend").argParser(
         positiveInt("--threads"),
@@ -104,6 +130,7 @@ export function upscaleCommand(): Command {
       runCommand(() =>
         withCancel(async (signal) => {
           const live = !opts.quiet && Deno.stderr.isTerminal();
+          let noted = false;
           const enc = new TextEncoder();
           const summary = await upscaleFile({
             input,
@@ -121,14 +148,26 @@ export function upscaleCommand(): Command {
             fps: opts.fps,
             overwrite: opts.overwrite,
             keepPartial: opts.keepPartial,
+            segmentSeconds: opts.segmentSeconds,
+            restart: opts.restart,
+            keepWork: opts.keepWork,
             threads: opts.threads,
             ffmpeg: opts.ffmpeg,
             signal,
             // Before the first frame, so never in the middle of a progress line.
             onNotice: (n) => console.error(`fsrcnn: ${n.message}`),
-            onProgress: live
-              ? (p) => Deno.stderr.writeSync(enc.encode(`\r\x1b[K${progressLine(p)}`))
-              : undefined,
+            onProgress: opts.quiet ? undefined : (p) => {
+              if (p.resumed && !noted) {
+                noted = true;
+                console.error(
+                  `${output}: continuing: ${p.segments!.done} of ${p.segments!.total} segments ` +
+                    `(${p.resumed} of ${p.total} frames) were done by an earlier run`,
+                );
+              }
+              if (live) Deno.stderr.writeSync(enc.encode(`\r\x1b[K${progressLine(p)}`));
+            },
+          }).catch((e) => {
+            throw keptSegments(e, output);
           });
           if (live) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
           if (summary.partial) {
@@ -143,4 +182,28 @@ export function upscaleCommand(): Command {
         })
       )
     );
+  // `upscale plan … --scale 3`: the flags after a subcommand's name are the subcommand's.
+  command.enablePositionalOptions();
+  for (const sub of jobCommands()) command.addCommand(sub.exitOverride());
+  return command;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** An interrupted segmented run says where its finished segments are, and how to go on. */
+function keptSegments(e: unknown, output: string): unknown {
+  if (e instanceof CancelledError && isFolder(workFolderFor(output))) {
+    return new CancelledError(
+      `interrupted; finished segments are kept in ${
+        workFolderFor(output)
+      }: run the same command to continue`,
+    );
+  }
+  return e;
 }

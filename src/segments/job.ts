@@ -7,6 +7,8 @@
 import { InputError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { probeVideoPackets } from "../ffmpeg/packets.ts";
+import { trialEncode } from "../ffmpeg/trial.ts";
+import { workingFormat } from "../frame/format.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { exists } from "../fs.ts";
@@ -126,6 +128,42 @@ export async function planItem(
 }
 
 /**
+ * Checks, with a trial encode, that the settings can write this output (see trialEncode);
+ * `checked` remembers combinations already tried.
+ *
+ * @throws {UsageError} The encoder is missing, refuses the settings, or the container cannot
+ *   hold its codec.
+ */
+export async function checkEncoding(
+  tools: FfmpegTools,
+  settings: PixelSettings,
+  output: string,
+  info: MediaInfo,
+  checked = new Set<string>(),
+  signal?: AbortSignal,
+): Promise<void> {
+  const muxer = VIDEO_MUXERS[extensionOf(output)];
+  const video = {
+    codec: settings.codec,
+    crf: settings.crf ?? undefined,
+    preset: settings.preset ?? undefined,
+    pixFmt: settings.pixFmt ?? workingFormat(info.video!.pixFmt).name,
+    extra: settings.encoderArgs,
+  };
+  const key = JSON.stringify([muxer, video]);
+  if (checked.has(key)) return;
+  const problem = await trialEncode(tools, video, muxer, signal);
+  if (problem) {
+    throw new UsageError(
+      `${output}: cannot write ${video.codec} (${video.pixFmt}) into .${
+        extensionOf(output)
+      }: ${problem}`,
+    );
+  }
+  checked.add(key);
+}
+
+/**
  * Why a plan cannot be continued for these inputs, outputs and settings, or null when it can.
  */
 export async function reuseProblem(
@@ -176,6 +214,7 @@ export interface PlanJobOptions extends PlanSettingsOptions {
   restart?: boolean;
   /** ffmpeg binary, as for {@link UpscaleOptions.ffmpeg}. */
   ffmpeg?: string;
+  /** Stops planning (nothing is left behind). */
   signal?: AbortSignal;
 }
 
@@ -189,10 +228,15 @@ export interface JobPlanSummary {
   frames: number;
   /** True when the folder already held this same plan (nothing was changed). */
   existing: boolean;
+  /** Each video: input and output (absolute), segments, frames. */
   items: {
+    /** Input path. */
     input: string;
+    /** Output path. */
     output: string;
+    /** Number of segments. */
     segments: number;
+    /** Number of frames. */
     frames: number;
     /** Why the video stays one segment although it is long, when it does. */
     uncuttable?: string;
@@ -295,13 +339,16 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlanSummary> {
     }
   }
   const items: (PlanItem & { uncuttable?: string })[] = [];
+  const checked = new Set<string>();
   for (const [i, f] of io.entries()) {
     const info = await probe(tools, f.input, { signal: o.signal });
+    if (!info.video) throw new InputError(f.input, "has no video stream");
     await prepareOutput(f.output, {
       kind: "video",
       overwrite: o.overwrite ?? false,
       inputs: [f.input],
     });
+    await checkEncoding(tools, settings, f.output, info, checked, o.signal);
     items.push(
       await planItem(
         tools,
@@ -343,7 +390,9 @@ export interface RunTaskOptions {
   tile?: number;
   /** Frames per engine call; default the plan's. */
   batch?: number;
+  /** ffmpeg binary, as for {@link UpscaleOptions.ffmpeg}. */
   ffmpeg?: string;
+  /** Stops the segment; its temporary file is removed. */
   signal?: AbortSignal;
   /** Progress within the segment. */
   onProgress?: (p: UpscaleProgress) => void;
@@ -351,12 +400,17 @@ export interface RunTaskOptions {
 
 /** What {@link runTask} did. */
 export interface TaskSummary {
+  /** The task index. */
   index: number;
+  /** Its video's input (absolute). */
   input: string;
+  /** Its video's output (absolute). */
   output: string;
-  /** The segment's position in its video, and the video's segment count. */
+  /** The segment's position in its video, from 0. */
   segment: number;
+  /** The video's segment count. */
   segments: number;
+  /** Frames of the segment. */
   frames: number;
   /** True when the segment was already done (verified) and nothing was made. */
   skipped: boolean;
@@ -447,18 +501,27 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
 
 /** The state of a job, from its work folder. */
 export interface JobStatus {
+  /** The work folder. */
   work: string;
+  /** Tasks in the plan. */
   tasks: number;
   /** Indices of the tasks done (verified). */
   done: number[];
   /** Indices of the tasks still to do. */
   pending: number[];
+  /** Frames of all videos. */
   frames: number;
+  /** Frames of the segments done. */
   doneFrames: number;
+  /** Each video's progress. */
   items: {
+    /** Input path. */
     input: string;
+    /** Output path. */
     output: string;
+    /** Its segments. */
     segments: number;
+    /** Its segments done. */
     done: number;
     /** The output has been written by a join. */
     joined: boolean;

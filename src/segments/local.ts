@@ -16,6 +16,7 @@ import type { UpscaleProgress } from "../pipeline/progress.ts";
 import type { UpscaleOptions, UpscaleSummary } from "../pipeline/upscale.ts";
 import { resolveWeights } from "../pipeline/upscale.ts";
 import {
+  checkEncoding,
   DEFAULT_SEGMENT_SECONDS,
   discardWork,
   pixelSettings,
@@ -80,6 +81,7 @@ export async function upscaleInSegments(
     );
     if (item.segments.length === 1) return null;
     await checkOutput();
+    await checkEncoding(tools, settings, o.output, info, undefined, o.signal);
     plan = {
       format: PLAN_FORMAT,
       created: new Date().toISOString(),

@@ -1,0 +1,164 @@
+/**
+ * Running a plan on Kubernetes: an Indexed Job whose pods each make the segment given by
+ * `JOB_COMPLETION_INDEX`, and a join Job to apply once it has completed. Both mount one
+ * ReadWriteMany volume (NFS, CephFS, …) holding the work folder, the inputs and the outputs at
+ * the same paths as on the machine that planned. Nothing here talks to a cluster: the user
+ * applies the manifests with kubectl.
+ */
+import { UsageError } from "../errors.ts";
+
+/** What {@link kubernetesJobs} describes. */
+export interface KubernetesOptions {
+  /** The work folder (absolute). */
+  work: string;
+  /** The plan's task count (the Indexed Job's completions). */
+  tasks: number;
+  /** Container image with Deno, ffmpeg and this project. */
+  image: string;
+  /** The commands the containers run (segment: the index comes from JOB_COMPLETION_INDEX). */
+  command: { segment: string[]; join: string[] };
+  /** A ReadWriteMany PersistentVolumeClaim holding the work folder, inputs and outputs. */
+  claim: string;
+  /** Where the claim is mounted: a folder containing the work folder, inputs and outputs. */
+  mount: string;
+  /** Pods at once (default: every task). */
+  parallelism?: number;
+  /** GPUs per segment pod (`nvidia.com/gpu`); default none. */
+  gpus?: number;
+  /** Name prefix of the Jobs (default `fsrcnn`). */
+  name?: string;
+}
+
+/** A Kubernetes object, as plain data. */
+// deno-lint-ignore no-explicit-any
+export type KubeObject = Record<string, any>;
+
+/** The deepest folder containing every path (`/` when they share none). */
+export function commonFolder(paths: readonly string[]): string {
+  const split = paths.map((p) => p.split("/").filter((x) => x));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s.length > n + 1 && s[n] === first[n])) n++;
+  return "/" + first.slice(0, n).join("/");
+}
+
+/**
+ * The segment Job (Indexed, one completion per task) and the join Job of a plan.
+ *
+ * @throws {UsageError} A name or count that Kubernetes would refuse.
+ */
+export function kubernetesJobs(o: KubernetesOptions): { segments: KubeObject; join: KubeObject } {
+  const name = o.name ?? "fsrcnn";
+  if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) {
+    throw new UsageError(`${name}: not a usable Kubernetes name (lower-case letters, digits, -)`);
+  }
+  if (!o.mount.startsWith("/") || o.mount === "/") {
+    throw new UsageError(`${o.mount}: the volume needs a mount folder other than /`);
+  }
+  const labels = { "app.kubernetes.io/name": "fsrcnn", "fsrcnn/job": name };
+  const volume = { name: "work", persistentVolumeClaim: { claimName: o.claim } };
+  const mount = { name: "work", mountPath: o.mount };
+  const pod = (container: string, command: string[], gpus?: number): KubeObject => ({
+    metadata: { labels },
+    spec: {
+      restartPolicy: "Never",
+      containers: [{
+        name: container,
+        image: o.image,
+        command,
+        ...(gpus ? { resources: { limits: { "nvidia.com/gpu": gpus } } } : {}),
+        volumeMounts: [mount],
+      }],
+      volumes: [volume],
+    },
+  });
+  return {
+    segments: {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: `${name}-segments`, labels },
+      spec: {
+        completionMode: "Indexed",
+        completions: o.tasks,
+        parallelism: Math.min(o.parallelism ?? o.tasks, o.tasks),
+        // A pod may fail (node lost, evicted); its index is simply run again.
+        backoffLimit: Math.min(3 * o.tasks, 10000),
+        template: pod("segment", o.command.segment, o.gpus),
+      },
+    },
+    join: {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: `${name}-join`, labels },
+      spec: { completions: 1, backoffLimit: 2, template: pod("join", o.command.join) },
+    },
+  };
+}
+
+function yamlScalar(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (v === null || v === undefined) return "null";
+  throw new TypeError(`not a YAML scalar: ${typeof v}`);
+}
+
+function isEmpty(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0;
+}
+
+/**
+ * Block-style YAML of plain data (objects, arrays, strings, numbers, booleans). Strings are
+ * written as JSON strings, which YAML reads as the same strings.
+ */
+export function toYaml(value: unknown, indent = ""): string {
+  const lines: string[] = [];
+  const nested = (v: unknown) => v !== null && typeof v === "object" && !isEmpty(v);
+  const empty = (v: unknown) => (Array.isArray(v) ? "[]" : "{}");
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (nested(item) && !Array.isArray(item)) {
+        const body = toYaml(item, `${indent}  `).split("\n");
+        lines.push(`${indent}- ${body[0].trimStart()}`, ...body.slice(1));
+      } else if (nested(item)) {
+        lines.push(`${indent}-`, toYaml(item, `${indent}  `));
+      } else {
+        lines.push(
+          `${indent}- ${typeof item === "object" && item ? empty(item) : yamlScalar(item)}`,
+        );
+      }
+    }
+  } else {
+    for (const [k, v] of Object.entries(value as object)) {
+      const key = /^[A-Za-z_][\w./-]*$/.test(k) ? k : JSON.stringify(k);
+      if (nested(v)) lines.push(`${indent}${key}:`, toYaml(v, `${indent}  `));
+      else lines.push(`${indent}${key}: ${typeof v === "object" && v ? empty(v) : yamlScalar(v)}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Writes `segments.yaml` and `join.yaml` into `work/kubernetes/`.
+ *
+ * @returns The two files' paths.
+ */
+export async function writeKubernetesJobs(
+  o: KubernetesOptions,
+): Promise<{ segments: string; join: string }> {
+  const jobs = kubernetesJobs(o);
+  const dir = `${o.work}/kubernetes`;
+  await Deno.mkdir(dir, { recursive: true });
+  const header = (what: string) =>
+    `# fsrcnn: ${what} for the plan in ${o.work}.\n` +
+    `# The claim ${o.claim} (ReadWriteMany) must hold ${o.mount} as on the planning machine.\n`;
+  const files = { segments: `${dir}/segments.yaml`, join: `${dir}/join.yaml` };
+  await Deno.writeTextFile(
+    files.segments,
+    header("one pod per segment (kubectl apply -f segments.yaml)") + toYaml(jobs.segments) + "\n",
+  );
+  await Deno.writeTextFile(
+    files.join,
+    header("the join, to apply once the segments Job has completed") + toYaml(jobs.join) + "\n",
+  );
+  return files;
+}

@@ -1,0 +1,149 @@
+/**
+ * Running a plan on a Slurm cluster: one job array whose tasks each make one segment (the
+ * array index is the task index), and a join job that starts when every task has succeeded
+ * (`--dependency=afterok`). Slurm does all the scheduling; the shared work folder is the only
+ * state, so a failed task is resubmitted alone, and an array run again skips finished
+ * segments.
+ */
+import { sbatch } from "../ffmpeg/scheduler.ts";
+import { formatIndices, jobStatus } from "./job.ts";
+import { readPlan } from "./manifest.ts";
+import { tasksOf } from "./work.ts";
+
+/**
+ * Added to `SLURM_ARRAY_TASK_ID` to get the task index: arrays are limited in size
+ * (MaxArraySize, 1001 by default), so a larger plan is submitted as several arrays, each
+ * told its first task by this variable.
+ */
+export const TASK_OFFSET_ENV = "FSRCNN_TASK_OFFSET";
+
+/** Array indices per submitted array (Slurm's default MaxArraySize is 1001: 0 to 1000). */
+export const MAX_ARRAY = 1000;
+
+/** Quotes a word for a POSIX shell. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A batch script that runs one command (Slurm options are given on sbatch's command line). */
+export function batchScript(command: readonly string[], comment: string): string {
+  return [
+    "#!/bin/sh",
+    ...comment.split("\n").map((l) => `# ${l}`),
+    `exec ${command.map(shellQuote).join(" ")}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Task indices cut into arrays of at most `max` indices each: each array's `offset` (its
+ * first possible task) and its `--array` spec relative to it, e.g. `0-3,7`.
+ */
+export function arrayChunks(
+  indices: readonly number[],
+  max = MAX_ARRAY,
+): { offset: number; spec: string; count: number }[] {
+  const byChunk = new Map<number, number[]>();
+  for (const i of [...indices].sort((a, b) => a - b)) {
+    const offset = Math.floor(i / max) * max;
+    if (!byChunk.has(offset)) byChunk.set(offset, []);
+    byChunk.get(offset)!.push(i - offset);
+  }
+  return [...byChunk].map(([offset, rel]) => ({
+    offset,
+    spec: formatIndices(rel),
+    count: rel.length,
+  }));
+}
+
+/** What {@link submitSlurm} submits. */
+export interface SlurmOptions {
+  /** The work folder of a plan, on storage that every node sees at the same path. */
+  work: string;
+  /**
+   * The commands the jobs run: `segment` makes the task given by the environment
+   * (`SLURM_ARRAY_TASK_ID` + {@link TASK_OFFSET_ENV}); `join` joins the plan.
+   */
+  command: { segment: string[]; join: string[] };
+  /** More sbatch options for both jobs, e.g. `["--partition=gpu", "--gres=gpu:1"]`. */
+  sbatchArgs?: string[];
+  /** At most this many array tasks at once (sbatch's `%N`). */
+  maxRunning?: number;
+  /** Submit every task, done ones included (they only verify and exit); default: unfinished. */
+  all?: boolean;
+  /** sbatch binary (default `sbatch` on PATH). */
+  sbatch?: string;
+  /** ffmpeg binary (ffprobe checks which segments are done). */
+  ffmpeg?: string;
+  /** Stops the submission between sbatch calls. */
+  signal?: AbortSignal;
+}
+
+/** What {@link submitSlurm} submitted. */
+export interface SlurmSubmission {
+  /** The tasks submitted. */
+  tasks: number[];
+  /** Array job ids, one per chunk of {@link MAX_ARRAY} tasks. */
+  arrays: string[];
+  /** The join job's id. */
+  join: string;
+  /** Where the tasks' logs go. */
+  logs: string;
+}
+
+/**
+ * Writes the batch scripts into `work/slurm/` and submits the plan's unfinished tasks (or all
+ * of them) as job arrays, then the join, which waits for every array to succeed and is
+ * cancelled if one fails (`--kill-on-invalid-dep=yes`). Calling it again after a failure
+ * resubmits only what is missing.
+ *
+ * @throws {OutputError} `work` is not a work folder.
+ * @throws {ToolError} sbatch is missing or refused a job.
+ */
+export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
+  const plan = await readPlan(o.work);
+  const tasks = o.all
+    ? tasksOf(plan).map((t) => t.index)
+    : (await jobStatus({ work: o.work, ffmpeg: o.ffmpeg, signal: o.signal })).pending;
+  const dir = `${o.work}/slurm`, logs = `${o.work}/logs`;
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.mkdir(logs, { recursive: true });
+  const segmentScript = `${dir}/segment.sbatch`, joinScript = `${dir}/join.sbatch`;
+  await Deno.writeTextFile(
+    segmentScript,
+    batchScript(
+      o.command.segment,
+      `fsrcnn: one segment of the plan in ${o.work} per array task.\n` +
+        `Submitted by \`upscale submit\`; run by hand with SLURM_ARRAY_TASK_ID=K.`,
+    ),
+  );
+  await Deno.writeTextFile(
+    joinScript,
+    batchScript(o.command.join, `fsrcnn: joins the segments of the plan in ${o.work}.`),
+  );
+  const extra = o.sbatchArgs ?? [];
+  const arrays: string[] = [];
+  for (const chunk of arrayChunks(tasks)) {
+    const limit = o.maxRunning ? `%${o.maxRunning}` : "";
+    arrays.push(
+      await sbatch([
+        "--job-name=fsrcnn-segments",
+        `--array=${chunk.spec}${limit}`,
+        `--output=${logs}/segment-%A_%a.log`,
+        `--export=ALL,${TASK_OFFSET_ENV}=${chunk.offset}`,
+        ...extra,
+        segmentScript,
+      ], { sbatch: o.sbatch, signal: o.signal }),
+    );
+  }
+  const join = await sbatch([
+    "--job-name=fsrcnn-join",
+    `--output=${logs}/join-%j.log`,
+    ...(arrays.length > 0
+      ? [`--dependency=afterok:${arrays.join(":")}`, "--kill-on-invalid-dep=yes"]
+      : []),
+    ...extra,
+    joinScript,
+  ], { sbatch: o.sbatch, signal: o.signal });
+  return { tasks, arrays, join, logs };
+}
