@@ -30,7 +30,9 @@ function ok(r: { code: number; stderr: string }) {
 
 /**
  * A 4 s testsrc2 clip with a keyframe every 12 frames (0.48 s at 25 fps), sine audio,
- * subtitles, two chapters and a title: with 1 s segments it is cut into three.
+ * subtitles, two chapters and a title: with 1 s segments it is cut into three. MP4 gets AAC
+ * and mov_text; Matroska FLAC and SubRip (with AAC, the Matroska muxer of ffmpeg 4.1 moves
+ * the first video frame off the 25 fps grid).
  */
 async function clip(dir: string, name = "in.mkv", o: { size?: string; seconds?: number } = {}) {
   const path = `${dir}/${name}`;
@@ -50,7 +52,10 @@ async function clip(dir: string, name = "in.mkv", o: { size?: string; seconds?: 
     ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-i", srt, "-i", meta],
     ...["-map", "0:v", "-map", "1:a", "-map", "2:s", "-map_metadata", "3", "-map_chapters", "3"],
     ...["-frames:v", String(25 * seconds), "-c:v", "libx264", "-g", "12", "-pix_fmt", "yuv420p"],
-    ...["-c:a", "aac", "-t", String(seconds), "-c:s", "srt", path],
+    ...(path.endsWith(".mp4")
+      ? ["-c:a", "aac", "-c:s", "mov_text"]
+      : ["-c:a", "flac", "-c:s", "srt"]),
+    ...["-t", String(seconds), path],
   );
   return path;
 }
@@ -108,9 +113,8 @@ Deno.test({
     const { dir, cleanup } = await tempDir();
     try {
       const weights = await writeWeights(dir, 2, "random");
-      const input = `${dir}/in.mp4`;
-      // MP4 (an edit list for the B-frame delay) with mov_text subtitles.
-      await ffmpeg("-i", await clip(dir), "-map", "0", "-c", "copy", "-c:s", "mov_text", input);
+      // MP4: an edit list for the B-frame delay, AAC, mov_text subtitles.
+      const input = await clip(dir, "in.mp4");
       const r = await cli([
         "upscale",
         input,
@@ -218,7 +222,7 @@ Deno.test({
     const { dir, cleanup } = await tempDir();
     try {
       const weights = await writeWeights(dir, 2, "nearest");
-      const input = await clip(dir);
+      const input = await clip(dir, "in.mp4");
       const output = `${dir}/out.mp4`;
       const args = ["--weights", weights, "--segment-seconds", "1", "-q"];
       // A plan (as `upscale plan` leaves it) is a work folder that `upscale` continues.
@@ -244,7 +248,10 @@ Deno.test({
       // Settings the output's container cannot take fail at once, not at the join.
       r = await cli(["upscale", input, `${dir}/x.mp4`, ...args, "--codec", "ffv1"]);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /x\.mp4: cannot write ffv1 \(yuv420p\) into \.mp4/);
+      assert.match(
+        r.stderr,
+        /x\.mp4: cannot write ffv1 \(yuv420p\) and the input's other streams into \.mp4/,
+      );
       assert.ok(!(await listDir(dir)).some((n) => n.startsWith(".") || n === "x.mp4"));
     } finally {
       await cleanup();

@@ -1,8 +1,9 @@
 /**
- * A trial encode: two tiny frames through the chosen encoder into NUT, then copied into the
- * output's container, as a segmented run will do with the real frames. It takes a fraction of a
- * second and finds at planning time what would otherwise fail at the join, hours later: an
- * encoder that is missing or refuses the settings, or a codec the container cannot hold.
+ * A trial encode: two tiny frames through the chosen encoder into NUT, then joined with the
+ * source's other streams into the output's container, as a segmented run will do with the real
+ * frames. It takes a fraction of a second and finds at planning time what would otherwise fail
+ * at the join, hours later: an encoder that is missing or refuses the settings, or a stream the
+ * container cannot hold.
  */
 import { COMMON_ARGS, type VideoEncoding } from "./args.ts";
 import { localName } from "./input_name.ts";
@@ -10,14 +11,15 @@ import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
 /**
- * Encodes a trial clip with `video` into NUT and copies it into `muxer`.
+ * Encodes a trial clip with `video` into NUT, then runs `join` on it.
  *
+ * @param join The join's ffmpeg arguments for a video input (`-i NAME`) and an output name.
  * @returns null when both steps work, else ffmpeg's complaint (one line).
  */
 export async function trialEncode(
   tools: FfmpegTools,
   video: VideoEncoding,
-  muxer: string,
+  join: (videoInput: string[], output: string) => string[],
   signal?: AbortSignal,
 ): Promise<string | null> {
   const dir = await Deno.makeTempDir({ prefix: "fsrcnn-trial-" });
@@ -33,11 +35,11 @@ export async function trialEncode(
       ...["-pix_fmt", video.pixFmt, ...(video.extra ?? []), "-f", "nut", localName(nut)],
     ], { signal });
     if (encode.code !== 0) return stderrTail(encode.stderr, 3) || `exit ${encode.code}`;
-    const copy = await runTool(tools.ffmpeg, [
-      ...COMMON_ARGS,
-      ...["-i", localName(nut), "-c", "copy", ...(video.extra ?? [])],
-      ...["-f", muxer, localName(`${dir}/trial.out`)],
-    ], { signal });
+    const copy = await runTool(
+      tools.ffmpeg,
+      join(["-f", "nut", "-i", localName(nut)], localName(`${dir}/trial.out`)),
+      { signal },
+    );
     if (copy.code !== 0) return stderrTail(copy.stderr, 3) || `exit ${copy.code}`;
     return null;
   } finally {

@@ -18,9 +18,10 @@ import { TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, loadWeights, saveWeights } from "../model/weights.ts";
 import { extensionOf, outputKind, VIDEO_MUXERS } from "../pipeline/kinds.ts";
 import { prepareOutput } from "../pipeline/output.ts";
+import { isConstantRate } from "../pipeline/video.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
 import { defaultCrf, resolveWeights, type UpscaleOptions } from "../pipeline/upscale.ts";
-import { joinItem } from "./join.ts";
+import { joinArgs, joinItem } from "./join.ts";
 import {
   absolutePath,
   identityChange,
@@ -112,8 +113,19 @@ export async function planItem(
   const v = info.video;
   if (!v) throw new InputError(io.input, "has no video stream");
   const packets = await probeVideoPackets(tools, io.input, v.index, signal);
-  const plan = planSegments(packets, v.timeBase, seconds);
+  // Without -enc_time_base, ffmpeg moves a variable-rate video onto a 1/fps grid counted
+  // from the first frame it sees: counted from each segment's first frame instead, the
+  // timestamps would not be a one-piece run's.
+  const exactTimes = isConstantRate(v) || (await capabilities(tools)).encTimeBase !== null;
+  let plan = planSegments(packets, v.timeBase, seconds);
   if (plan.frames === 0) throw new InputError(io.input, "contains no video frames");
+  if (!exactTimes && plan.segments.length > 1) {
+    plan = {
+      ...planSegments(packets, v.timeBase, 0),
+      uncuttable: "its frame rate varies, and this ffmpeg (no -enc_time_base) would round " +
+        "its timestamps differently in segments",
+    };
+  }
   return {
     input: absolutePath(io.input),
     output: absolutePath(io.output),
@@ -137,12 +149,14 @@ export async function planItem(
 export async function checkEncoding(
   tools: FfmpegTools,
   settings: PixelSettings,
-  output: string,
+  io: { input: string; output: string },
   info: MediaInfo,
   checked = new Set<string>(),
   signal?: AbortSignal,
 ): Promise<void> {
+  const output = io.output;
   const muxer = VIDEO_MUXERS[extensionOf(output)];
+  const caps = await capabilities(tools);
   const video = {
     codec: settings.codec,
     crf: settings.crf ?? undefined,
@@ -150,14 +164,30 @@ export async function checkEncoding(
     pixFmt: settings.pixFmt ?? workingFormat(info.video!.pixFmt).name,
     extra: settings.encoderArgs,
   };
-  const key = JSON.stringify([muxer, video]);
+  // The other streams matter too (what the container takes): they are the input's own.
+  const streams = info.streams.map((s) => `${s.type}:${s.codec}`);
+  const key = JSON.stringify([muxer, video, streams]);
   if (checked.has(key)) return;
-  const problem = await trialEncode(tools, video, muxer, signal);
+  const problem = await trialEncode(
+    tools,
+    video,
+    (videoInput, out) =>
+      joinArgs({
+        input: io.input,
+        info,
+        muxer,
+        settings,
+        caps,
+        videoInput,
+        output: out,
+        extra: ["-t", "0.1"],
+      }),
+    signal,
+  );
   if (problem) {
     throw new UsageError(
-      `${output}: cannot write ${video.codec} (${video.pixFmt}) into .${
-        extensionOf(output)
-      }: ${problem}`,
+      `${output}: cannot write ${video.codec} (${video.pixFmt}) and the input's other streams ` +
+        `into .${extensionOf(output)}: ${problem}`,
     );
   }
   checked.add(key);
@@ -348,7 +378,7 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlanSummary> {
       overwrite: o.overwrite ?? false,
       inputs: [f.input],
     });
-    await checkEncoding(tools, settings, f.output, info, checked, o.signal);
+    await checkEncoding(tools, settings, f, info, checked, o.signal);
     items.push(
       await planItem(
         tools,

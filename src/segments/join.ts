@@ -9,29 +9,64 @@ import { encodeArgs } from "../ffmpeg/args.ts";
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import { localName } from "../ffmpeg/input_name.ts";
 import { countVideoPackets } from "../ffmpeg/packets.ts";
-import type { MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
+import type { MediaInfo, Rational, VideoInfo } from "../ffmpeg/probe.ts";
 import { runTool, stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
 import { extensionOf, VIDEO_MUXERS } from "../pipeline/kinds.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import { isConstantRate, outputColor } from "../pipeline/video.ts";
-import { type PlanItem, type WorkPlan, writeFileAtomic } from "./manifest.ts";
+import { rescale } from "../pipeline/window.ts";
+import { type PixelSettings, type PlanItem, type WorkPlan, writeFileAtomic } from "./manifest.ts";
 import { microsBetween } from "./plan.ts";
 
 /**
- * The concat demuxer's list for a video's segments (file names relative to the list). Each
- * segment but the last gets the exact span until the next one's first frame, in
- * microseconds, so that the joined timestamps are the source's, not a sum of rounded
- * durations.
+ * The time base a one-piece run's encoder works in, which fixes the output's timestamps:
+ * 1/fps for constant-rate video (and for any video when ffmpeg lacks `-enc_time_base`), else
+ * the source's own.
  */
-export function concatList(item: Pick<PlanItem, "segments" | "timeBase">): string {
+export function encoderTimeBase(
+  v: Pick<VideoInfo, "frameRate" | "avgFrameRate" | "timeBase">,
+  caps: Pick<FfmpegCapabilities, "encTimeBase">,
+): Rational {
+  return !isConstantRate(v) && caps.encTimeBase !== null
+    ? v.timeBase
+    : { num: v.frameRate.den, den: v.frameRate.num };
+}
+
+/**
+ * Where each segment starts on the output's timeline, in ticks of the encoder's time base
+ * `encTb`, from the first segment's start. A one-piece run puts every frame on that grid,
+ * counted from the video's first frame; each segment's encoder counts from the segment's own
+ * first frame, so the segment must start on the grid point the one-piece run gives that
+ * frame. (Sources whose timestamps are rounded, like Matroska's milliseconds, would otherwise
+ * shift whole segments by the rounding.)
+ */
+export function segmentOffsets(
+  item: Pick<PlanItem, "segments" | "timeBase">,
+  encTb: Rational,
+): number[] {
+  const first = item.segments[0].firstPts;
+  return item.segments.map((s) => rescale(s.firstPts - first, item.timeBase, encTb));
+}
+
+/**
+ * The concat demuxer's list for a video's segments (file names relative to the list). Each
+ * segment but the last gets the span until the next one's start (see segmentOffsets), in
+ * microseconds rounded the way ffmpeg rounds start times, so that the segments land exactly
+ * where a one-piece run puts their frames.
+ */
+export function concatList(
+  item: Pick<PlanItem, "segments" | "timeBase">,
+  encTb: Rational,
+): string {
   const lines = ["ffconcat version 1.0"];
   const segs = item.segments;
+  const offsets = segmentOffsets(item, encTb);
   for (let k = 0; k < segs.length; k++) {
     lines.push(`file seg-${String(segs[k].index).padStart(5, "0")}.nut`);
     if (k + 1 < segs.length) {
-      const us = microsBetween(segs[k].firstPts, segs[k + 1].firstPts, item.timeBase);
+      const us = microsBetween(offsets[k], offsets[k + 1], encTb);
       lines.push(`duration ${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, "0")}`);
     }
   }
@@ -40,20 +75,55 @@ export function concatList(item: Pick<PlanItem, "segments" | "timeBase">): strin
 
 /**
  * The track timescale MP4/MOV give a video encoded by a one-piece run: the encoder's time base
- * (1/fps for constant-rate video, else the source's) with its denominator doubled until it
- * reaches 10000, as libavformat's mov muxer does. Copied from NUT segments (whose time base
- * NUT refines to 1/48000 or finer) the muxer would pick another: the same instants, in other
- * units.
+ * denominator, doubled until it reaches 10000, as libavformat's mov muxer does. Copied from
+ * NUT segments (whose time base NUT refines to 1/48000 or finer) the muxer would pick another:
+ * the same instants, in other units.
  */
-export function movTimescale(
-  v: Pick<VideoInfo, "frameRate" | "avgFrameRate" | "timeBase">,
-  caps: Pick<FfmpegCapabilities, "encTimeBase">,
-): number {
-  const vfr = !isConstantRate(v) && caps.encTimeBase !== null;
-  let scale = vfr ? v.timeBase.den : v.frameRate.num;
+export function movTimescale(encTb: Rational): number {
+  let scale = encTb.den;
   if (!(scale > 0)) return 0;
   while (scale < 10000) scale *= 2;
   return scale;
+}
+
+/** Muxers of the MP4/MOV family (libavformat's mov muxer). */
+const MOV_MUXERS = new Set(["mp4", "mov", "ipod", "3gp", "3g2"]);
+
+/**
+ * The ffmpeg arguments of a join: the encoded video from `videoInput` (copied), everything
+ * else from the source (as a one-piece run takes it), into `output` (an ffmpeg name).
+ */
+export function joinArgs(o: {
+  input: string;
+  info: MediaInfo;
+  muxer: string;
+  settings: PixelSettings;
+  caps: FfmpegCapabilities;
+  videoInput: string[];
+  output: string;
+  /** More output options (a trial's duration limit). */
+  extra?: string[];
+}): string[] {
+  const v = o.info.video!;
+  const encTb = encoderTimeBase(v, o.caps);
+  const timescale = MOV_MUXERS.has(o.muxer) ? movTimescale(encTb) : 0;
+  return encodeArgs({
+    output: o.output,
+    muxer: o.muxer,
+    video: {
+      codec: o.settings.codec,
+      pixFmt: o.settings.pixFmt ?? "",
+      extra: [
+        ...(timescale > 0 ? ["-video_track_timescale", String(timescale)] : []),
+        ...o.settings.encoderArgs,
+        ...(o.extra ?? []),
+      ],
+    },
+    source: { name: localName(o.input), info: o.info },
+    color: outputColor(v),
+    caps: o.caps,
+    copyVideoFrom: o.videoInput,
+  });
 }
 
 /** What {@link joinItem} needs. */
@@ -80,8 +150,10 @@ export interface JoinJob {
 export async function joinItem(job: JoinJob): Promise<{ frames: number }> {
   const item = job.plan.items[job.item];
   const folder = `${job.work}/${item.folder}`;
+  const v = job.info.video!;
+  const encTb = encoderTimeBase(v, job.caps);
   const list = `${folder}/segments.ffconcat`;
-  await writeFileAtomic(list, new TextEncoder().encode(concatList(item)));
+  await writeFileAtomic(list, new TextEncoder().encode(concatList(item, encTb)));
   const target = await prepareOutput(item.output, {
     kind: "video",
     overwrite: item.overwrite,
@@ -89,24 +161,14 @@ export async function joinItem(job: JoinJob): Promise<{ frames: number }> {
   });
   try {
     const muxer = VIDEO_MUXERS[extensionOf(item.output)];
-    const v = job.info.video!;
-    const s = job.plan.settings;
-    const timescale = ROTATABLE_MUXERS.has(muxer) ? movTimescale(v, job.caps) : 0;
-    const args = encodeArgs({
-      output: localName(target.temp),
+    const args = joinArgs({
+      input: item.input,
+      info: job.info,
       muxer,
-      video: {
-        codec: s.codec,
-        pixFmt: s.pixFmt ?? "",
-        extra: [
-          ...(timescale > 0 ? ["-video_track_timescale", String(timescale)] : []),
-          ...s.encoderArgs,
-        ],
-      },
-      source: { name: localName(item.input), info: job.info },
-      color: outputColor(v),
+      settings: job.plan.settings,
       caps: job.caps,
-      copyVideoFrom: ["-f", "concat", "-safe", "0", "-i", localName(list)],
+      videoInput: ["-f", "concat", "-safe", "0", "-i", localName(list)],
+      output: localName(target.temp),
     });
     const r = await runTool(job.tools.ffmpeg, args, { signal: job.signal });
     if (r.code !== 0) {

@@ -95,6 +95,8 @@ export function kubernetesJobs(o: KubernetesOptions): { segments: KubeObject; jo
   };
 }
 
+const YAML_WORDS = /^(y|n|yes|no|on|off|true|false|null)$/i;
+
 function yamlScalar(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
@@ -129,7 +131,9 @@ export function toYaml(value: unknown, indent = ""): string {
     }
   } else {
     for (const [k, v] of Object.entries(value as object)) {
-      const key = /^[A-Za-z_][\w./-]*$/.test(k) ? k : JSON.stringify(k);
+      // YAML 1.1 reads bare y/n/yes/no/on/off/true/false/null as booleans or null.
+      const bare = /^[A-Za-z_][\w./-]*$/.test(k) && !YAML_WORDS.test(k);
+      const key = bare ? k : JSON.stringify(k);
       if (nested(v)) lines.push(`${indent}${key}:`, toYaml(v, `${indent}  `));
       else lines.push(`${indent}${key}: ${typeof v === "object" && v ? empty(v) : yamlScalar(v)}`);
     }

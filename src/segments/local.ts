@@ -81,7 +81,7 @@ export async function upscaleInSegments(
     );
     if (item.segments.length === 1) return null;
     await checkOutput();
-    await checkEncoding(tools, settings, o.output, info, undefined, o.signal);
+    await checkEncoding(tools, settings, io, info, undefined, o.signal);
     plan = {
       format: PLAN_FORMAT,
       created: new Date().toISOString(),

@@ -156,7 +156,8 @@ export function settingsChange(planned: PixelSettings, now: PixelSettings): stri
     const a = JSON.stringify(planned[key]), b = JSON.stringify(now[key]);
     if (a === b) continue;
     if (key === "weights") return "other weights";
-    const show = (v: unknown) => (v === null ? "default" : Array.isArray(v) ? v.join(" ") : v);
+    const show = (v: unknown) =>
+      v === null ? "default" : Array.isArray(v) ? (v.join(" ") || "none") : v;
     return `${SETTING_NAMES[key]} ${show(planned[key])}, now ${show(now[key])}`;
   }
   return null;
