@@ -119,8 +119,8 @@ export class OutputError extends FsrcnnError {
 
 /**
  * The work folder of a segmented run cannot be used: it was made for another input or with
- * other settings, or it is not a work folder at all. It is left as it is: exit 1. A kind of
- * {@link OutputError} (its `path` is the output).
+ * other settings, or it is not a work folder at all. It is left as it is. A kind of
+ * {@link OutputError} (its `path` is the output); `restart` discards it.
  */
 export class WorkFolderError extends OutputError {
   /**

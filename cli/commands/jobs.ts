@@ -20,7 +20,7 @@ import {
 } from "../../mod.ts";
 import { commonFolder } from "../../src/segments/kubernetes.ts";
 import { nonNegativeInt, positiveInt, runCommand, withCancel } from "../run.ts";
-import { explainSegmentedFailure, pixelOptions, progressLine, splitArgs } from "./upscale.ts";
+import { pixelOptions, progressLine, splitArgs } from "./upscale.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -180,8 +180,6 @@ function planCommand(): Command {
           restart: opts.restart,
           ffmpeg: opts.ffmpeg,
           signal,
-        }).catch((e) => {
-          throw explainSegmentedFailure(e, output);
         });
         say(
           opts.quiet,

@@ -5,7 +5,6 @@
  */
 import { InputError } from "../errors.ts";
 import { localName } from "./input_name.ts";
-import type { Rational } from "./probe.ts";
 import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
@@ -95,9 +94,4 @@ export async function countVideoPackets(
   if (r.code !== 0) return null;
   const n = Number(new TextDecoder().decode(r.stdout).trim().split(/[\n,]/)[0]);
   return Number.isSafeInteger(n) ? n : null;
-}
-
-/** A rational time base as a JavaScript number of seconds per tick (for messages only). */
-export function tickSeconds(tb: Rational): number {
-  return tb.num / tb.den;
 }

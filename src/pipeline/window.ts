@@ -4,7 +4,7 @@
  * the next segment, which stops the decoder there. Frames leave a decoder in presentation
  * order, so once one frame is past the end, every frame of the segment has been seen.
  */
-import type { Rational } from "../ffmpeg/probe.ts";
+import type { Rational } from "../rational.ts";
 
 /** The frames `start <= pts < end` of a video (bounds in the source stream's time base). */
 export interface FrameWindow {

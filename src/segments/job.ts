@@ -13,14 +13,17 @@ import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { exists } from "../fs.ts";
 import { createEngine } from "../model/create.ts";
-import type { BackendChoice } from "../model/engine.ts";
+import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, loadWeights, saveWeights } from "../model/weights.ts";
-import { extensionOf, outputKind, VIDEO_MUXERS } from "../pipeline/kinds.ts";
+import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { extensionOf, outputKind } from "../pipeline/kinds.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import { isConstantRate } from "../pipeline/video.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
-import { defaultCrf, resolveWeights, type UpscaleOptions } from "../pipeline/upscale.ts";
+import { defaultCrf } from "../ffmpeg/crf.ts";
+import { resolveWeights } from "../pipeline/engine.ts";
+import type { UpscaleOptions } from "../pipeline/options.ts";
 import { joinArgs, joinItem } from "./join.ts";
 import {
   absolutePath,

@@ -5,15 +5,18 @@
  * once, from the source, by the same arguments a one-piece run uses.
  */
 import { ToolError } from "../errors.ts";
+import type { LeftoverReport } from "../leftovers.ts";
 import { encodeArgs } from "../ffmpeg/args.ts";
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import { localName } from "../ffmpeg/input_name.ts";
 import { countVideoPackets } from "../ffmpeg/packets.ts";
-import type { MediaInfo, Rational, VideoInfo } from "../ffmpeg/probe.ts";
+import type { MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
+import type { Rational } from "../rational.ts";
 import { runTool, stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
-import { extensionOf, VIDEO_MUXERS } from "../pipeline/kinds.ts";
+import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { extensionOf } from "../pipeline/kinds.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import { isConstantRate, outputColor } from "../pipeline/video.ts";
 import { rescale } from "../pipeline/window.ts";
@@ -147,7 +150,9 @@ export interface JoinJob {
  *   written.
  * @throws {ToolError} ffmpeg failed, or the joined video lacks frames.
  */
-export async function joinItem(job: JoinJob): Promise<{ frames: number }> {
+export async function joinItem(
+  job: JoinJob,
+): Promise<{ frames: number; leftovers: LeftoverReport }> {
   const item = job.plan.items[job.item];
   const folder = `${job.work}/${item.folder}`;
   const v = job.info.video!;
@@ -186,7 +191,7 @@ export async function joinItem(job: JoinJob): Promise<{ frames: number }> {
       );
     }
     await target.commit();
-    return { frames: item.frames };
+    return { frames: item.frames, leftovers: target.leftovers };
   } catch (e) {
     await target.discard();
     throw e;

@@ -8,13 +8,14 @@ import { capabilities } from "../ffmpeg/capabilities.ts";
 import type { MediaInfo } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { exists } from "../fs.ts";
+import type { LeftoverReport } from "../leftovers.ts";
 import { createEngine } from "../model/create.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { saveWeights } from "../model/weights.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
-import type { UpscaleOptions, UpscaleSummary } from "../pipeline/upscale.ts";
-import { resolveWeights } from "../pipeline/upscale.ts";
+import type { UpscaleOptions, UpscaleSummary } from "../pipeline/options.ts";
+import { resolveWeights } from "../pipeline/engine.ts";
 import {
   checkEncoding,
   DEFAULT_SEGMENT_SECONDS,
@@ -63,6 +64,7 @@ export async function upscaleInSegments(
     prepareOutput(o.output, { kind: "video", overwrite: io.overwrite, inputs: [o.input] });
   let plan: WorkPlan;
   let created = false;
+  let leftovers: LeftoverReport = { removed: [], kept: [] };
   if (resuming) {
     if (!(await isWorkFolder(work))) {
       throw new WorkFolderError(o.output, work, "is not a work folder (no plan.json); left alone");
@@ -70,7 +72,7 @@ export async function upscaleInSegments(
     plan = await readPlan(work);
     const problem = await reuseProblem(plan, [io], settings);
     if (problem) throw new WorkFolderError(o.output, work, problem);
-    await checkOutput();
+    leftovers = (await checkOutput()).leftovers;
   } else {
     const { uncuttable: _, ...item } = await planItem(
       tools,
@@ -80,7 +82,7 @@ export async function upscaleInSegments(
       o.signal,
     );
     if (item.segments.length === 1) return null;
-    await checkOutput();
+    leftovers = (await checkOutput()).leftovers;
     await checkEncoding(tools, settings, io, info, undefined, o.signal);
     plan = {
       format: PLAN_FORMAT,
@@ -141,7 +143,7 @@ export async function upscaleInSegments(
       o.onProgress?.(report(0));
     }
     if (o.signal?.aborted) throw new CancelledError("interrupted");
-    await joinItem({ tools, caps, work, plan, item: 0, info, signal: o.signal });
+    const joined = await joinItem({ tools, caps, work, plan, item: 0, info, signal: o.signal });
     if (!o.keepWork) await removeWork(work);
     const seconds = (performance.now() - ctx.started) / 1000;
     const v = info.video!;
@@ -157,6 +159,10 @@ export async function upscaleInSegments(
       backend: engine.info.backend,
       segments: tasks.length,
       resumed: resumed > 0 ? resumed : undefined,
+      leftovers: {
+        removed: [...leftovers.removed, ...joined.leftovers.removed],
+        kept: [...leftovers.kept, ...joined.leftovers.kept],
+      },
     };
   } catch (e) {
     // A folder made by this call that holds no finished segment is not worth keeping.

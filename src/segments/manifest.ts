@@ -5,8 +5,8 @@
  * work.ts), so that many machines can finish segments at once without rewriting one file.
  */
 import { OutputError } from "../errors.ts";
-import type { Rational } from "../ffmpeg/probe.ts";
-import type { BackendChoice } from "../model/engine.ts";
+import type { Rational } from "../rational.ts";
+import type { BackendChoice } from "../model/backends.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
 import type { SegmentSpec } from "./plan.ts";
 

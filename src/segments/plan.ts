@@ -5,7 +5,7 @@
  * together hold every frame exactly once.
  */
 import type { VideoPacket } from "../ffmpeg/packets.ts";
-import type { Rational } from "../ffmpeg/probe.ts";
+import type { Rational } from "../rational.ts";
 
 /** One segment of a video: the frames with `start <= pts < end`, in the stream's time base. */
 export interface SegmentSpec {

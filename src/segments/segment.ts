@@ -95,6 +95,8 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
     temp,
     commit: () => Deno.rename(temp, final),
     discard: () => Deno.remove(temp).catch(() => {}),
+    // An earlier attempt's temporaries were cleared above (clearAttempts).
+    leftovers: { removed: [], kept: [] },
   };
   const s = plan.settings;
   try {
