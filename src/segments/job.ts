@@ -338,7 +338,17 @@ async function jobFiles(
  * @throws {WorkFolderError} `work` holds another plan, or is not a work folder.
  * @throws {InputError} An input is missing, unreadable or has no video.
  * @throws {OutputError} An output exists (without `overwrite`) or cannot be written.
- * @throws {UsageError} The output is not a video file (or, for a folder, not a folder).
+ * @throws {UsageError} The output is not a video file (or, for a folder, not a folder), or the
+ *   settings cannot write it (a trial encode failed).
+ *
+ * @example Plan a film library, run its tasks here one by one, then join
+ * ```ts
+ * import { joinJob, planJob, runTask } from "@fsrcnn/deno";
+ * const plan = await planJob({ input: "films", output: "films_x2", work: "/shared/job" });
+ * for (let index = 0; index < plan.tasks; index++) await runTask({ work: plan.work, index });
+ * const joined = await joinJob({ work: plan.work });
+ * console.log(joined.outputs.map((o) => o.output));
+ * ```
  */
 export async function planJob(o: PlanJobOptions): Promise<JobPlanSummary> {
   const tools = await resolveTools(o.ffmpeg);
@@ -481,6 +491,14 @@ async function checkUnchanged(item: PlanItem): Promise<void> {
  * @throws {InputError} The input changed since it was planned, or its frames did not decode.
  * @throws {ToolError} ffmpeg failed.
  * @throws {CancelledError} `signal` was aborted (the partial segment is removed).
+ *
+ * @example A worker that takes its task from a Slurm job array
+ * ```ts
+ * import { runTask } from "@fsrcnn/deno";
+ * const index = Number(Deno.env.get("SLURM_ARRAY_TASK_ID"));
+ * const task = await runTask({ work: "/shared/job", index, backend: "auto" });
+ * console.log(task.skipped ? "already done" : `${task.frames} frames in ${task.seconds} s`);
+ * ```
  */
 export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
   const started = performance.now();
@@ -570,6 +588,13 @@ function joinedRecord(work: string, item: PlanItem): string {
  * verifiedDone; nothing is changed).
  *
  * @throws {OutputError} `work` is not a work folder.
+ *
+ * @example What is left to do
+ * ```ts
+ * import { jobStatus } from "@fsrcnn/deno";
+ * const s = await jobStatus({ work: "/shared/job" });
+ * console.log(`${s.done.length} of ${s.tasks} done; to do: ${s.pending.join(",")}`);
+ * ```
  */
 export async function jobStatus(
   o: { work: string; ffmpeg?: string; signal?: AbortSignal },
@@ -636,6 +661,13 @@ export function formatIndices(indices: readonly number[]): string {
  *   or an output cannot be written.
  * @throws {InputError} An input changed since it was planned.
  * @throws {ToolError} ffmpeg failed.
+ *
+ * @example Join, keeping the segments
+ * ```ts
+ * import { joinJob } from "@fsrcnn/deno";
+ * const r = await joinJob({ work: "/shared/job", keepWork: true });
+ * for (const o of r.outputs) console.log(`${o.output}: ${o.frames} frames`);
+ * ```
  */
 export async function joinJob(
   o: { work: string; keepWork?: boolean; ffmpeg?: string; signal?: AbortSignal },

@@ -46,6 +46,24 @@ export function commonFolder(paths: readonly string[]): string {
  * The segment Job (Indexed, one completion per task) and the join Job of a plan.
  *
  * @throws {UsageError} A name or count that Kubernetes would refuse.
+ *
+ * @example The Jobs of a 60-task plan, 16 GPU pods at a time
+ * ```ts
+ * import { kubernetesJobs } from "@fsrcnn/deno";
+ * const work = "/mnt/films/job";
+ * const cli = ["deno", "run", "-A", "/app/cli/main.ts", "upscale"];
+ * const jobs = kubernetesJobs({
+ *   work,
+ *   tasks: 60,
+ *   image: "registry.example/fsrcnn:1",
+ *   command: { segment: [...cli, "segment", "--work", work], join: [...cli, "join", "--work", work] },
+ *   claim: "films",
+ *   mount: "/mnt/films",
+ *   parallelism: 16,
+ *   gpus: 1,
+ * });
+ * console.log(jobs.segments.spec.completionMode); // Indexed
+ * ```
  */
 export function kubernetesJobs(o: KubernetesOptions): { segments: KubeObject; join: KubeObject } {
   const name = o.name ?? "fsrcnn";
@@ -142,8 +160,9 @@ export function toYaml(value: unknown, indent = ""): string {
 }
 
 /**
- * Writes `segments.yaml` and `join.yaml` into `work/kubernetes/`.
+ * Writes `segments.yaml` and `join.yaml` into `work/kubernetes/` (see {@link kubernetesJobs}).
  *
+ * @param o The plan's work folder and task count, the image, the commands and the volume.
  * @returns The two files' paths.
  */
 export async function writeKubernetesJobs(

@@ -99,6 +99,22 @@ export interface SlurmSubmission {
  *
  * @throws {OutputError} `work` is not a work folder.
  * @throws {ToolError} sbatch is missing or refused a job.
+ *
+ * @example Submit a plan, the workers running this project's CLI
+ * ```ts
+ * import { submitSlurm } from "@fsrcnn/deno";
+ * const cli = [Deno.execPath(), "run", "-A", "/opt/fsrcnn/cli/main.ts", "upscale"];
+ * const work = "/shared/job";
+ * const r = await submitSlurm({
+ *   work,
+ *   command: {
+ *     segment: [...cli, "segment", "--work", work],
+ *     join: [...cli, "join", "--work", work],
+ *   },
+ *   sbatchArgs: ["--partition=gpu", "--gres=gpu:1"],
+ * });
+ * console.log(`array ${r.arrays.join(",")}, join ${r.join}`);
+ * ```
  */
 export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
   const plan = await readPlan(o.work);

@@ -10,7 +10,19 @@ import { exists } from "../fs.ts";
 import { type WorkPlan, writeJsonAtomic } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
 
-/** The hidden work folder of a single output: `dir/.name.ext.fsrcnn-work`. */
+/**
+ * The hidden work folder of a single output, where its segments are kept until it is written:
+ * `dir/.name.ext.fsrcnn-work`.
+ *
+ * @param output The output path.
+ * @returns The work folder's path.
+ *
+ * @example
+ * ```ts
+ * import { workFolderFor } from "@fsrcnn/deno";
+ * console.log(workFolderFor("films/film_x2.mkv")); // films/.film_x2.mkv.fsrcnn-work
+ * ```
+ */
 export function workFolderFor(output: string): string {
   const trimmed = output.replace(/\/+$/, "");
   const slash = trimmed.lastIndexOf("/");
