@@ -5,6 +5,7 @@
  * at the join, hours later: an encoder that is missing or refuses the settings, or a stream the
  * container cannot hold.
  */
+import { makeTaggedTempDir } from "../leftovers.ts";
 import { COMMON_ARGS, type VideoEncoding } from "./args.ts";
 import { localName } from "./input_name.ts";
 import { runTool, stderrTail } from "./process.ts";
@@ -22,7 +23,7 @@ export async function trialEncode(
   join: (videoInput: string[], output: string) => string[],
   signal?: AbortSignal,
 ): Promise<string | null> {
-  const dir = await Deno.makeTempDir({ prefix: "fsrcnn-trial-" });
+  const dir = await makeTaggedTempDir("fsrcnn-trial-");
   try {
     const nut = `${dir}/trial.nut`;
     const encode = await runTool(tools.ffmpeg, [

@@ -292,7 +292,7 @@ async function listVideos(dir: string): Promise<string[]> {
 /** Pairs of input and output files for a plan (a folder of videos gives one pair each). */
 async function jobFiles(
   o: PlanJobOptions,
-): Promise<{ io: { input: string; output: string }[]; work: string }> {
+): Promise<{ io: { input: string; output: string }[]; work: string; madeFolder?: string }> {
   let isDir = false;
   try {
     isDir = (await Deno.stat(o.input)).isDirectory;
@@ -305,6 +305,7 @@ async function jobFiles(
     return { io: [{ input: o.input, output: o.output }], work: o.work ?? workFolderFor(o.output) };
   }
   const outDir = o.output.replace(/\/+$/, "") || "/";
+  let madeFolder: string | undefined;
   try {
     if (!(await Deno.stat(outDir)).isDirectory) {
       throw new UsageError(`${o.output}: a folder of videos needs an output folder`);
@@ -314,6 +315,7 @@ async function jobFiles(
     await Deno.mkdir(outDir).catch((err) => {
       throw new OutputError(o.output, `cannot create the folder (${(err as Error).message})`);
     });
+    madeFolder = outDir;
   }
   if (absolutePath(outDir) === absolutePath(o.input.replace(/\/+$/, ""))) {
     throw new UsageError(`${o.output}: the output folder is the input folder`);
@@ -324,7 +326,7 @@ async function jobFiles(
     const out = ext in VIDEO_MUXERS ? name : `${name.slice(0, -ext.length)}mkv`;
     return { input: `${o.input.replace(/\/+$/, "")}/${name}`, output: `${outDir}/${out}` };
   });
-  return { io, work: o.work ?? `${outDir}/.fsrcnn-work` };
+  return { io, work: o.work ?? `${outDir}/.fsrcnn-work`, madeFolder };
 }
 
 /**
@@ -352,7 +354,22 @@ async function jobFiles(
  */
 export async function planJob(o: PlanJobOptions): Promise<JobPlanSummary> {
   const tools = await resolveTools(o.ffmpeg);
-  const { io, work } = await jobFiles(o);
+  const { io, work, madeFolder } = await jobFiles(o);
+  try {
+    return await planFiles(o, tools, io, work);
+  } catch (e) {
+    // An output folder made for this plan goes again if the plan fails (only while empty).
+    if (madeFolder) await Deno.remove(madeFolder).catch(() => {});
+    throw e;
+  }
+}
+
+async function planFiles(
+  o: PlanJobOptions,
+  tools: FfmpegTools,
+  io: { input: string; output: string }[],
+  work: string,
+): Promise<JobPlanSummary> {
   const weights = await resolveWeights(o);
   const settings = await pixelSettings(o, weights);
   const summary = (plan: WorkPlan, existing: boolean, why: (string | undefined)[] = []) => ({

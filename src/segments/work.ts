@@ -7,6 +7,7 @@
 import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { exists } from "../fs.ts";
+import { processTag, removeLeftovers } from "../leftovers.ts";
 import { type WorkPlan, writeJsonAtomic } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
 
@@ -155,7 +156,12 @@ export async function createWork(
   plan: WorkPlan,
   writeWeights: (path: string) => Promise<void>,
 ): Promise<void> {
-  const temp = `${work}.creating-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const slash = work.lastIndexOf("/");
+  const parent = slash < 0 ? "." : work.slice(0, slash) || "/";
+  const name = { prefix: `${work.slice(slash + 1)}.creating-` };
+  // A creation that was killed half-way left its temporary folder: its process is gone.
+  await removeLeftovers(parent, [name]);
+  const temp = `${parent}/${name.prefix}${processTag()}`;
   await Deno.mkdir(temp);
   try {
     for (const item of plan.items) await Deno.mkdir(`${temp}/${item.folder}`, { recursive: true });
