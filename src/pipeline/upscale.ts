@@ -38,6 +38,8 @@ import { upscaleVideo } from "./video.ts";
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
  * @throws {OutputError} The output exists (without `overwrite`; its `exists` is then true), or
  *   its folder is missing or not writable.
+ * @throws {WorkFolderError} A long video's work folder (see `segmentSeconds`) was made for
+ *   another input or with other settings (unless `restart`).
  * @throws {ToolError} ffmpeg failed or could not start, refused the output in the trial run
  *   that precedes the first frame, or has none of the video encoders the container takes.
  * @throws {CancelledError} `signal` was aborted.

@@ -4,7 +4,7 @@
  * ({@link runTask}), then join ({@link joinJob}). The work folder is the whole state: no
  * process talks to another.
  */
-import { InputError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
+import { InputError, OptionError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { probeVideoPackets } from "../ffmpeg/packets.ts";
 import { trialEncode } from "../ffmpeg/trial.ts";
@@ -82,11 +82,19 @@ export type PlanSettingsOptions = Pick<
   | "segmentSeconds"
 >;
 
-/** The pixel-changing settings of a run, resolved (defaults filled in). */
+/**
+ * The pixel-changing settings of a run, resolved (defaults filled in).
+ *
+ * @throws {OptionError} `segmentSeconds` is negative or not a number.
+ */
 export async function pixelSettings(
   o: PlanSettingsOptions,
   weights: FsrcnnWeights,
 ): Promise<PixelSettings> {
+  const seconds = o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
+  if (!(seconds >= 0) || !Number.isFinite(seconds)) {
+    throw new OptionError("segmentSeconds", `must be 0 or more (got ${o.segmentSeconds})`);
+  }
   const codec = o.codec ?? "libx264";
   const extra = o.encoderArgs ?? [];
   return {
@@ -97,7 +105,7 @@ export async function pixelSettings(
     preset: o.preset ?? null,
     pixFmt: o.pixFmt ?? null,
     encoderArgs: extra,
-    segmentSeconds: o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS,
+    segmentSeconds: seconds,
   };
 }
 
