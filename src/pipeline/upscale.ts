@@ -98,7 +98,13 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       });
     }
     if (source?.kind === "video" && outKind === "video") {
-      const segmented = await upscaleInSegments(o, { tools, info, started });
+      // The plan's choice of encoder (the container's usual one) is the segments' too.
+      const segmented = await upscaleInSegments({ ...o, codec: plan?.videoEncoder }, {
+        tools,
+        info,
+        started,
+        notices: plan ? planNotices(plan, o.output) : [],
+      });
       if (segmented) return segmented;
     }
     const engine = await engineFor(o, cleanups);

@@ -24,7 +24,8 @@ import type { UpscaleProgress } from "../pipeline/progress.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
 import { resolveWeights } from "../pipeline/engine.ts";
 import type { UpscaleOptions } from "../pipeline/options.ts";
-import { joinArgs, joinItem } from "./join.ts";
+import { itemStreamPlan, joinArgs, joinItem } from "./join.ts";
+import { planStreams } from "../ffmpeg/stream_plan.ts";
 import {
   absolutePath,
   identityChange,
@@ -83,7 +84,25 @@ export type PlanSettingsOptions = Pick<
 >;
 
 /**
- * The pixel-changing settings of a run, resolved (defaults filled in).
+ * The video encoder a plan records: the one asked for, else the usual one of the container
+ * of `output` that this ffmpeg has (as a one-piece run picks it).
+ */
+export async function planVideoEncoder(
+  tools: FfmpegTools,
+  output: string,
+  codec?: string,
+): Promise<string> {
+  return codec ?? planStreams({
+    output,
+    muxer: VIDEO_MUXERS[extensionOf(output)],
+    encoders: (await capabilities(tools)).encoders,
+    ffmpeg: tools.ffmpeg,
+  }).videoEncoder;
+}
+
+/**
+ * The pixel-changing settings of a run, resolved (defaults filled in; `codec` as
+ * planVideoEncoder gives it).
  *
  * @throws {OptionError} `segmentSeconds` is negative or not a number.
  */
@@ -179,6 +198,18 @@ export async function checkEncoding(
   const streams = info.streams.map((s) => `${s.type}:${s.codec}`);
   const key = JSON.stringify([muxer, video, streams]);
   if (checked.has(key)) return;
+  const cannot = (problem: string) =>
+    new UsageError(
+      `${output}: cannot write ${video.codec} (${video.pixFmt}) and the input's other streams ` +
+        `into .${extensionOf(output)}: ${problem}`,
+    );
+  let kept;
+  try {
+    kept = itemStreamPlan(output, info, settings, caps, tools.ffmpeg).kept;
+  } catch (e) {
+    if (e instanceof OptionError) throw cannot(e.message);
+    throw e;
+  }
   const problem = await trialEncode(
     tools,
     video,
@@ -189,18 +220,17 @@ export async function checkEncoding(
         muxer,
         settings,
         caps,
+        kept,
+        // Before the packets are listed the start is unknown; the offsets never make a
+        // stream unwritable.
+        videoStart: 0,
         videoInput,
         output: out,
-        extra: ["-t", "0.1"],
+        trial: true,
       }),
     signal,
   );
-  if (problem) {
-    throw new UsageError(
-      `${output}: cannot write ${video.codec} (${video.pixFmt}) and the input's other streams ` +
-        `into .${extensionOf(output)}: ${problem}`,
-    );
-  }
+  if (problem) throw cannot(problem);
   checked.add(key);
 }
 
@@ -379,7 +409,10 @@ async function planFiles(
   work: string,
 ): Promise<JobPlanSummary> {
   const weights = await resolveWeights(o);
-  const settings = await pixelSettings(o, weights);
+  // A library's outputs share one encoder: the first output's container's usual one unless
+  // `codec` names it (an output whose container cannot hold it fails in checkEncoding).
+  const codec = io.length > 0 ? await planVideoEncoder(tools, io[0].output, o.codec) : o.codec;
+  const settings = await pixelSettings({ ...o, codec }, weights);
   const summary = (plan: WorkPlan, existing: boolean, why: (string | undefined)[] = []) => ({
     work,
     tasks: tasksOf(plan).length,

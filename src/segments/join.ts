@@ -11,6 +11,7 @@ import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import { localName } from "../ffmpeg/input_name.ts";
 import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
+import { planStreams, type StreamPlan } from "../ffmpeg/stream_plan.ts";
 import type { Rational } from "../rational.ts";
 import { runTool, stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
@@ -89,6 +90,37 @@ export function movTimescale(encTb: Rational): number {
   return scale;
 }
 
+/**
+ * The output's streams for a video made with `settings` (its video encoder, the source's
+ * streams kept, converted or dropped), decided exactly as a one-piece run decides them.
+ *
+ * @throws {OptionError} The container cannot hold the encoder's codec, or it is missing.
+ */
+export function itemStreamPlan(
+  output: string,
+  info: MediaInfo,
+  settings: Pick<PixelSettings, "codec">,
+  caps: Pick<FfmpegCapabilities, "encoders">,
+  ffmpeg: string,
+): StreamPlan {
+  return planStreams({
+    output,
+    muxer: VIDEO_MUXERS[extensionOf(output)],
+    source: info,
+    videoEncoder: settings.codec,
+    encoders: caps.encoders,
+    ffmpeg,
+  });
+}
+
+/**
+ * Seconds from the source's start to the item's first frame: the concat demuxer starts the
+ * joined video at 0, and the join moves it back there as a one-piece run does (videoStart).
+ */
+export function itemVideoStart(item: Pick<PlanItem, "segments" | "timeBase">): number {
+  return item.segments[0].firstPts * item.timeBase.num / item.timeBase.den;
+}
+
 /** Muxers of the MP4/MOV family (libavformat's mov muxer). */
 const MOV_MUXERS = new Set(["mp4", "mov", "ipod", "3gp", "3g2"]);
 
@@ -102,10 +134,14 @@ export function joinArgs(o: {
   muxer: string;
   settings: PixelSettings;
   caps: FfmpegCapabilities;
+  /** The source's streams to keep (see itemStreamPlan). */
+  kept: StreamPlan["kept"];
+  /** Seconds from the source's start to the video's first frame (see itemVideoStart). */
+  videoStart: number;
   videoInput: string[];
   output: string;
-  /** More output options (a trial's duration limit). */
-  extra?: string[];
+  /** Only the first frame: the trial that shows whether ffmpeg accepts the output. */
+  trial?: boolean;
 }): string[] {
   const v = o.info.video!;
   const encTb = encoderTimeBase(v, o.caps);
@@ -119,10 +155,11 @@ export function joinArgs(o: {
       extra: [
         ...(timescale > 0 ? ["-video_track_timescale", String(timescale)] : []),
         ...o.settings.encoderArgs,
-        ...(o.extra ?? []),
       ],
     },
-    source: { name: localName(o.input), info: o.info },
+    source: { name: localName(o.input), info: o.info, streams: o.kept },
+    videoStart: o.videoStart,
+    trial: o.trial,
     color: outputColor(v),
     caps: o.caps,
     copyVideoFrom: o.videoInput,
@@ -166,7 +203,16 @@ export async function joinItem(
   });
   try {
     const muxer = VIDEO_MUXERS[extensionOf(item.output)];
+    const streams = itemStreamPlan(
+      item.output,
+      job.info,
+      job.plan.settings,
+      job.caps,
+      job.tools.ffmpeg,
+    );
     const args = joinArgs({
+      kept: streams.kept,
+      videoStart: itemVideoStart(item),
       input: item.input,
       info: job.info,
       muxer,

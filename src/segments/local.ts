@@ -14,7 +14,7 @@ import { TiledUpscaler } from "../model/tiled.ts";
 import { saveWeights } from "../model/weights.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
-import type { UpscaleOptions, UpscaleSummary } from "../pipeline/options.ts";
+import type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "../pipeline/options.ts";
 import { resolveWeights } from "../pipeline/engine.ts";
 import {
   checkEncoding,
@@ -46,7 +46,13 @@ import {
  */
 export async function upscaleInSegments(
   o: UpscaleOptions,
-  ctx: { tools: FfmpegTools; info: MediaInfo; started: number },
+  ctx: {
+    tools: FfmpegTools;
+    info: MediaInfo;
+    started: number;
+    /** What the output does differently from the source (see `onNotice`), told once. */
+    notices?: UpscaleNotice[];
+  },
 ): Promise<UpscaleSummary | null> {
   if (o.segmentSeconds === 0 || o.keepPartial || o.engine) return null;
   const { tools, info } = ctx;
@@ -122,6 +128,8 @@ export async function upscaleInSegments(
         segments: { done: doneSegments, total: tasks.length },
       };
     };
+    // Before any frame, as a one-piece run tells them.
+    for (const notice of ctx.notices ?? []) o.onNotice?.(notice);
     o.onProgress?.(report(0));
     const caps = await capabilities(tools);
     const upscaler = new TiledUpscaler(engine, { tile: o.tile });
