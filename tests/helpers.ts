@@ -2,15 +2,28 @@
  * Shared pieces of the end-to-end tests: generating tiny media with the embedded ffmpeg,
  * running the CLI as a user would, probing results, and weights made for tests.
  */
+import assert from "node:assert/strict";
 import { fsrcnnConfig } from "../src/model/config.ts";
 import { initWeights, saveWeights } from "../src/model/weights.ts";
 import { makeTestClip, type TestClipOptions } from "../src/ffmpeg/generate.ts";
 import { resolveFfmpeg } from "../src/ffmpeg/resolve.ts";
+import { capabilities } from "../src/ffmpeg/capabilities.ts";
 
 /** The ffmpeg/ffprobe the tests use (the same resolution the tool does). */
 export const TOOLS = await resolveFfmpeg();
 export const FFMPEG = TOOLS.ffmpeg;
 export const FFPROBE = TOOLS.ffprobe;
+/** What that ffmpeg can do (encoders, options). */
+export const CAPS = await capabilities(TOOLS);
+
+/** Why WebM outputs cannot be tested with this ffmpeg, if they cannot. */
+export const noWebm: string | undefined = !CAPS.encoders.has("libvpx-vp9")
+  ? "this ffmpeg has no libvpx-vp9 encoder"
+  : !CAPS.encoders.has("libvorbis")
+  ? "this ffmpeg has no libvorbis encoder"
+  : !CAPS.encoders.has("libopus")
+  ? "this ffmpeg has no libopus encoder"
+  : undefined;
 
 export const ROOT = new URL("../", import.meta.url).pathname;
 export const CLI = `${ROOT}cli/main.ts`;
@@ -179,4 +192,152 @@ export async function decodedFrames(path: string): Promise<number> {
   ]);
   // Side data (a rotation matrix) may follow on further lines.
   return Number(r.stdout.trim().split(/[\n,]/)[0]);
+}
+
+/** One stream of an ffprobe listing. */
+// deno-lint-ignore no-explicit-any
+export type Stream = Record<string, any>;
+
+/** ffprobe's streams of a file. */
+export async function streams(path: string): Promise<Stream[]> {
+  return (await ffprobe(path)).streams;
+}
+
+/** The streams of one kind (`video`, `audio`, …), in order. */
+export const ofType = (ss: Stream[], type: string): Stream[] =>
+  ss.filter((s) => s.codec_type === type);
+
+/** Asserts that the video and audio streams of `output` start when those of `input` do. */
+export async function assertSameStarts(input: string, output: string): Promise<void> {
+  const a = await streams(input), b = await streams(output);
+  for (const type of ["video", "audio"]) {
+    const sa = ofType(a, type), sb = ofType(b, type);
+    assert.equal(sb.length, sa.length, `${output}: ${type} streams`);
+    sa.forEach((s, i) => {
+      const want = Number(s.start_time), got = Number(sb[i].start_time);
+      assert.ok(
+        Math.abs(got - want) <= 0.001,
+        `${output}: ${type} #${i} starts at ${got}, the source's at ${want}`,
+      );
+    });
+  }
+}
+
+/**
+ * Elementary clips: `frames` (default 10) frames of H.264 (or VP9) video at 25 fps, a keyframe
+ * every `gop` frames when given, and as long of AAC (or Vorbis) audio.
+ */
+export async function elementary(
+  dir: string,
+  video: "libx264" | "libvpx-vp9",
+  audio: "aac" | "libvorbis",
+  o: { frames?: number; gop?: number } = {},
+): Promise<{ v: string; a: string }> {
+  const frames = o.frames ?? 10;
+  const v = `${dir}/v.${video === "libx264" ? "mp4" : "webm"}`;
+  const a = `${dir}/a.${audio === "aac" ? "m4a" : "ogg"}`;
+  await ffmpeg(
+    ...["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-frames:v", String(frames)],
+    ...["-c:v", video, ...(o.gop ? ["-g", String(o.gop)] : []), "-pix_fmt", "yuv420p", v],
+  );
+  await ffmpeg(
+    ...["-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", String(frames / 25)],
+    ...["-c:a", audio, a],
+  );
+  return { v, a };
+}
+
+/**
+ * The elementary clips muxed into `late_video.EXT` (or `late_audio.EXT`) with the video 0.5 s
+ * (or the audio 0.3 s) after the other (`-itsoffset`, as users do it).
+ */
+export async function delayed(
+  dir: string,
+  ext: string,
+  clips: { v: string; a: string },
+  late: "video" | "audio",
+): Promise<string> {
+  const path = `${dir}/late_${late}.${ext}`;
+  const shift = (
+    which: string,
+  ) => (late === which ? ["-itsoffset", late === "video" ? "0.5" : "0.3"] : []);
+  await ffmpeg(
+    ...shift("video"),
+    "-i",
+    clips.v,
+    ...shift("audio"),
+    "-i",
+    clips.a,
+    "-map",
+    "0:v",
+    "-map",
+    "1:a",
+    "-c",
+    "copy",
+    path,
+  );
+  const lateStream = ofType(await streams(path), late)[0];
+  assert.ok(Number(lateStream.start_time) >= 0.25, `${path}: the ${late} really starts late`);
+  return path;
+}
+
+/** The tags `keys` and the default/forced dispositions a viewer sees, per stream. */
+export function labels(ss: Stream[], keys: string[]): Stream[] {
+  return ss.map((s) => ({
+    type: s.codec_type,
+    ...Object.fromEntries(keys.map((k) => [k, s.tags?.[k]])),
+    default: s.disposition?.default,
+    forced: s.disposition?.forced,
+  }));
+}
+
+/**
+ * ffmpeg arguments for a clip with H.264 video (`frames` frames, default 10, a keyframe every
+ * `gop` when given), two AAC tracks and a French text subtitle (written to `dir`); the caller
+ * adds the subtitle codec, tags and the output.
+ */
+export async function taggedClipArgs(
+  dir: string,
+  o: { frames?: number; gop?: number } = {},
+): Promise<string[]> {
+  const frames = o.frames ?? 10;
+  const srt = `${dir}/fr.srt`;
+  await Deno.writeTextFile(srt, "1\n00:00:00,000 --> 00:00:00,300\nbonjour\n");
+  const tone = ["-f", "lavfi", "-i", "sine=sample_rate=48000"];
+  return [
+    ...["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", ...tone, ...tone, "-i", srt],
+    ...["-map", "0:v", "-map", "1:a", "-map", "2:a", "-map", "3:s"],
+    ...["-frames:v", String(frames), "-t", String(frames / 25)],
+    ...["-c:v", "libx264", ...(o.gop ? ["-g", String(o.gop)] : []), "-c:a", "aac"],
+  ];
+}
+
+/**
+ * `dir/tagged.mkv` (see taggedClipArgs): German audio titled "German stereo" (default), English
+ * "Commentary" (not default), French subtitles titled "French subs" (forced).
+ */
+export async function taggedMkv(
+  dir: string,
+  o: { frames?: number; gop?: number } = {},
+): Promise<string> {
+  const mkv = `${dir}/tagged.mkv`;
+  await ffmpeg(
+    ...(await taggedClipArgs(dir, o)),
+    "-c:s",
+    "srt",
+    ...["-metadata:s:a:0", "language=ger", "-metadata:s:a:0", "title=German stereo"],
+    ...["-metadata:s:a:1", "language=eng", "-metadata:s:a:1", "title=Commentary"],
+    ...["-metadata:s:s:0", "language=fre", "-metadata:s:s:0", "title=French subs"],
+    ...["-disposition:v:0", "default", "-disposition:a:0", "default"],
+    ...["-disposition:a:1", "0", "-disposition:s:0", "forced"],
+    ...(CAPS.defaultMode ? ["-default_mode", "passthrough"] : []),
+    mkv,
+  );
+  const tagged = labels(await streams(mkv), ["language", "title"]);
+  assert.deepEqual(tagged.slice(1).map((l) => [l.language, l.title, l.default, l.forced]), [
+    ["ger", "German stereo", 1, 0],
+    ["eng", "Commentary", 0, 0],
+    ["fre", "French subs", 0, 1],
+  ], "the source is tagged");
+  return mkv;
 }

@@ -30,6 +30,8 @@ export interface TestClipOptions {
   title?: string;
   /** Video encoder (default libx264). */
   codec?: string;
+  /** Frames from one keyframe to the next (default: the encoder's own). */
+  gop?: number;
   /** Encoder preset (default: the encoder's own). */
   preset?: string;
   /** MP4 index at the front of the file. */
@@ -87,6 +89,7 @@ export async function makeTestClip(
     if (o.vfr) args.push("-vf", "setpts='(N+N*N/3)/25/TB'", "-vsync", "vfr");
     args.push("-c:v", o.codec ?? "libx264");
     if (o.preset) args.push("-preset", o.preset);
+    if (o.gop) args.push("-g", String(o.gop));
     args.push("-pix_fmt", o.tenBit ? "yuv420p10le" : "yuv420p");
     if (o.audio) args.push("-c:a", "aac", "-shortest");
     if (o.subtitles) args.push("-c:s", "mov_text");

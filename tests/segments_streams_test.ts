@@ -1,0 +1,154 @@
+/**
+ * End-to-end: a segmented run keeps what a one-piece run keeps of the source besides its
+ * pixels: every stream's start time (A/V sync), every stream's tags and dispositions, and a
+ * container's defaults (WebM: VP9, Opus, or Vorbis copied) with the same one-line notices.
+ *
+ * The clips are tiny (64x48, 40 frames at 25 fps, a keyframe every 12 frames); with 0.5 s
+ * segments each is cut in two. Runs upscale ×2 with nearest-neighbour weights.
+ */
+import assert from "node:assert/strict";
+import { upscaleFile, type UpscaleNotice, type UpscaleSummary } from "../mod.ts";
+import {
+  assertSameStarts,
+  decodedFrames,
+  delayed,
+  elementary,
+  ffmpeg,
+  labels,
+  noWebm,
+  packetMd5,
+  streams,
+  taggedMkv,
+  tempDir,
+  videoTimestamps,
+  writeWeights,
+} from "./helpers.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+const CLIP = { frames: 40, gop: 12 };
+
+interface Run {
+  output: string;
+  summary: UpscaleSummary;
+  notices: UpscaleNotice[];
+}
+
+async function upscale(
+  input: string,
+  output: string,
+  weights: string,
+  segmentSeconds: number,
+): Promise<Run> {
+  const notices: UpscaleNotice[] = [];
+  const summary = await upscaleFile({
+    input,
+    output,
+    weights,
+    segmentSeconds,
+    onNotice: (n) => notices.push(n),
+  });
+  return { output, summary, notices };
+}
+
+/**
+ * `input` upscaled into `seg.EXT` in segments (checked to be at least two) and into `one.EXT`
+ * in one piece; each output's notices are named by the output, so they are told apart.
+ */
+async function segmentedAndOnePiece(dir: string, input: string, ext: string, name = "") {
+  const weights = await writeWeights(dir, 2);
+  const seg = await upscale(input, `${dir}/${name}seg.${ext}`, weights, 0.5);
+  assert.ok((seg.summary.segments ?? 1) >= 2, `${seg.output}: ${seg.summary.segments} segments`);
+  const one = await upscale(input, `${dir}/${name}one.${ext}`, weights, 0);
+  assert.equal(one.summary.segments, undefined, `${one.output} was made in one piece`);
+  return { seg, one };
+}
+
+/** Asserts that two outputs of the same input hold the same frames at the same times. */
+async function sameVideo(a: string, b: string, frames: number) {
+  assert.equal(await decodedFrames(a), frames);
+  assert.equal(await decodedFrames(b), frames);
+  assert.deepEqual(await videoTimestamps(a), await videoTimestamps(b));
+}
+
+Deno.test({
+  ...opts,
+  name: "segments keep A/V sync: video 0.5 s after its audio keeps every start time in MKV",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const clips = await elementary(dir, "libx264", "aac", CLIP);
+      const input = await delayed(dir, "mkv", clips, "video");
+      const { seg, one } = await segmentedAndOnePiece(dir, input, "mkv");
+      await assertSameStarts(input, seg.output);
+      await sameVideo(seg.output, one.output, CLIP.frames);
+      assert.equal(await packetMd5(seg.output, "0:a"), await packetMd5(input, "0:a"));
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "segments keep tags: audio language/title and subtitle language/forced survive in MKV",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const input = await taggedMkv(dir, CLIP);
+      const { seg } = await segmentedAndOnePiece(dir, input, "mkv");
+      const keys = ["language", "title"];
+      assert.deepEqual(labels(await streams(seg.output), keys), labels(await streams(input), keys));
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "segments into WebM: VP9, AAC to Opus, Vorbis copied, and a one-piece run's notices" +
+    (noWebm ? ` (skipped: ${noWebm})` : ""),
+  ignore: noWebm !== undefined,
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      // H.264, AAC and mov_text: WebM holds none of them as they are.
+      const aac = await elementary(dir, "libx264", "aac", CLIP);
+      const srt = `${dir}/s.srt`;
+      await Deno.writeTextFile(srt, "1\n00:00:00,000 --> 00:00:01,000\nhello\n");
+      const mp4 = `${dir}/in.mp4`;
+      await ffmpeg("-i", aac.v, "-i", aac.a, "-i", srt, "-c:v", "copy", "-c:a", "copy", ...[
+        "-c:s",
+        "mov_text",
+        mp4,
+      ]);
+      const { seg, one } = await segmentedAndOnePiece(dir, mp4, "webm");
+      const codecs = async (r: Run) => (await streams(r.output)).map((s) => s.codec_name);
+      assert.deepEqual(await codecs(seg), ["vp9", "opus", "webvtt"]);
+      assert.deepEqual(await codecs(one), await codecs(seg));
+      const told = (output: string) => [{
+        kind: "converted",
+        message: `${output}: converting what WebM cannot hold as it is: ` +
+          "#1 audio aac to opus (libopus), #2 subtitle mov_text to webvtt",
+      }];
+      assert.deepEqual(seg.notices, told(seg.output));
+      assert.deepEqual(one.notices, told(one.output));
+      await sameVideo(seg.output, one.output, CLIP.frames);
+      // Both went through the same conversion: the same start times (Opus's included).
+      await assertSameStarts(one.output, seg.output);
+
+      // Vorbis, which WebM holds, is copied untouched, and nothing is said.
+      const clips = await elementary(dir, "libx264", "libvorbis", CLIP);
+      const mkv = await delayed(dir, "mkv", clips, "video");
+      const vorbis = await segmentedAndOnePiece(dir, mkv, "webm", "vorbis_");
+      assert.deepEqual(await codecs(vorbis.seg), ["vp9", "vorbis"]);
+      assert.deepEqual(vorbis.seg.notices, []);
+      assert.deepEqual(vorbis.one.notices, []);
+      assert.equal(await packetMd5(vorbis.seg.output, "0:a"), await packetMd5(mkv, "0:a"));
+      await sameVideo(vorbis.seg.output, vorbis.one.output, CLIP.frames);
+      await assertSameStarts(mkv, vorbis.seg.output);
+    } finally {
+      await cleanup();
+    }
+  },
+});
