@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { upscaleFile, type UpscaleNotice, type UpscaleSummary } from "../mod.ts";
 import {
   assertSameStarts,
+  cli,
   decodedFrames,
   delayed,
   elementary,
@@ -133,6 +134,14 @@ Deno.test({
       }];
       assert.deepEqual(seg.notices, told(seg.output));
       assert.deepEqual(one.notices, told(one.output));
+      // `upscale plan` tells them too, one line each, even when quiet.
+      const planned = `${dir}/planned.webm`;
+      const r = await cli([
+        ...["upscale", "plan", mp4, planned, "--weights", await writeWeights(dir, 2)],
+        ...["--segment-seconds", "0.5", "-q"],
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, told(planned).map((n) => `fsrcnn: ${n.message}\n`).join(""));
       await sameVideo(seg.output, one.output, CLIP.frames);
       // Both went through the same conversion: the same start times (Opus's included).
       await assertSameStarts(one.output, seg.output);

@@ -188,6 +188,8 @@ function planCommand(): Command {
             `${plan.tasks} segment tasks (0-${plan.tasks - 1})`,
         );
         for (const it of plan.items) {
+          // Told even when quiet, as `upscale` tells them.
+          for (const n of it.notices) console.error(`fsrcnn: ${n.message}`);
           if (it.uncuttable) say(opts.quiet, `${it.input}: one segment: ${it.uncuttable}`);
         }
         if (opts.kubernetes) {

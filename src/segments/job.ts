@@ -23,9 +23,9 @@ import { isConstantRate } from "../pipeline/video.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
 import { resolveWeights } from "../pipeline/engine.ts";
-import type { UpscaleOptions } from "../pipeline/options.ts";
+import type { UpscaleNotice, UpscaleOptions } from "../pipeline/options.ts";
 import { itemStreamPlan, joinArgs, joinItem } from "./join.ts";
-import { planStreams } from "../ffmpeg/stream_plan.ts";
+import { planNotices, planStreams } from "../ffmpeg/stream_plan.ts";
 import {
   absolutePath,
   identityChange,
@@ -311,6 +311,11 @@ export interface JobPlanSummary {
     frames: number;
     /** Why the video stays one segment although it is long, when it does. */
     uncuttable?: string;
+    /**
+     * What its output will do differently from the source, one line each, as
+     * {@link UpscaleOptions.onNotice} tells it (empty when the plan already existed).
+     */
+    notices: UpscaleNotice[];
   }[];
 }
 
@@ -413,7 +418,12 @@ async function planFiles(
   // `codec` names it (an output whose container cannot hold it fails in checkEncoding).
   const codec = io.length > 0 ? await planVideoEncoder(tools, io[0].output, o.codec) : o.codec;
   const settings = await pixelSettings({ ...o, codec }, weights);
-  const summary = (plan: WorkPlan, existing: boolean, why: (string | undefined)[] = []) => ({
+  const summary = (
+    plan: WorkPlan,
+    existing: boolean,
+    why: (string | undefined)[] = [],
+    notices: UpscaleNotice[][] = [],
+  ) => ({
     work,
     tasks: tasksOf(plan).length,
     frames: plan.items.reduce((n, it) => n + it.frames, 0),
@@ -424,6 +434,7 @@ async function planFiles(
       segments: it.segments.length,
       frames: it.frames,
       uncuttable: why[i],
+      notices: notices[i] ?? [],
     })),
   });
   if (o.restart) await discardWork(work, o.output);
@@ -440,7 +451,9 @@ async function planFiles(
     }
   }
   const items: (PlanItem & { uncuttable?: string })[] = [];
+  const notices: UpscaleNotice[][] = [];
   const checked = new Set<string>();
+  const caps = await capabilities(tools);
   for (const [i, f] of io.entries()) {
     const info = await probe(tools, f.input, { signal: o.signal });
     if (!info.video) throw new InputError(f.input, "has no video stream");
@@ -450,6 +463,17 @@ async function planFiles(
       inputs: [f.input],
     });
     await checkEncoding(tools, settings, f, info, checked, o.signal);
+    // As a one-piece run tells them; a library shares one encoder, so a missing usual one is
+    // told once, for the first output.
+    const streams = planStreams({
+      output: f.output,
+      muxer: VIDEO_MUXERS[extensionOf(f.output)],
+      source: info,
+      videoEncoder: i === 0 ? o.codec : settings.codec,
+      encoders: caps.encoders,
+      ffmpeg: tools.ffmpeg,
+    });
+    notices.push(planNotices(streams, f.output));
     items.push(
       await planItem(
         tools,
@@ -474,7 +498,7 @@ async function planFiles(
   };
   if (await exists(work)) await Deno.remove(work);
   await createWork(work, plan, (path) => saveWeights(path, weights));
-  return summary(plan, false, why);
+  return summary(plan, false, why, notices);
 }
 
 /** What {@link runTask} runs, and where. */
