@@ -6,6 +6,7 @@
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
+import { type FfmpegInput, localName } from "./input_name.ts";
 
 /** Options shared by every invocation: quiet, never interactive. */
 export const COMMON_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error"];
@@ -80,7 +81,7 @@ export interface VideoEncoding {
 }
 
 export interface EncodeArgsOptions {
-  /** The output name for ffmpeg (`file:` prefixed, or an image2 pattern). */
+  /** The output file (a local path; ffmpeg is given it as a `file:` name). */
   output: string;
   /** Muxer (`-f`), chosen from the output's extension. */
   muxer: string;
@@ -89,7 +90,7 @@ export interface EncodeArgsOptions {
    * The source file (input #1): its chapters and global metadata are kept, and so are the
    * streams of `streams` (see stream_plan.ts), each with its tags and dispositions.
    */
-  source?: { name: string; info: MediaInfo; streams: KeptStream[] };
+  source?: { path: string; info: MediaInfo; streams: KeptStream[] };
   /**
    * Seconds from the source's start to its first video frame: the first timestamp of the
    * frames we send. ffmpeg starts every input at 0, so without this the video would start with
@@ -107,7 +108,7 @@ export interface EncodeArgsOptions {
    * input options and name, e.g. a concat list of encoded segments) and copy it unchanged:
    * of `video`, only `extra` is used (muxer options in it still apply).
    */
-  copyVideoFrom?: string[];
+  copyVideoFrom?: FfmpegInput;
 }
 
 /** Dispositions that both ffmpeg 4.1 and current ones can set with `-disposition`. */
@@ -141,19 +142,20 @@ function seconds(s: number): string {
 /** ffmpeg arguments that encode rawvideo-in-NUT from stdin into `output`. */
 export function encodeArgs(o: EncodeArgsOptions): string[] {
   const args = [...COMMON_ARGS, "-y"];
-  args.push(...(o.copyVideoFrom ?? ["-f", "nut", "-i", "pipe:0"]));
+  const video = o.copyVideoFrom ?? { inputOptions: ["-f", "nut"], input: "pipe:0" };
+  args.push(...video.inputOptions, "-i", video.input);
   const src = o.source;
   // The video is encoded from 0 on the frame-rate grid and moved to its start when muxed
   // (-output_ts_offset); the source's streams move back by as much, so they keep their place.
   const start = o.videoStart !== undefined && Math.abs(o.videoStart) >= 5e-7 ? o.videoStart : 0;
   if (src) {
     if (start !== 0) args.push("-itsoffset", seconds(-start));
-    args.push("-i", src.name);
+    args.push("-i", localName(src.path));
   }
   // Chapters are copied with input #1's offset but not moved back by -output_ts_offset: they
   // come from a second, unshifted opening of the source.
   const chapters = src && start !== 0 && src.info.chapters > 0 ? "2" : "1";
-  if (src && chapters === "2") args.push("-i", src.name);
+  if (src && chapters === "2") args.push("-i", localName(src.path));
   args.push("-map", "0:v:0");
   const kept = src?.streams ?? [];
   for (const k of kept) args.push("-map", `1:${k.source.index}`);
@@ -220,7 +222,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   args.push(...extra);
   if (start !== 0) args.push("-output_ts_offset", seconds(start));
   if (o.trial) args.push("-frames:v", "1", "-t", "0.001");
-  args.push("-f", o.muxer, o.output);
+  args.push("-f", o.muxer, localName(o.output));
   return args;
 }
 
@@ -231,7 +233,7 @@ export function normaliseRotation(deg: number): number {
 }
 
 export interface ImageSequenceArgsOptions {
-  /** Output pattern for ffmpeg (`file:` prefixed), numbered from 1. */
+  /** Output pattern (a local path, e.g. `dir/%06d.png`), numbered from 1. */
   output: string;
   jpeg: boolean;
   /** Write 16-bit PNG (for sources deeper than 8 bits). */
@@ -276,6 +278,6 @@ export function imageSequenceArgs(o: ImageSequenceArgsOptions): string[] {
     "1",
     "-f",
     "image2",
-    o.output,
+    localName(o.output),
   ];
 }

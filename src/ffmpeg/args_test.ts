@@ -78,7 +78,7 @@ Deno.test("encoder: keeps audio, subtitles, chapters, metadata and colour; passe
   });
   const mk = (muxer: string, o: { vfr?: boolean; start?: number; trial?: boolean } = {}) =>
     encodeArgs({
-      output: "file:/o/.out.partial.mkv",
+      output: "/o/.out.partial.mkv",
       muxer,
       video: {
         codec: "libx264",
@@ -88,7 +88,7 @@ Deno.test("encoder: keeps audio, subtitles, chapters, metadata and colour; passe
         extra: ["-tune", "film"],
       },
       source: {
-        name: "file:/x/in.mkv",
+        path: "/x/in.mkv",
         info,
         streams:
           planStreams({ output: "o", muxer, source: info, encoders: ENCODERS, ffmpeg: "ffmpeg" })
@@ -151,7 +151,7 @@ Deno.test("encoder: keeps audio, subtitles, chapters, metadata and colour; passe
 Deno.test("encoder: VP9 and AV1 at a CRF get no bitrate cap, unless one is asked for", () => {
   const vp9 = (extra: string[]) =>
     encodeArgs({
-      output: "file:/o.webm",
+      output: "/o.webm",
       muxer: "webm",
       video: { codec: "libvpx-vp9", crf: 31, pixFmt: "yuv420p", extra },
       caps: { ...modern, defaultMode: true },
@@ -214,7 +214,7 @@ Deno.test("capabilities are parsed from ffmpeg's own listings", () => {
 
 Deno.test("image sequences: RGB conversion follows the source matrix and range", () => {
   const a = imageSequenceArgs({
-    output: "file:/t/%06d.png",
+    output: "/t/%06d.png",
     jpeg: false,
     deep: true,
     color: { space: "bt709", range: "tv" },
@@ -225,7 +225,7 @@ Deno.test("image sequences: RGB conversion follows the source matrix and range",
   assert.equal(after(a, "-start_number"), "1");
   assert.deepEqual(a.slice(-3), ["-f", "image2", "file:/t/%06d.png"]);
   const j = imageSequenceArgs({
-    output: "file:/t/%d.jpg",
+    output: "/t/%d.jpg",
     jpeg: true,
     deep: false,
     color: {},

@@ -21,6 +21,11 @@ export function fileInput(path: string): FfmpegInput {
   return { input: localName(path), inputOptions: [] };
 }
 
+/** A concat-demuxer list of files (`ffconcat` syntax), e.g. encoded segments to join. */
+export function concatListInput(path: string): FfmpegInput {
+  return { input: localName(path), inputOptions: ["-f", "concat", "-safe", "0"] };
+}
+
 /**
  * Numbered image files (`pattern` as image2 takes it, e.g. `frames/%06d.png`) read by the image2
  * demuxer from number `start`, at exactly `fps` frames per second.

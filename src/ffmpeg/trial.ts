@@ -7,7 +7,7 @@
  */
 import { makeTaggedTempDir } from "../leftovers.ts";
 import { COMMON_ARGS, type VideoEncoding } from "./args.ts";
-import { localName } from "./input_name.ts";
+import { type FfmpegInput, localName } from "./input_name.ts";
 import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
@@ -20,7 +20,7 @@ import type { FfmpegTools } from "./resolve.ts";
 export async function trialEncode(
   tools: FfmpegTools,
   video: VideoEncoding,
-  join: (videoInput: string[], output: string) => string[],
+  join: (videoInput: FfmpegInput, output: string) => string[],
   signal?: AbortSignal,
 ): Promise<string | null> {
   const dir = await makeTaggedTempDir("fsrcnn-trial-");
@@ -38,7 +38,7 @@ export async function trialEncode(
     if (encode.code !== 0) return stderrTail(encode.stderr, 3) || `exit ${encode.code}`;
     const copy = await runTool(
       tools.ffmpeg,
-      join(["-f", "nut", "-i", localName(nut)], localName(`${dir}/trial.out`)),
+      join({ inputOptions: ["-f", "nut"], input: localName(nut) }, `${dir}/trial.out`),
       { signal },
     );
     if (copy.code !== 0) return stderrTail(copy.stderr, 3) || `exit ${copy.code}`;

@@ -7,7 +7,6 @@
 import { CancelledError, InputError } from "../errors.ts";
 import { decodeArgs, encodeArgs, imageSequenceArgs, type VideoEncoding } from "../ffmpeg/args.ts";
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
-import { localName } from "../ffmpeg/input_name.ts";
 import type { ColorTags, MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
 import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
@@ -210,7 +209,7 @@ function encoderArgs(
   const target = job.target;
   if (target.kind !== "video") {
     return imageSequenceArgs({
-      output: localName(`${target.temp}/${target.pattern}`),
+      output: `${target.temp}/${target.pattern}`,
       jpeg: /\.jpe?g$/i.test(target.pattern!),
       deep: format.bitDepth > 8,
       color,
@@ -219,12 +218,12 @@ function encoderArgs(
   }
   const src = job.source;
   return encodeArgs({
-    output: localName(target.temp),
+    output: target.temp,
     muxer: VIDEO_MUXERS[extensionOf(target.path)],
     video: { ...job.video, pixFmt: job.video.pixFmt ?? format.name },
     // A segment is written alone; the join takes the source's streams (see segments/join.ts).
     source: src.kind === "video" && !job.segment
-      ? { name: localName(src.path), info: src.info, streams: job.plan?.kept ?? [] }
+      ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [] }
       : undefined,
     videoStart,
     color,

@@ -8,7 +8,7 @@ import { ToolError } from "../errors.ts";
 import type { LeftoverReport } from "../leftovers.ts";
 import { encodeArgs } from "../ffmpeg/args.ts";
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
-import { localName } from "../ffmpeg/input_name.ts";
+import { concatListInput, type FfmpegInput } from "../ffmpeg/input_name.ts";
 import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
 import { planStreams, type StreamPlan } from "../ffmpeg/stream_plan.ts";
@@ -138,7 +138,7 @@ export function joinArgs(o: {
   kept: StreamPlan["kept"];
   /** Seconds from the source's start to the video's first frame (see itemVideoStart). */
   videoStart: number;
-  videoInput: string[];
+  videoInput: FfmpegInput;
   output: string;
   /** Only the first frame: the trial that shows whether ffmpeg accepts the output. */
   trial?: boolean;
@@ -157,7 +157,7 @@ export function joinArgs(o: {
         ...o.settings.encoderArgs,
       ],
     },
-    source: { name: localName(o.input), info: o.info, streams: o.kept },
+    source: { path: o.input, info: o.info, streams: o.kept },
     videoStart: o.videoStart,
     trial: o.trial,
     color: outputColor(v),
@@ -218,8 +218,8 @@ export async function joinItem(
       muxer,
       settings: job.plan.settings,
       caps: job.caps,
-      videoInput: ["-f", "concat", "-safe", "0", "-i", localName(list)],
-      output: localName(target.temp),
+      videoInput: concatListInput(list),
+      output: target.temp,
     });
     const r = await runTool(job.tools.ffmpeg, args, { signal: job.signal });
     if (r.code !== 0) {

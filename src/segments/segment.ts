@@ -5,7 +5,7 @@
  * and recorded as done.
  */
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
-import { localName } from "../ffmpeg/input_name.ts";
+import { fileInput } from "../ffmpeg/input_name.ts";
 import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { MediaInfo } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
@@ -32,8 +32,7 @@ export function videoSource(path: string, info: MediaInfo): FrameSource {
     path,
     kind: "video",
     info,
-    input: localName(path),
-    inputOptions: [],
+    ...fileInput(path),
     expectedFrames: info.video!.frameCount,
     chromaLocation: info.video!.chromaLocation,
   };
