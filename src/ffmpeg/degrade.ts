@@ -91,67 +91,32 @@ export async function degradeFrame(
   const joined = streams.map((i) => `[0:${i}]`).join("") +
     `concat=n=${n}:v=1:a=0,setpts=N/(25*TB)`;
   const what = `scale with ${o.scalers.join(", ")}`;
-  let lr: Uint8Array;
-  if (o.crf === undefined) {
-    const nut = await ffmpeg(
-      tools,
-      what,
-      [...scaled, "-c:v", "rawvideo", "-f", "nut", "pipe:1"],
-      input,
-      o.signal,
-    );
-    lr = await ffmpeg(
-      tools,
-      "join the scaled frames",
-      [
-        "-f",
-        "nut",
-        "-i",
-        "pipe:0",
-        "-filter_complex",
-        joined,
-        ...rawArgs("yuv420p", w, h),
-        "pipe:1",
-      ],
-      nut,
-      o.signal,
-    );
-  } else {
-    const coded = await ffmpeg(
-      tools,
-      `${what} and encode with libx264`,
-      [
-        ...scaled,
-        "-pix_fmt",
-        "yuv420p",
-        "-c:v",
-        "libx264",
-        "-crf",
-        String(o.crf),
-        "-f",
-        "nut",
-        "pipe:1",
-      ],
-      input,
-      o.signal,
-    );
-    lr = await ffmpeg(
-      tools,
-      "decode the x264 frames",
-      [
-        "-f",
-        "nut",
-        "-i",
-        "pipe:0",
-        "-filter_complex",
-        joined,
-        ...rawArgs("yuv420p", w, h),
-        "pipe:1",
-      ],
-      coded,
-      o.signal,
-    );
-  }
+  const codec = o.crf === undefined
+    ? ["-c:v", "rawvideo"]
+    : ["-pix_fmt", "yuv420p", "-c:v", "libx264", "-crf", String(o.crf)];
+  const nut = await ffmpeg(
+    tools,
+    o.crf === undefined ? what : `${what} and encode with libx264`,
+    [...scaled, ...codec, "-f", "nut", "pipe:1"],
+    input,
+    o.signal,
+  );
+  const lr = await ffmpeg(
+    tools,
+    "decode and join the LR frames",
+    [
+      "-f",
+      "nut",
+      "-i",
+      "pipe:0",
+      "-filter_complex",
+      joined,
+      ...rawArgs("yuv420p", w, h),
+      "pipe:1",
+    ],
+    nut,
+    o.signal,
+  );
   const frameBytes = (w * h * 3) / 2;
   if (lr.length !== n * frameBytes) {
     throw new ToolError(`ffmpeg returned ${lr.length} bytes for ${n} frames of ${w}x${h}`);
