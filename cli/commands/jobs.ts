@@ -20,7 +20,7 @@ import {
 } from "../../mod.ts";
 import { commonFolder } from "../../src/segments/kubernetes.ts";
 import { nonNegativeInt, positiveInt, runCommand, withCancel } from "../run.ts";
-import { pixelOptions, progressLine, splitArgs } from "./upscale.ts";
+import { pixelOptions, pixelSettings, progressLine, splitArgs } from "./upscale.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -165,17 +165,7 @@ function planCommand(): Command {
           input,
           output,
           work: opts.work,
-          scale: opts.scale,
-          weights: opts.weights,
-          backend: opts.backend,
-          tile: opts.tile,
-          batch: opts.batch,
-          codec: opts.codec,
-          crf: opts.crf,
-          preset: opts.preset,
-          pixFmt: opts.pixFmt,
-          encoderArgs: opts.encoderArgs ? splitArgs(opts.encoderArgs) : undefined,
-          segmentSeconds: opts.segmentSeconds,
+          ...pixelSettings(opts),
           overwrite: opts.overwrite,
           restart: opts.restart,
           ffmpeg: opts.ffmpeg,

@@ -1,6 +1,7 @@
 /** `upscale`: videos, frame sequences and images through FSRCNN. */
 import { Command, Option } from "commander";
 import {
+  type BackendChoice,
   CancelledError,
   parseBackend,
   upscaleFile,
@@ -107,6 +108,38 @@ export function pixelOptions(command: Command): Command {
     );
 }
 
+/** What {@link pixelOptions} parses. */
+export interface PixelFlags {
+  scale?: number;
+  weights?: string;
+  backend?: BackendChoice;
+  tile?: number;
+  batch?: number;
+  codec?: string;
+  crf?: number;
+  preset?: string;
+  pixFmt?: string;
+  encoderArgs?: string;
+  segmentSeconds?: number;
+}
+
+/** The flags of {@link pixelOptions} as `upscaleFile` and `planJob` take them. */
+export function pixelSettings(f: PixelFlags) {
+  return {
+    scale: f.scale,
+    weights: f.weights,
+    backend: f.backend,
+    tile: f.tile,
+    batch: f.batch,
+    codec: f.codec,
+    crf: f.crf,
+    preset: f.preset,
+    pixFmt: f.pixFmt,
+    encoderArgs: f.encoderArgs ? splitArgs(f.encoderArgs) : undefined,
+    segmentSeconds: f.segmentSeconds,
+  };
+}
+
 export function upscaleCommand(): Command {
   const command = new Command("upscale")
     .description("upscale a video, a frame sequence (pattern or folder) or an image")
@@ -135,20 +168,10 @@ export function upscaleCommand(): Command {
           const summary = await upscaleFile({
             input,
             output,
-            scale: opts.scale,
-            weights: opts.weights,
-            backend: opts.backend,
-            tile: opts.tile,
-            batch: opts.batch,
-            codec: opts.codec,
-            crf: opts.crf,
-            preset: opts.preset,
-            pixFmt: opts.pixFmt,
-            encoderArgs: opts.encoderArgs ? splitArgs(opts.encoderArgs) : undefined,
+            ...pixelSettings(opts),
             fps: opts.fps,
             overwrite: opts.overwrite,
             keepPartial: opts.keepPartial,
-            segmentSeconds: opts.segmentSeconds,
             restart: opts.restart,
             keepWork: opts.keepWork,
             threads: opts.threads,
