@@ -341,3 +341,8 @@ export async function taggedMkv(
   ], "the source is tagged");
   return mkv;
 }
+
+/** Fails with the exit status and stderr unless a process exited 0. */
+export function ok(r: { code: number; stderr: string }): void {
+  assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
+}

@@ -15,6 +15,7 @@ import {
   FFPROBE,
   ffprobe,
   listDir,
+  ok,
   packetMd5,
   run,
   tempDir,
@@ -23,10 +24,6 @@ import {
 } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-function ok(r: { code: number; stderr: string }) {
-  assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
-}
 
 /**
  * A 4 s testsrc2 clip with a keyframe every 12 frames (0.48 s at 25 fps), sine audio,

@@ -12,6 +12,7 @@ import {
   ffprobe,
   listDir,
   makeClip,
+  ok,
   packetMd5,
   tempDir,
   TOOLS,
@@ -20,10 +21,6 @@ import {
 } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-function ok(r: { code: number; stderr: string }) {
-  assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
-}
 
 Deno.test({
   ...opts,
