@@ -1,10 +1,10 @@
 /** `upscale`: videos, frame sequences and images through FSRCNN. */
 import { Command, Option } from "commander";
 import {
-  type BackendChoice,
   CancelledError,
   parseBackend,
   upscaleFile,
+  type UpscaleOptions,
   type UpscaleProgress,
   type UpscaleSummary,
   workFolderFor,
@@ -108,20 +108,22 @@ export function pixelOptions(command: Command): Command {
     );
 }
 
-/** What {@link pixelOptions} parses. */
-export interface PixelFlags {
-  scale?: number;
-  weights?: string;
-  backend?: BackendChoice;
-  tile?: number;
-  batch?: number;
-  codec?: string;
-  crf?: number;
-  preset?: string;
-  pixFmt?: string;
-  encoderArgs?: string;
-  segmentSeconds?: number;
-}
+/** What {@link pixelOptions} parses: the library's options, with the weights as a path and
+ * the encoder arguments as one string. */
+export type PixelFlags =
+  & Pick<
+    UpscaleOptions,
+    | "scale"
+    | "backend"
+    | "tile"
+    | "batch"
+    | "codec"
+    | "crf"
+    | "preset"
+    | "pixFmt"
+    | "segmentSeconds"
+  >
+  & { weights?: string; encoderArgs?: string };
 
 /** The flags of {@link pixelOptions} as `upscaleFile` and `planJob` take them. */
 export function pixelSettings(f: PixelFlags) {
