@@ -10,7 +10,7 @@
  */
 import * as ort from "onnxruntime-node";
 import type { EngineInfo, PlaneBatch, SrEngine } from "./engine.ts";
-import { type DeconvForm, fsrcnnGraph, INPUT_NAME, OUTPUT_NAME } from "./onnx/fsrcnn_graph.ts";
+import { fsrcnnGraph, type GraphForm, INPUT_NAME, OUTPUT_NAME } from "./onnx/fsrcnn_graph.ts";
 import { encodeModel } from "./onnx/proto.ts";
 import type { FsrcnnWeights } from "./weights.ts";
 
@@ -18,11 +18,12 @@ export interface OnnxEngineOptions {
   /** Intra-op threads; default: every core. */
   threads?: number;
   /**
-   * Form of the last layer. onnxruntime runs the reference's ConvTranspose faster than the
-   * sub-pixel convolution for ×2 and ×3 and about as fast for ×4 (onnx_forms_bench.ts:
-   * 480x270, 2 threads: 56 vs 77 ms at ×2), so that is the default.
+   * How the graph is expressed (all forms compute the same function). The default, `blocked`,
+   * keeps onnxruntime in its NCHWc layout with no PRelu kernel; it ran 480x270 ×2 in 29 ms
+   * against 38 ms for the reference's layer-by-layer `transposed` form on 2 threads
+   * (onnx_forms_bench.ts, docs/benchmarks.md).
    */
-  form?: DeconvForm;
+  form?: GraphForm;
 }
 
 export class OnnxEngine implements SrEngine {
@@ -49,7 +50,7 @@ export class OnnxEngine implements SrEngine {
     options: OnnxEngineOptions = {},
   ): Promise<OnnxEngine> {
     const threads = options.threads ?? navigator.hardwareConcurrency ?? 1;
-    const model = encodeModel(fsrcnnGraph(weights, options.form ?? "transposed"));
+    const model = encodeModel(fsrcnnGraph(weights, options.form ?? "blocked"));
     const session = await ort.InferenceSession.create(model, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
@@ -57,6 +58,10 @@ export class OnnxEngine implements SrEngine {
       interOpNumThreads: 1,
       executionMode: "sequential",
       enableCpuMemArena: true,
+      // Idle pool threads sleep instead of spinning: the same speed for one session, 12% less
+      // CPU time end to end (ffmpeg needs those cycles), and two sessions in one process (bench,
+      // tests) no longer steal each other's cores (55 against 30 ms per frame).
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
     });
     return new OnnxEngine(weights, session, threads);
   }

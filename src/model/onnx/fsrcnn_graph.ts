@@ -1,111 +1,306 @@
 /**
  * FSRCNN as an ONNX graph built from our weights, for onnxruntime. Input `lr` is
  * [N, 1, H, W], output `sr` is [N, 1, scale·H, scale·W]; N, H and W are free.
+ *
+ * Three forms compute the same function:
+ * - `transposed`: the reference, layer by layer (Conv, PRelu, …, ConvTranspose).
+ * - `subpixel`: the same with the last layer as a convolution plus DepthToSpace.
+ * - `blocked` (what the onnx engine runs): rewritten so that onnxruntime's CPU library keeps every
+ *   tensor in its channel-blocked NCHWc layout and runs no PRelu kernel. onnxruntime has no
+ *   per-channel PReLU for NCHWc tensors, so the reference form converts each activation back to
+ *   NCHW and runs a PRelu kernel whose branches mispredict on image data: ~45 of 87 ms at
+ *   480x270 ×2 on one thread, plus ~9 ms of layout reorders (docs/benchmarks.md).
  */
-import { layerSpecs } from "../config.ts";
+import { DECONV_KERNEL, DECONV_PADDING, layerSpecs } from "../config.ts";
 import { subpixelFromDeconv } from "../subpixel.ts";
 import type { FsrcnnWeights } from "../weights.ts";
-import type { OnnxGraphSpec, OnnxInitializer, OnnxNode } from "./proto.ts";
+import type { Attr, OnnxGraphSpec, OnnxInitializer, OnnxNode } from "./proto.ts";
 
-/** How the last layer is expressed: the reference's ConvTranspose, or conv + DepthToSpace. */
-export type DeconvForm = "subpixel" | "transposed";
+/** How the graph is expressed; every form is the same function (see the module comment). */
+export type GraphForm = "transposed" | "subpixel" | "blocked";
 
 export const INPUT_NAME = "lr";
 export const OUTPUT_NAME = "sr";
 
-/** The inference graph of `weights`. */
+/**
+ * Channel counts of the blocked form are padded to a multiple of this: onnxruntime's NCHWc block
+ * is 16 floats with AVX-512 and 8 with AVX2, and its depthwise and concatenation kernels need
+ * whole blocks.
+ */
+export const CHANNEL_BLOCK = 16;
+
+/** The inference graph of `weights` in the given form. */
 export function fsrcnnGraph(
   weights: FsrcnnWeights,
-  form: DeconvForm = "subpixel",
+  form: GraphForm = "blocked",
 ): OnnxGraphSpec {
-  const { scale, d } = weights.config;
-  const nodes: OnnxNode[] = [];
-  const initializers: OnnxInitializer[] = [];
-  const param = (
-    name: string,
-    dims: number[],
-    data = weights.params.get(name)!,
-  ) => {
-    initializers.push({ name, dims, data });
-    return name;
-  };
-  let x = INPUT_NAME;
-  const specs = layerSpecs(weights.config);
-  for (const l of specs.slice(0, -1)) {
-    const p = l.kernel >> 1;
-    const y = `${l.conv}.out`;
-    nodes.push({
-      op: "Conv",
-      inputs: [
-        x,
-        param(`${l.conv}.weight`, [
-          l.outChannels,
-          l.inChannels,
-          l.kernel,
-          l.kernel,
-        ]),
-        param(`${l.conv}.bias`, [l.outChannels]),
-      ],
-      outputs: [y],
-      attrs: {
-        kernel_shape: { ints: [l.kernel, l.kernel] },
-        pads: { ints: [p, p, p, p] },
-      },
-    });
-    // PRelu broadcasts its slope from the right: [C, 1, 1] against [N, C, H, W].
-    nodes.push({
-      op: "PRelu",
-      inputs: [y, param(`${l.prelu}.weight`, [l.outChannels, 1, 1])],
-      outputs: [`${l.prelu}.out`],
-    });
-    x = `${l.prelu}.out`;
-  }
-  if (form === "transposed") {
-    nodes.push({
-      op: "ConvTranspose",
-      inputs: [x, param("NN2.weight", [d, 1, 9, 9]), param("NN2.bias", [1])],
-      outputs: [OUTPUT_NAME],
-      attrs: {
-        kernel_shape: { ints: [9, 9] },
-        strides: { ints: [scale, scale] },
-        pads: { ints: [4, 4, 4, 4] },
-        output_padding: { ints: [scale - 1, scale - 1] },
-      },
-    });
-  } else {
-    const sp = subpixelFromDeconv(
-      weights.params.get("NN2.weight")!,
-      weights.params.get("NN2.bias")![0],
-      d,
-      scale,
-    );
-    const phases = scale * scale;
-    const a = sp.padBefore, b = sp.padAfter;
-    nodes.push({
-      op: "Conv",
-      inputs: [
-        x,
-        param("NN2.subpixel.weight", [phases, d, sp.taps, sp.taps], sp.weight),
-        param("NN2.subpixel.bias", [phases], sp.bias),
-      ],
-      outputs: ["NN2.phases"],
-      attrs: {
-        kernel_shape: { ints: [sp.taps, sp.taps] },
-        pads: { ints: [a, a, b, b] },
-      },
-    });
-    nodes.push({
-      op: "DepthToSpace",
-      inputs: ["NN2.phases"],
-      outputs: [OUTPUT_NAME],
-      attrs: { blocksize: { int: scale }, mode: { string: "DCR" } },
-    });
-  }
+  const g = new GraphBuilder();
+  if (form === "blocked") blockedNodes(weights, g);
+  else referenceNodes(weights, form, g);
   return {
     name: "fsrcnn",
-    nodes,
-    initializers,
+    nodes: g.nodes,
+    initializers: g.initializers,
     inputs: [{ name: INPUT_NAME, dims: ["N", 1, "H", "W"] }],
     outputs: [{ name: OUTPUT_NAME, dims: ["N", 1, "SH", "SW"] }],
   };
+}
+
+/** Collects nodes and initializers; names intermediate tensors. */
+class GraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxInitializer[] = [];
+
+  constant(name: string, dims: number[], data: Float32Array): string {
+    this.initializers.push({ name, dims, data });
+    return name;
+  }
+
+  node(op: string, inputs: string[], output: string, attrs?: Record<string, Attr>): string {
+    this.nodes.push({ op, inputs, outputs: [output], attrs });
+    return output;
+  }
+
+  /** A stride-1 convolution with "same" zero padding; `weight` is [out, in/group, k, k]. */
+  conv(
+    x: string,
+    output: string,
+    weight: { name: string; dims: number[]; data: Float32Array },
+    bias?: Float32Array,
+    group = 1,
+  ): string {
+    const k = weight.dims[2], p = k >> 1;
+    const inputs = [x, this.constant(weight.name, weight.dims, weight.data)];
+    if (bias) inputs.push(this.constant(`${weight.name}.bias`, [weight.dims[0]], bias));
+    const attrs: Record<string, Attr> = {
+      kernel_shape: { ints: [k, k] },
+      pads: { ints: [p, p, p, p] },
+    };
+    if (group > 1) attrs.group = { int: group };
+    return this.node("Conv", inputs, output, attrs);
+  }
+
+  /** The reference's ConvTranspose2d(C, 1, 9, stride=scale, padding=4, output_padding=scale−1). */
+  deconv(
+    x: string,
+    output: string,
+    name: string,
+    weight: Float32Array,
+    scale: number,
+    bias?: Float32Array,
+  ): string {
+    const channels = weight.length / (DECONV_KERNEL * DECONV_KERNEL);
+    const inputs = [x, this.constant(name, [channels, 1, DECONV_KERNEL, DECONV_KERNEL], weight)];
+    if (bias) inputs.push(this.constant(`${name}.bias`, [1], bias));
+    const p = DECONV_PADDING;
+    return this.node("ConvTranspose", inputs, output, {
+      kernel_shape: { ints: [DECONV_KERNEL, DECONV_KERNEL] },
+      strides: { ints: [scale, scale] },
+      pads: { ints: [p, p, p, p] },
+      output_padding: { ints: [scale - 1, scale - 1] },
+    });
+  }
+}
+
+function referenceNodes(weights: FsrcnnWeights, form: "transposed" | "subpixel", g: GraphBuilder) {
+  const { scale, d } = weights.config;
+  const param = (name: string) => weights.params.get(name)!;
+  let x = INPUT_NAME;
+  for (const l of layerSpecs(weights.config).slice(0, -1)) {
+    const dims = [l.outChannels, l.inChannels, l.kernel, l.kernel];
+    const y = g.conv(
+      x,
+      `${l.conv}.out`,
+      { name: `${l.conv}.weight`, dims, data: param(`${l.conv}.weight`) },
+      param(`${l.conv}.bias`),
+    );
+    // PRelu broadcasts its slope from the right: [C, 1, 1] against [N, C, H, W].
+    const slope = g.constant(
+      `${l.prelu}.weight`,
+      [l.outChannels, 1, 1],
+      param(`${l.prelu}.weight`),
+    );
+    x = g.node("PRelu", [y, slope], `${l.prelu}.out`);
+  }
+  if (form === "transposed") {
+    g.deconv(x, OUTPUT_NAME, "NN2.weight", param("NN2.weight"), scale, param("NN2.bias"));
+    return;
+  }
+  const sp = subpixelFromDeconv(param("NN2.weight"), param("NN2.bias")[0], d, scale);
+  const a = sp.padBefore, b = sp.padAfter;
+  g.node(
+    "Conv",
+    [
+      x,
+      g.constant("NN2.subpixel.weight", [scale * scale, d, sp.taps, sp.taps], sp.weight),
+      g.constant("NN2.subpixel.bias", [scale * scale], sp.bias),
+    ],
+    "NN2.phases",
+    { kernel_shape: { ints: [sp.taps, sp.taps] }, pads: { ints: [a, a, b, b] } },
+  );
+  g.node("DepthToSpace", ["NN2.phases"], OUTPUT_NAME, {
+    blocksize: { int: scale },
+    mode: { string: "DCR" },
+  });
+}
+
+const roundUp = (n: number) => Math.ceil(n / CHANNEL_BLOCK) * CHANNEL_BLOCK;
+
+/**
+ * Copies an [out, in, k, k] weight into a zero [outPadded, inPadded, k, k] one, each value
+ * mapped by `f` (and padded channels left zero, so they carry zeros through the network).
+ */
+function padWeight(
+  w: Float32Array,
+  [out, inp, k]: [number, number, number],
+  [outPadded, inPadded]: [number, number],
+  f = (v: number) => v,
+): Float32Array {
+  const kk = k * k, padded = new Float32Array(outPadded * inPadded * kk);
+  for (let o = 0; o < out; o++) {
+    for (let i = 0; i < inp; i++) {
+      for (let t = 0; t < kk; t++) {
+        padded[(o * inPadded + i) * kk + t] = f(w[(o * inp + i) * kk + t]);
+      }
+    }
+  }
+  return padded;
+}
+
+function padVector(v: Float32Array, length: number, f = (x: number) => x): Float32Array {
+  const padded = new Float32Array(length);
+  v.forEach((x, i) => padded[i] = f(x));
+  return padded;
+}
+
+/**
+ * The blocked form. Every PReLU with slopes a is written PReLU(y) = y + c⊙relu(−y), c = 1 − a,
+ * which onnxruntime runs on blocked tensors: relu(−y) is a 1x1 depthwise convolution (weights −1)
+ * with its fused Relu, and y + c⊙r a second depthwise convolution (weights c) whose Sum input is y.
+ * Channels are padded with zeros to whole blocks. The two PReLUs on the wide d-channel tensors
+ * are folded into the linear layers next to them instead, which saves the passes over the
+ * widest tensors:
+ * - first: W2·PReLU(W1∗x + b1) + b2 = (W2·W1)∗x + (W2·b1 + b2) + (W2·diag(c1))·relu(−W1∗x − b1),
+ *   a 5x5 convolution 1→s plus a 1x1 convolution of relu(−y1) (both exact: a 1x1 convolution
+ *   commutes with the zero padding of the 5x5 one).
+ * - last: T ⋆ PReLU(W7·h + b7) = T' ⋆ [h; 1] + (T·diag(c7)) ⋆ relu(−W7·h − b7), where ⋆ is the
+ *   transposed convolution and T'ⱼ = Σᵢ T_i·W7[i, j]. The bias b7 rides on a constant-1 channel
+ *   of h (a padded channel that the shrinking layer sets to 1 and every mapping layer passes on), so that the transposed convolution's border
+ *   truncation applies to it exactly as in the reference. Both halves go through one
+ *   ConvTranspose over the concatenated channels.
+ * The result equals the reference within float rounding (~1e-6 on [0, 1] images).
+ */
+function blockedNodes(weights: FsrcnnWeights, g: GraphBuilder) {
+  const { d, s, m, scale } = weights.config;
+  const param = (name: string) => weights.params.get(name)!;
+  const D = roundUp(d), S = roundUp(s + 1); // +1: room for the constant-1 channel
+  const c = (slopes: Float32Array) => slopes.map((a) => 1 - a);
+
+  // y + c⊙relu(−y) on `channels` (a multiple of the block) channels.
+  const prelu = (y: string, name: string, slopes: Float32Array, channels: number) => {
+    const negate = new Float32Array(channels).fill(-1);
+    const r = g.node(
+      "Relu",
+      [g.conv(
+        y,
+        `${name}.negated`,
+        { name: `${name}.negate`, dims: [channels, 1, 1, 1], data: negate },
+        undefined,
+        channels,
+      )],
+      `${name}.relu_negated`,
+    );
+    const scaled = g.conv(
+      r,
+      `${name}.scaled`,
+      { name: `${name}.c`, dims: [channels, 1, 1, 1], data: padVector(c(slopes), channels) },
+      undefined,
+      channels,
+    );
+    return g.node("Add", [scaled, y], `${name}.out`);
+  };
+
+  // First layer and its PReLU, folded into the second (1x1) layer.
+  const w1 = param("NN1.0.weight"), b1 = param("NN1.0.bias"), c1 = c(param("NN1.1.weight"));
+  const w2 = param("NN1.2.weight"), b2 = param("NN1.2.bias");
+  const r1 = g.node("Relu", [
+    g.conv(
+      INPUT_NAME,
+      "NN1.0.negated",
+      {
+        name: "NN1.0.negated.weight",
+        dims: [D, 1, 5, 5],
+        data: padWeight(w1, [d, 1, 5], [D, 1], (v) => -v),
+      },
+      padVector(b1, D, (v) => -v),
+    ),
+  ], "NN1.0.relu_negated");
+  const w2c1 = new Float32Array(S * D);
+  const w21 = new Float32Array(S * 25), b21 = new Float32Array(S);
+  b21[s] = 1; // the constant-1 channel (weights 0; PReLU(1) = 1), used by the last layer
+  for (let o = 0; o < s; o++) {
+    b21[o] = b2[o];
+    for (let i = 0; i < d; i++) {
+      const w = w2[o * d + i];
+      w2c1[o * D + i] = w * c1[i];
+      b21[o] += w * b1[i];
+      for (let t = 0; t < 25; t++) w21[o * 25 + t] += w * w1[i * 25 + t];
+    }
+  }
+  let h = g.node("Add", [
+    g.conv(r1, "NN1.2.from_relu", { name: "NN1.2.c_weight", dims: [S, D, 1, 1], data: w2c1 }),
+    g.conv(INPUT_NAME, "NN1.2.from_input", {
+      name: "NN1.2.composed_weight",
+      dims: [S, 1, 5, 5],
+      data: w21,
+    }, b21),
+  ], "NN1.2.out");
+  h = prelu(h, "NN1.3", param("NN1.3.weight"), S);
+
+  // Mapping layers, each passing the constant-1 channel s on (weights 0, bias 1).
+  for (let j = 0; j < m; j++) {
+    const conv = `NN1.${4 + 2 * j}`;
+    const bias = padVector(param(`${conv}.bias`), S);
+    bias[s] = 1;
+    const y = g.conv(
+      h,
+      `${conv}.out`,
+      {
+        name: `${conv}.weight`,
+        dims: [S, S, 3, 3],
+        data: padWeight(param(`${conv}.weight`), [s, s, 3], [S, S]),
+      },
+      bias,
+    );
+    h = prelu(y, `NN1.${5 + 2 * j}`, param(`NN1.${5 + 2 * j}.weight`), S);
+  }
+  // Expanding layer, its PReLU and the transposed convolution, as one ConvTranspose over
+  // [h; relu(−y7)].
+  const expand = `NN1.${4 + 2 * m}`;
+  const w7 = param(`${expand}.weight`), b7 = param(`${expand}.bias`);
+  const c7 = c(param(`NN1.${5 + 2 * m}.weight`));
+  const t = param("NN2.weight"), kk = DECONV_KERNEL * DECONV_KERNEL;
+  const r7 = g.node("Relu", [
+    g.conv(
+      h,
+      `${expand}.negated`,
+      {
+        name: `${expand}.negated.weight`,
+        dims: [D, S, 1, 1],
+        data: padWeight(w7, [d, s, 1], [D, S], (v) => -v),
+      },
+      padVector(b7, D, (v) => -v),
+    ),
+  ], `${expand}.relu_negated`);
+  const tAll = new Float32Array((S + D) * kk);
+  for (let i = 0; i < d; i++) {
+    for (let k = 0; k < kk; k++) {
+      const tik = t[i * kk + k];
+      for (let j = 0; j < s; j++) tAll[j * kk + k] += w7[i * s + j] * tik; // T' on h
+      tAll[s * kk + k] += b7[i] * tik; // T' on the constant channel
+      tAll[(S + i) * kk + k] = c7[i] * tik; // T·diag(c7) on relu(−y7)
+    }
+  }
+  const both = g.node("Concat", [h, r7], "NN2.in", { axis: { int: 1 } });
+  g.deconv(both, OUTPUT_NAME, "NN2.folded.weight", tAll, scale, param("NN2.bias"));
 }
