@@ -5,30 +5,44 @@
  *
  *   deno bench -A src/model/onnx_forms_bench.ts
  *
- * Environment (optional): FSRCNN_BENCH_SIZE, the LR plane size (default 480x270);
- * FSRCNN_BENCH_THREADS, onnxruntime's threads (default: every core). The input is a smooth
- * pattern with noise: the reference form's PRelu kernel branches on each value's sign, so its
- * speed depends on the picture (random noise is its worst case, a flat plane its best).
+ * Environment (optional): FSRCNN_BENCH_IMAGE, a picture whose luma is the input (the reference
+ * form's PRelu kernel branches on each value's sign, so its speed depends on the picture: random
+ * noise is its worst case, a flat plane its best); else FSRCNN_BENCH_SIZE, the size of a smooth
+ * pattern with noise (default 480x270). FSRCNN_BENCH_THREADS, onnxruntime's threads (default:
+ * every core). The shipped weights of each scale are run.
  */
-import { fsrcnnConfig } from "./config.ts";
+import { lumaPlane } from "../eval/color.ts";
+import { readImage } from "../ffmpeg/image.ts";
+import { tools } from "../ffmpeg/resolve.ts";
 import { OnnxEngine } from "./onnx_engine.ts";
 import { Rng } from "../random.ts";
-import { initWeights } from "./weights.ts";
+import { defaultWeightsPath, loadWeights } from "./weights.ts";
 
-const [width, height] = (Deno.env.get("FSRCNN_BENCH_SIZE") ?? "480x270").split("x").map(Number);
 const threads = Number(Deno.env.get("FSRCNN_BENCH_THREADS") ?? navigator.hardwareConcurrency);
-const rng = new Rng(1);
-const data = new Float32Array(width * height);
-for (let y = 0; y < height; y++) {
-  for (let x = 0; x < width; x++) {
-    data[y * width + x] = 0.5 + 0.3 * Math.sin(x / 17) * Math.cos(y / 11) +
-      0.15 * (rng.uniform() - 0.5);
+const batch = await benchInput();
+
+async function benchInput() {
+  const image = Deno.env.get("FSRCNN_BENCH_IMAGE");
+  if (image) {
+    const y = lumaPlane(await readImage(await tools(), image));
+    return { data: y.data.map((v) => v / 255), count: 1, width: y.width, height: y.height };
   }
+  const [width, height] = (Deno.env.get("FSRCNN_BENCH_SIZE") ?? "480x270").split("x").map(Number);
+  const rng = new Rng(1);
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      data[y * width + x] = 0.5 + 0.3 * Math.sin(x / 17) * Math.cos(y / 11) +
+        0.15 * (rng.uniform() - 0.5);
+    }
+  }
+  return { data, count: 1, width, height };
 }
-const batch = { data, count: 1, width, height };
+const { width, height } = batch;
 
 for (const scale of [2, 3, 4]) {
-  const weights = initWeights(fsrcnnConfig(scale), 1);
+  // The shipped weights: trained slopes and activations decide how often PRelu mispredicts.
+  const weights = await loadWeights(defaultWeightsPath(scale));
   for (const form of ["transposed", "subpixel", "blocked"] as const) {
     const engine = await OnnxEngine.create(weights, { form, threads });
     await engine.run(batch); // warm-up: the first run plans the graph
