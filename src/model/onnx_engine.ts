@@ -18,10 +18,11 @@ export interface OnnxEngineOptions {
   /** Intra-op threads; default: every core. */
   threads?: number;
   /**
-   * How the graph is expressed (all forms compute the same function). The default, `blocked`,
-   * keeps onnxruntime in its NCHWc layout with no PRelu kernel; it ran 480x270 ×2 in 29 ms
-   * against 38 ms for the reference's layer-by-layer `transposed` form on 2 threads
-   * (onnx_forms_bench.ts, docs/benchmarks.md).
+   * How the graph is expressed (all forms compute the same function). Default: on x86-64,
+   * `blocked`, which keeps onnxruntime in its NCHWc layout with no PRelu kernel (4–9% faster on
+   * real pictures, 1.7× on noise, than the reference's layer-by-layer `transposed` form:
+   * onnx_forms_bench.ts, docs/benchmarks.md); elsewhere `transposed`, because onnxruntime has no
+   * NCHWc layout off x86 and the blocked form's padded channels would be pure extra work there.
    */
   form?: GraphForm;
 }
@@ -50,7 +51,7 @@ export class OnnxEngine implements SrEngine {
     options: OnnxEngineOptions = {},
   ): Promise<OnnxEngine> {
     const threads = options.threads ?? navigator.hardwareConcurrency ?? 1;
-    const model = encodeModel(fsrcnnGraph(weights, options.form ?? "blocked"));
+    const model = encodeModel(fsrcnnGraph(weights, options.form ?? defaultForm()));
     const session = await ort.InferenceSession.create(model, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
@@ -85,4 +86,9 @@ export class OnnxEngine implements SrEngine {
   dispose(): void {
     void this.#session.release();
   }
+}
+
+/** The graph form for this CPU (see {@link OnnxEngineOptions.form}). */
+function defaultForm(): GraphForm {
+  return Deno.build.arch === "x86_64" ? "blocked" : "transposed";
 }
