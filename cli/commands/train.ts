@@ -86,9 +86,14 @@ export function trainCommand(): Command {
         "cpu",
       ]).default("onnx"),
     )
-    .addOption(new Option("--d <n>", "feature channels").argParser(positiveInt("--d")).hideHelp())
-    .addOption(new Option("--s <n>", "shrunk channels").argParser(positiveInt("--s")).hideHelp())
-    .addOption(new Option("--m <n>", "mapping layers").argParser(positiveInt("--m")).hideHelp())
+    .option("--d <n>", "feature channels (default 56)", positiveInt("--d"))
+    .option("--s <n>", "shrunk channels (default 12)", positiveInt("--s"))
+    .option(
+      "--m <n>",
+      "mapping layers (default 4; from --from weights with fewer, identity layers are added, so " +
+        "training starts from the same function)",
+      positiveInt("--m"),
+    )
     .option("--ffmpeg <path>", "ffmpeg binary")
     .action((opts) =>
       runCommand(() =>

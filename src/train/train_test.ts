@@ -7,6 +7,7 @@ import { localName } from "../ffmpeg/input_name.ts";
 import { runTool } from "../ffmpeg/process.ts";
 import { tools } from "../ffmpeg/resolve.ts";
 import { loadWeights } from "../model/weights.ts";
+import { referenceForward64 } from "../model/reference.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { UsageError } from "../errors.ts";
 import { trainFromFolders } from "./run.ts";
@@ -223,6 +224,38 @@ Deno.test({
       // Resumed without the flags: the checkpoint's data, the same validation set.
       const resumed = await trainFromFolders({ ...common, resume: true, steps: 3 });
       assert.deepEqual(resumed.history.map(([step]) => step), [1, 2, 3]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "train: --m above the --from weights' grows them, starting from the same function",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 2, "64x48");
+      const common = { ...shape, scale: 2, data, val: data };
+      await trainFromFolders({ ...common, steps: 2, out: `${dir}/small.safetensors` });
+      const small = await loadWeights(`${dir}/small.safetensors`);
+      // One step with a negligible learning rate: what comes out is what training started from.
+      await trainFromFolders({
+        ...common,
+        m: 3,
+        steps: 1,
+        lr: 1e-12,
+        lastLr: 1e-12,
+        from: `${dir}/small.safetensors`,
+        out: `${dir}/grown.safetensors`,
+      });
+      const grown = await loadCheckpoint(`${dir}/grown.safetensors.ckpt.safetensors`);
+      assert.equal(grown.weights.config.m, 3);
+      const input = new Float32Array(12 * 9).map((_, i) => (i * 37 % 101) / 101);
+      const before = referenceForward64(small, input, 12, 9);
+      const after = referenceForward64(grown.weights, input, 12, 9);
+      for (let i = 0; i < before.length; i++) assert.ok(Math.abs(before[i] - after[i]) < 1e-6);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -13,6 +13,7 @@ import { type FsrcnnConfig, fsrcnnConfig } from "../model/config.ts";
 import { createEngineFor } from "../model/create.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../model/weights.ts";
+import { withMappingLayers } from "./grow.ts";
 import { Rng } from "../random.ts";
 import { Adam } from "./adam.ts";
 import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
@@ -143,6 +144,10 @@ export function learningRate(base: number, step: number, steps: number): number 
 function startingWeights(cfg: FsrcnnConfig, seed: number, from?: FsrcnnWeights): FsrcnnWeights {
   const w = initWeights(cfg, seed);
   if (!from) return w;
+  // Fewer mapping layers than this run trains: append identity layers (the same function).
+  if (from.config.d === cfg.d && from.config.s === cfg.s && from.config.m < cfg.m) {
+    from = withMappingLayers(from, cfg.m);
+  }
   const { d, s, m } = from.config;
   if (d !== cfg.d || s !== cfg.s || m !== cfg.m) {
     throw new OptionError(
