@@ -30,7 +30,7 @@ export const TILE = 16;
  * Tiles whose lag-2 second differences are smaller than this (RMS, as a fraction of the code
  * range) are flat: their ratio would be rounding noise, so they are left out.
  */
-const FLAT_TILE = 0.01;
+const FLAT_TILE = 0.03;
 
 /** Steps larger than this (fraction of the code range) are edges, not smooth areas. */
 const SMOOTH_STEP = 6 / 255;
