@@ -6,10 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { joinJob, runTask } from "../mod.ts";
-import { degradeLuma, hrFrame } from "../src/eval/degradations.ts";
+import { degradeLuma, evaluateDegradations, hrFrame } from "../src/eval/degradations.ts";
 import { readImage } from "../src/ffmpeg/image.ts";
 import { lrStatistics } from "../src/frame/lr_statistics.ts";
-import { loadWeights } from "../src/model/weights.ts";
+import { loadWeights, shippedWeightsFor } from "../src/model/weights.ts";
 import { chooseWeights, lrOrigin, shippedWeightsPath } from "../src/model/weights_choice.ts";
 import { weightsDigest } from "../src/segments/manifest.ts";
 import { cli, decodeRaw, ffmpeg, ok, tempDir, TOOLS, writeWeights } from "./helpers.ts";
@@ -51,6 +51,39 @@ Deno.test("a picture degraded each way is told apart, and gets the weights for i
   }
 });
 
+Deno.test({
+  ...opts,
+  name: "eval --degradations --weights auto: each LR image runs the weights chosen for it",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      await Deno.mkdir(`${dir}/hr`);
+      await mandelbrot(`${dir}/hr/mandelbrot.png`);
+      const data = `${dir}/hr`;
+      const degradations = ["matlab", "bicubic", "neighbor"] as const;
+      const auto = await evaluateDegradations({ data, weights: { shipped: "auto" }, degradations });
+      assert.equal(auto.weights, "auto");
+      const aliased = (await shippedWeightsFor(2)).includes("video-aliased")
+        ? "video-aliased"
+        : "video";
+      const expected = ["paper", "video", aliased] as const;
+      assert.deepEqual(auto.rows.map((r) => r.chosen), expected.map((n) => ({ [n]: 1 })));
+      for (const [k, name] of expected.entries()) {
+        const named = await evaluateDegradations({
+          data,
+          weights: { shipped: name },
+          degradations: [degradations[k]],
+        });
+        assert.equal(named.weights, name);
+        assert.equal(named.rows[0].chosen, undefined);
+        assert.equal(auto.rows[k].psnr.fsrcnn, named.rows[0].psnr.fsrcnn, degradations[k]);
+      }
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
 /** The `--verbose` line about the weights, the only line naming them. */
 function weightsLine(stderr: string, input: string): string {
   const lines = stderr.split("\n").filter((l) => l.startsWith(`fsrcnn: ${input}: `));
@@ -90,6 +123,10 @@ Deno.test({
         await upscale(still, `${dir}/video.png`, "--weights", "video"),
         "video weights: asked for by name",
       );
+      // A frame sequence is measured as a video is.
+      await Deno.mkdir(`${dir}/frames`);
+      for (const n of [1, 2]) await Deno.copyFile(still, `${dir}/frames/${n}.png`);
+      assert.match(await upscale(`${dir}/frames`, `${dir}/frames_x2`), /^paper weights: /);
       const readBytes = (name: string) => Deno.readFile(`${dir}/${name}`);
       assert.deepEqual(await readBytes("auto.png"), await readBytes("paper.png"));
       assert.notDeepEqual(await readBytes("auto.png"), await readBytes("video.png"));
