@@ -200,6 +200,25 @@ for (const origin of ["clean", "compressed", "aliased", null] as (LrOrigin | nul
   ];
   console.log(`${origin ?? "all"} (${rs.length}): ${line.join(", ")} dB`);
 }
+// The weights each origin should get: the best on the mean over its LR images.
+const winner = (origin: LrOrigin) => {
+  const rs = records.filter((r) => r.truth === origin);
+  return names.reduce((a, b) =>
+    mean(rs.map((r) => r.psnr[a]!)) >= mean(rs.map((r) => r.psnr[b]!)) ? a : b
+  );
+};
+const otherWeights = records.filter((r) =>
+  chooseWeights(r.statistics, SCALE, shipped).name !== winner(r.truth)
+);
+console.log(
+  `${otherWeights.length} of ${records.length} LR images ` +
+    `(${(100 * otherWeights.length / records.length).toFixed(1)}%) get other weights than ` +
+    `their origin's best (${
+      (["clean", "compressed", "aliased"] as LrOrigin[]).map((o) => `${o}: ${winner(o)}`).join(
+        ", ",
+      )
+    }): ${otherWeights.map((r) => `${r.image} ${r.degradation} ${r.crf ?? "none"}`).join("; ")}`,
+);
 const wrong = records.filter((r) => lrOrigin(r.statistics).origin !== r.truth);
 console.log(
   `thresholds ${JSON.stringify(ORIGIN_THRESHOLDS)}: ${wrong.length} of ${records.length} ` +
