@@ -200,24 +200,26 @@ for (const origin of ["clean", "compressed", "aliased", null] as (LrOrigin | nul
   ];
   console.log(`${origin ?? "all"} (${rs.length}): ${line.join(", ")} dB`);
 }
-// The weights each origin should get: the best on the mean over its LR images.
-const winner = (origin: LrOrigin) => {
-  const rs = records.filter((r) => r.truth === origin);
-  return names.reduce((a, b) =>
-    mean(rs.map((r) => r.psnr[a]!)) >= mean(rs.map((r) => r.psnr[b]!)) ? a : b
-  );
+// The weights each origin should get: the best on the mean over its LR images (ties: each).
+const originMean = (origin: LrOrigin, n: ShippedWeightsName) =>
+  mean(records.filter((r) => r.truth === origin).map((r) => r.psnr[n]!));
+const winners = (origin: LrOrigin) => {
+  const top = Math.max(...names.map((n) => originMean(origin, n)));
+  return names.filter((n) => originMean(origin, n) === top);
 };
 const otherWeights = records.filter((r) =>
-  chooseWeights(r.statistics, SCALE, shipped).name !== winner(r.truth)
+  !winners(r.truth).includes(chooseWeights(r.statistics, SCALE, shipped).name!)
+);
+const listed = otherWeights.slice(0, 12).map((r) =>
+  `${r.image} ${r.degradation} ${r.crf ?? "none"}`
 );
 console.log(
   `${otherWeights.length} of ${records.length} LR images ` +
     `(${(100 * otherWeights.length / records.length).toFixed(1)}%) get other weights than ` +
     `their origin's best (${
-      (["clean", "compressed", "aliased"] as LrOrigin[]).map((o) => `${o}: ${winner(o)}`).join(
-        ", ",
-      )
-    }): ${otherWeights.map((r) => `${r.image} ${r.degradation} ${r.crf ?? "none"}`).join("; ")}`,
+      (["clean", "compressed", "aliased"] as LrOrigin[]).map((o) => `${o}: ${winners(o).join("/")}`)
+        .join(", ")
+    }): ${listed.join("; ")}${otherWeights.length > listed.length ? "; …" : ""}`,
 );
 const wrong = records.filter((r) => lrOrigin(r.statistics).origin !== r.truth);
 console.log(
