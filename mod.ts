@@ -44,6 +44,7 @@ export {
   type RunTaskOptions,
   type TaskSummary,
 } from "./src/segments/job.ts";
+export type { ItemWeights } from "./src/segments/manifest.ts";
 export { workFolderFor } from "./src/segments/work.ts";
 export {
   type SlurmOptions,
@@ -98,7 +99,31 @@ export {
   initWeights,
   loadWeights,
   saveWeights,
+  shippedWeightsFor,
 } from "./src/model/weights.ts";
+export {
+  chooseWeights,
+  isShippedChoice,
+  type LrOrigin,
+  lrOrigin,
+  type LrOriginVerdict,
+  ORIGIN_THRESHOLDS,
+  SHIPPED_CHOICES,
+  SHIPPED_WEIGHTS,
+  type ShippedChoice,
+  type ShippedWeights,
+  type ShippedWeightsName,
+  shippedWeightsPath,
+  type WeightsChoice,
+} from "./src/model/weights_choice.ts";
+export {
+  addMeasures,
+  type LrStatistics,
+  lrStatistics,
+  type LumaMeasures,
+  measureLuma,
+  statisticsOf,
+} from "./src/frame/lr_statistics.ts";
 export {
   BACKEND_NAMES,
   type BackendChoice,

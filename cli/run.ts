@@ -14,7 +14,13 @@ import {
   UsageError,
   WorkFolderError,
 } from "../src/errors.ts";
-import { type DegradationName, DEGRADATIONS } from "../mod.ts";
+import {
+  type DegradationName,
+  DEGRADATIONS,
+  isShippedChoice,
+  SHIPPED_CHOICES,
+  type ShippedChoice,
+} from "../mod.ts";
 
 /** Exit statuses: success, failure, bad usage, interrupted (128 + SIGINT). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -151,6 +157,20 @@ export function degradationList(flag: string): (value: string) => DegradationNam
       }
     }
     return names as DegradationName[];
+  };
+}
+
+/** Parser for `--weights`: a shipped choice by name (`auto`, `paper`, …), else a file. */
+export function weightsValue(
+  flag: string,
+): (value: string) => string | { shipped: ShippedChoice } {
+  return (value: string) => {
+    if (value.trim() === "") {
+      throw new InvalidArgumentError(
+        `${flag} must be ${SHIPPED_CHOICES.join(", ")} or a weights file.`,
+      );
+    }
+    return isShippedChoice(value) ? { shipped: value } : value;
   };
 }
 

@@ -74,6 +74,15 @@ Deno.test("upscale: every bad flag value is one line and exit 2", async () => {
       ...values(UPSCALE, "--fps", ["0", "-25", "x"]),
       ...values(UPSCALE, "--threads", ["0", "many", "1000000"]),
       ...values(UPSCALE, "--codec", ["no_such_encoder"]),
+      ...values(UPSCALE, "--weights", ["", " "]),
+      {
+        args: [...UPSCALE, "--weights", "video", "--scale", "3"],
+        says: /^fsrcnn: --weights video: no video weights are shipped for x3 \(shipped: paper\)$/,
+      },
+      {
+        args: ["upscale", "plan", "in.mp4", "out.mp4", "--weights", "video", "--scale", "4"],
+        says: /^fsrcnn: --weights video: no video weights are shipped for x4 \(shipped: paper\)$/,
+      },
       {
         args: ["upscale", "in.mp4", "out.webm", "--codec", "libx264"],
         says: /^fsrcnn: --codec libx264: WebM cannot hold h264 video \(out\.webm takes /,
@@ -99,6 +108,15 @@ Deno.test("eval: every bad flag value is one line and exit 2", async () => {
       ...values(EVAL, "--degradations", ["nope", "bicubic,nope"]),
       ...values(EVAL, "--crf", ["52", "-1", "x"]),
       ...values(EVAL, "--lr-codec", ["vp9"]),
+      ...values(EVAL, "--weights", [""]),
+      {
+        args: [...EVAL, "--weights", "video", "--scale", "4"],
+        says: /^fsrcnn: --weights video: no video weights are shipped for x4 \(shipped: paper\)$/,
+      },
+      {
+        args: [...EVAL, "--degradations", "--weights", "video", "--scale", "3"],
+        says: /^fsrcnn: --weights video: no video weights are shipped for x3/,
+      },
       { args: [...EVAL, "--method", "bicubic"], says: /--scale is required for the bicubic/ },
       {
         args: [...EVAL, "--method", "bicubic", "--scale", "2", "--weights", "w.safetensors"],

@@ -5,6 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { normalize } from "node:path";
+import { SUPPORTED_SCALES } from "../src/model/config.ts";
+import { shippedWeightsFor } from "../src/model/weights.ts";
+import { shippedWeightsPath } from "../src/model/weights_choice.ts";
 import { ffprobe, packetMd5, ROOT, run, tempDir } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
@@ -78,4 +81,20 @@ Deno.test({
       await cleanup();
     }
   },
+});
+
+Deno.test("models/README.md says which weights to use when, for every file that is shipped", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}models/README.md`);
+  const section = readme.split(/^## /m).find((s) => s.startsWith("Which weights when"));
+  assert.ok(section, 'models/README.md has no "## Which weights when" section');
+  const items = section.split(/^- /m).slice(1);
+  assert.ok(items.some((i) => i.startsWith("`--weights auto` (the default)")), section);
+  for (const scale of SUPPORTED_SCALES) {
+    for (const name of await shippedWeightsFor(scale)) {
+      const file = shippedWeightsPath(name, scale).split("/").pop()!;
+      const item = items.find((i) => i.startsWith(`\`--weights ${name}\``));
+      assert.ok(item, `no "--weights ${name}" item`);
+      assert.ok(item.includes(`\`${file}\``), `the ${name} item does not name ${file}`);
+    }
+  }
 });

@@ -1,7 +1,6 @@
 /** `eval`: PSNR/SSIM of weights (or bicubic) on a folder of HR images. */
 import { Command, Option } from "commander";
 import {
-  defaultWeightsPath,
   type DegradationReport,
   DEGRADATIONS,
   evaluate,
@@ -9,7 +8,14 @@ import {
   parseBackend,
 } from "../../mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
-import { degradationList, flagParser, positiveInt, runCommand, x264Crf } from "../run.ts";
+import {
+  degradationList,
+  flagParser,
+  positiveInt,
+  runCommand,
+  weightsValue,
+  x264Crf,
+} from "../run.ts";
 
 export function evalCommand(): Command {
   return new Command("eval")
@@ -18,8 +24,10 @@ export function evalCommand(): Command {
     )
     .requiredOption("--data <dir>", "folder of HR images (e.g. ../shared/datasets/Set5)")
     .option(
-      "--weights <file>",
-      "FSRCNN weights (default: the shipped models/fsrcnn_x<scale>.safetensors, as upscale)",
+      "--weights <w>",
+      "paper: models/fsrcnn_x<scale>.safetensors (default); video: for compressed video (x2); " +
+        "auto: chosen for each LR image as upscale chooses for an input; or a weights file",
+      weightsValue("--weights"),
     )
     .addOption(
       new Option("--method <m>", "what to score; bicubic is the baseline").choices([
@@ -57,7 +65,8 @@ export function evalCommand(): Command {
           const names = opts.degradations === true ? undefined : opts.degradations;
           const r = await evaluateDegradations({
             data: opts.data,
-            weights: opts.weights ?? defaultWeightsPath(opts.scale ?? 2),
+            weights: opts.weights ?? { shipped: "paper" },
+            scale: opts.scale,
             degradations: names,
             crf: opts.crf,
             codec: opts.lrCodec,
@@ -72,7 +81,10 @@ export function evalCommand(): Command {
           console.log(JSON.stringify(r, null, 2));
           return;
         }
-        const label = r.method === "bicubic" ? "bicubic" : `${r.weights} (${r.backend})`;
+        const chose = r.chosen
+          ? `, chose ${Object.entries(r.chosen).map(([name, n]) => `${name} ${n}`).join(", ")}`
+          : "";
+        const label = r.method === "bicubic" ? "bicubic" : `${r.weights} (${r.backend}${chose})`;
         console.log(`${label} on ${r.data}, x${r.scale}`);
         const width = Math.max(5, ...r.images.map((i) => i.name.length));
         console.log(`${"image".padEnd(width)}  PSNR (dB)  SSIM`);
@@ -105,5 +117,10 @@ export function formatDegradations(r: DegradationReport): string {
     );
   }
   lines.push(`mean gain over lanczos: ${signed(r.meanGainOverLanczos)} dB`);
+  for (const row of r.rows) {
+    if (!row.chosen) continue;
+    const counts = Object.entries(row.chosen).map(([name, n]) => `${name} ${n}`);
+    lines.push(`${row.degradation}: chose ${counts.join(", ")}`);
+  }
   return lines.join("\n");
 }

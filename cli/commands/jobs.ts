@@ -20,7 +20,7 @@ import {
 } from "../../mod.ts";
 import { commonFolder } from "../../src/segments/kubernetes.ts";
 import { nonNegativeInt, positiveInt, runCommand, withCancel } from "../run.ts";
-import { pixelOptions, pixelSettings, progressLine, splitArgs } from "./upscale.ts";
+import { pixelOptions, pixelSettings, progressLine, splitArgs, weightsLine } from "./upscale.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -178,6 +178,7 @@ function planCommand(): Command {
             `${plan.tasks} segment tasks (0-${plan.tasks - 1})`,
         );
         for (const it of plan.items) {
+          if (opts.verbose) console.error(weightsLine(it.input, it.weights));
           // Told even when quiet, as `upscale` tells them.
           for (const n of it.notices) console.error(`fsrcnn: ${n.message}`);
           if (it.uncuttable) say(opts.quiet, `${it.input}: one segment: ${it.uncuttable}`);

@@ -7,6 +7,7 @@ import {
   type UpscaleOptions,
   type UpscaleProgress,
   type UpscaleSummary,
+  type WeightsChoice,
   workFolderFor,
 } from "../../mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
@@ -17,6 +18,7 @@ import {
   positiveInt,
   positiveNumber,
   runCommand,
+  weightsValue,
   withCancel,
 } from "../run.ts";
 
@@ -62,6 +64,11 @@ export function leftoverLines(s: UpscaleSummary): string[] {
   ];
 }
 
+/** The `--verbose` line: which weights an input runs, and why. */
+export function weightsLine(input: string, c: Pick<WeightsChoice, "reason">): string {
+  return `fsrcnn: ${input}: ${c.reason}`;
+}
+
 /** One progress line: frames done/total, segments (of a segmented run), fps, ETA. */
 export function progressLine(p: UpscaleProgress): string {
   const total = p.total ? `/${p.total} (${Math.floor((100 * p.frames) / p.total)}%)` : "";
@@ -81,7 +88,14 @@ export function pixelOptions(command: Command): Command {
       "upscaling factor: 2, 3 or 4 (default 2, or the weights')",
       positiveInt("--scale"),
     )
-    .option("--weights <file>", "FSRCNN weights (default: models/fsrcnn_x<scale>.safetensors)")
+    .option(
+      "--weights <w>",
+      "auto: shipped weights chosen from the input's first pictures (default); paper: " +
+        "models/fsrcnn_x<scale>.safetensors; video: for compressed video (x2); or a weights file " +
+        "(./auto for a file of that name)",
+      weightsValue("--weights"),
+    )
+    .option("-v, --verbose", "say which weights are used and why")
     .option("--backend <name>", backendChoices(), flagParser(parseBackend), "auto")
     .option(
       "--tile <n>",
@@ -108,8 +122,8 @@ export function pixelOptions(command: Command): Command {
     );
 }
 
-/** What {@link pixelOptions} parses: the library's options, with the weights as a path and
- * the encoder arguments as one string. */
+/** What {@link pixelOptions} parses: the library's options, with the encoder arguments as one
+ * string. */
 export type PixelFlags =
   & Pick<
     UpscaleOptions,
@@ -123,7 +137,7 @@ export type PixelFlags =
     | "pixFmt"
     | "segmentSeconds"
   >
-  & { weights?: string; encoderArgs?: string };
+  & { weights?: UpscaleOptions["weights"]; encoderArgs?: string };
 
 /** The flags of {@link pixelOptions} as `upscaleFile` and `planJob` take them. */
 export function pixelSettings(f: PixelFlags) {
@@ -181,6 +195,7 @@ export function upscaleCommand(): Command {
             signal,
             // Before the first frame, so never in the middle of a progress line.
             onNotice: (n) => console.error(`fsrcnn: ${n.message}`),
+            onWeights: opts.verbose ? (c) => console.error(weightsLine(input, c)) : undefined,
             onProgress: opts.quiet ? undefined : (p) => {
               if (p.resumed && !noted) {
                 noted = true;

@@ -18,12 +18,19 @@ import type { Image8, Plane } from "../frame/pixels.ts";
 import { createEngine } from "../model/create.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
-import { loadWeights } from "../model/weights.ts";
+import { loadWeights, shippedWeightsFile } from "../model/weights.ts";
 import { chromaPlanes, lumaPlane } from "./color.ts";
 import { loadDataset } from "./dataset.ts";
 import { imresizePlane } from "./imresize.ts";
-import { modelMethod } from "./model_method.ts";
-import { scoreLuma } from "./protocol.ts";
+import {
+  choosingMethod,
+  modelMethod,
+  type ShippedEngines,
+  shippedEngines,
+} from "./model_method.ts";
+import { scoreLuma, type SrMethod } from "./protocol.ts";
+import { checkScale } from "../model/config.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../model/weights_choice.ts";
 
 /** How the LR images of the suite are made. */
 export type DegradationName = "matlab" | "bicubic" | "bilinear" | "area" | "neighbor";
@@ -44,8 +51,14 @@ export type SuiteMethod = "fsrcnn" | "lanczos" | "bicubic";
 export interface DegradationSuiteOptions {
   /** Folder of HR images. */
   data: string;
-  /** FSRCNN weights file; its scale is the suite's. */
-  weights: string;
+  /**
+   * FSRCNN weights: a file (its scale is the suite's), or shipped weights by name for `scale`:
+   * `{ shipped: "auto" }` chooses for each degraded LR image from its own statistics (see
+   * chooseWeights), as `upscaleFile` chooses for an input.
+   */
+  weights: string | { shipped: ShippedChoice };
+  /** The scale of shipped weights (default 2); a file's own scale is used as it is. */
+  scale?: number;
   /** Degradations to run; default all of {@link DEGRADATIONS}. */
   degradations?: readonly DegradationName[];
   /** x264 CRF after each ffmpeg scaler (default 23, x264's own default). */
@@ -73,6 +86,8 @@ export interface DegradationRow {
   psnr: Record<SuiteMethod, number>;
   /** Mean Y-SSIM of each method. */
   ssim: Record<SuiteMethod, number>;
+  /** With `auto`: how many images chose each set of shipped weights. */
+  chosen?: Partial<Record<ShippedWeightsName, number>>;
 }
 
 /** The suite's result: one row per degradation. */
@@ -83,7 +98,7 @@ export interface DegradationReport {
   crf: number | null;
   /** The HR image folder, as given. */
   data: string;
-  /** The weights file, as given. */
+  /** The weights file as given, or the shipped choice's name (`auto`, `paper`, …). */
   weights: string;
   /** The images scored, in order. */
   images: string[];
@@ -165,13 +180,23 @@ export async function degradeLuma(
   );
 }
 
+/** One weights file's engine, shaped as shippedEngines' result (its name is not used). */
+async function fileEngine(path: string, backend: BackendChoice): Promise<ShippedEngines> {
+  const engine = await createEngine(await loadWeights(path), { backend });
+  return {
+    engines: new Map([["paper", engine]]),
+    dispose: () => engine.dispose(),
+  };
+}
+
 /**
  * Runs the realistic suite on a folder of HR images with one set of weights: every image
  * degraded every way, upscaled by FSRCNN, ffmpeg lanczos and ffmpeg bicubic, scored on Y.
  *
  * @param options The images, the weights and which degradations.
  * @returns Mean Y-PSNR and SSIM per degradation and method, and FSRCNN's mean gain over lanczos.
- * @throws {UsageError} An unknown degradation, a CRF outside 0–51, an unusable `ffmpeg`.
+ * @throws {UsageError} An unknown degradation, a CRF outside 0–51, an unusable `ffmpeg`,
+ *   shipped weights named for a scale they are not shipped for.
  * @throws {InputError} The folder is missing or has no images, or an image cannot be read.
  * @throws {WeightsError} The weights file is missing or corrupt.
  * @throws {ToolError} ffmpeg failed (e.g. it has no libx264).
@@ -203,11 +228,28 @@ export async function evaluateDegradations(
     throw new UsageError(`x264 CRF must be an integer from 0 to 51, not ${crf}`);
   }
   const tools = await resolveTools(options.ffmpeg);
+  const named = typeof options.weights === "string" ? null : options.weights.shipped;
+  // A file decides the scale; shipped weights are taken for `scale`.
+  const scale = typeof options.weights === "string"
+    ? (await loadWeights(options.weights)).config.scale
+    : checkScale(options.scale ?? 2);
+  const file = named === null
+    ? options.weights as string
+    : named === "auto"
+    ? null
+    : await shippedWeightsFile(named, scale);
   const images = await loadDataset(options.data, tools);
-  const weights = await loadWeights(options.weights);
-  const scale = weights.config.scale;
-  const engine = await createEngine(weights, { backend: options.backend ?? "onnx" });
-  const fsrcnn = modelMethod(new TiledUpscaler(engine));
+  const backend = options.backend ?? "onnx";
+  const engines = file === null
+    ? await shippedEngines(scale, backend)
+    : await fileEngine(file, backend);
+  // Each degradation counts the choices of its own images.
+  const chosen = degradations.map(() => new Map<ShippedWeightsName, number>());
+  const methodFor = (k: number): SrMethod =>
+    named === "auto"
+      ? choosingMethod(engines.engines, chosen[k])
+      : modelMethod(new TiledUpscaler([...engines.engines.values()][0]));
+  const methods = degradations.map((_, k) => methodFor(k));
   const sums = degradations.map(() => ({
     psnr: { fsrcnn: 0, lanczos: 0, bicubic: 0 },
     ssim: { fsrcnn: 0, lanczos: 0, bicubic: 0 },
@@ -232,7 +274,7 @@ export async function evaluateDegradations(
       const bicubic = await up("bicubic");
       for (const [k, lrY] of lrs.entries()) {
         const sr: Record<SuiteMethod, Plane> = {
-          fsrcnn: await fsrcnn({ lrY, scale }),
+          fsrcnn: await methods[k]({ lrY, scale }),
           lanczos: lanczos[k],
           bicubic: bicubic[k],
         };
@@ -244,7 +286,7 @@ export async function evaluateDegradations(
       }
     }
   } finally {
-    engine.dispose();
+    engines.dispose();
   }
   const n = images.length;
   const mean = (r: Record<SuiteMethod, number>) => ({
@@ -252,18 +294,19 @@ export async function evaluateDegradations(
     lanczos: r.lanczos / n,
     bicubic: r.bicubic / n,
   });
-  const rows = degradations.map((degradation, k) => ({
+  const rows: DegradationRow[] = degradations.map((degradation, k) => ({
     degradation,
     description: describeDegradation(degradation, scale, codecCrf),
     psnr: mean(sums[k].psnr),
     ssim: mean(sums[k].ssim),
+    ...(named === "auto" ? { chosen: Object.fromEntries(chosen[k]) } : {}),
   }));
   const gains = rows.map((r) => r.psnr.fsrcnn - r.psnr.lanczos);
   return {
     scale,
     crf: codecCrf ?? null,
     data: options.data,
-    weights: options.weights,
+    weights: named ?? options.weights as string,
     images: images.map((i) => i.name),
     rows,
     meanGainOverLanczos: gains.reduce((a, b) => a + b, 0) / gains.length,

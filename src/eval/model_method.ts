@@ -1,8 +1,20 @@
 /**
  * FSRCNN as an evaluation method: the LR Y plane (0..255 units) goes through the network in
- * [0, 1] and comes back in 0..255 units, unrounded (the protocol rounds).
+ * [0, 1] and comes back in 0..255 units, unrounded (the protocol rounds). With the shipped
+ * weights chosen per image, each LR image is measured and goes through the weights chosen for
+ * it, as `upscaleFile` chooses for an input.
  */
-import type { TiledUpscaler } from "../model/tiled.ts";
+import { lrStatistics } from "../frame/lr_statistics.ts";
+import type { BackendChoice } from "../model/backends.ts";
+import { createEngine } from "../model/create.ts";
+import type { SrEngine } from "../model/engine.ts";
+import { TiledUpscaler } from "../model/tiled.ts";
+import { loadWeights, shippedWeightsFor } from "../model/weights.ts";
+import {
+  chooseWeights,
+  type ShippedWeightsName,
+  shippedWeightsPath,
+} from "../model/weights_choice.ts";
 import type { SrMethod } from "./protocol.ts";
 
 export function modelMethod(upscaler: TiledUpscaler): SrMethod {
@@ -12,5 +24,56 @@ export function modelMethod(upscaler: TiledUpscaler): SrMethod {
     const [out] = await upscaler.upscale([{ data: input, width: lrY.width, height: lrY.height }]);
     for (let i = 0; i < out.data.length; i++) out.data[i] *= 255;
     return out;
+  };
+}
+
+/** Every shipped weights file of a scale, each in an engine of its own. */
+export interface ShippedEngines {
+  engines: Map<ShippedWeightsName, SrEngine>;
+  dispose(): void;
+}
+
+/** Engines for every set of shipped weights of `scale` (see shippedWeightsFor). */
+export async function shippedEngines(
+  scale: number,
+  backend: BackendChoice,
+): Promise<ShippedEngines> {
+  const engines = new Map<ShippedWeightsName, SrEngine>();
+  const dispose = () => {
+    for (const e of engines.values()) e.dispose();
+  };
+  try {
+    for (const name of await shippedWeightsFor(scale)) {
+      const weights = await loadWeights(shippedWeightsPath(name, scale), scale);
+      engines.set(name, await createEngine(weights, { backend }));
+    }
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+  return { engines, dispose };
+}
+
+/**
+ * The shipped weights chosen per LR image (see chooseWeights): each image is measured as a
+ * picture holds it (rounded to 8 bits) and goes through the engine of the weights chosen for
+ * it. `chosen` counts the choices by name.
+ */
+export function choosingMethod(
+  engines: ReadonlyMap<ShippedWeightsName, SrEngine>,
+  chosen: Map<ShippedWeightsName, number>,
+): SrMethod {
+  const shipped = [...engines.keys()];
+  const methods = new Map(
+    [...engines].map(([name, engine]) => [name, modelMethod(new TiledUpscaler(engine))]),
+  );
+  return ({ lrY, scale }) => {
+    const codes = Uint8Array.from(lrY.data, (v) => Math.min(255, Math.max(0, Math.round(v))));
+    const statistics = shipped.length > 1
+      ? lrStatistics([{ data: codes, width: lrY.width, height: lrY.height }], 255)
+      : null;
+    const name = chooseWeights(statistics, scale, shipped).name!;
+    chosen.set(name, (chosen.get(name) ?? 0) + 1);
+    return methods.get(name)!({ lrY, scale });
   };
 }

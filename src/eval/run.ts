@@ -8,9 +8,10 @@ import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
-import { defaultWeightsPath, loadWeights } from "../model/weights.ts";
+import { loadWeights, shippedWeightsFile } from "../model/weights.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../model/weights_choice.ts";
 import { loadDataset } from "./dataset.ts";
-import { modelMethod } from "./model_method.ts";
+import { choosingMethod, modelMethod, shippedEngines } from "./model_method.ts";
 import { bicubic, scoreImages, type ScoreReport } from "./protocol.ts";
 
 /** What {@link evaluate} scores, and on what. */
@@ -20,10 +21,12 @@ export interface EvalOptions {
   /** `fsrcnn` (default) or `bicubic`, the baseline. */
   method?: "fsrcnn" | "bicubic";
   /**
-   * Weights file to score with `fsrcnn`; default the shipped weights for `scale`, as
-   * {@link upscaleFile} uses (see {@link defaultWeightsPath}). Not used by `bicubic`.
+   * Weights to score with `fsrcnn`: a file, or shipped weights by name for `scale`
+   * (`{ shipped: "auto" }` chooses for each LR image from its own statistics, as
+   * {@link upscaleFile} chooses for an input). Default the paper-protocol weights for `scale`
+   * (see {@link defaultWeightsPath}). Not used by `bicubic`.
    */
-  weights?: string;
+  weights?: string | { shipped: ShippedChoice };
   /**
    * Scale: 2, 3 or 4. With `fsrcnn`: default the weights' own (2 for the shipped weights),
    * checked against given weights. Required for `bicubic`.
@@ -44,8 +47,10 @@ export interface EvalReport extends ScoreReport {
   method: "fsrcnn" | "bicubic";
   /** The HR image folder, as given. */
   data: string;
-  /** The weights file, for `fsrcnn`. */
+  /** The weights file, or the shipped choice's name, for `fsrcnn`. */
   weights?: string;
+  /** With `auto`: how many images chose each set of shipped weights. */
+  chosen?: Partial<Record<ShippedWeightsName, number>>;
   /** The backend that ran the network, for `fsrcnn`. */
   backend?: string;
 }
@@ -60,7 +65,8 @@ export interface EvalReport extends ScoreReport {
  * @param options The images, the method and its weights.
  * @returns Per-image and mean PSNR (dB) and SSIM.
  * @throws {UsageError} An unsupported scale, an unusable `ffmpeg`, or (an {@link OptionError})
- *   `bicubic` without `scale` or with `weights`.
+ *   `bicubic` without `scale` or with `weights`, shipped weights named for a scale they are
+ *   not shipped for.
  * @throws {InputError} The folder is missing or has no images, or an image cannot be read.
  * @throws {WeightsError} The weights file is missing, corrupt or for another scale.
  * @throws {ToolError} ffmpeg failed.
@@ -85,13 +91,38 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
     }
   }
   const scale = options.scale === undefined ? undefined : checkScale(options.scale);
+  const request = options.weights ?? { shipped: "paper" };
+  // Named weights are checked before the images are read.
+  const weightsPath = typeof request === "string"
+    ? request
+    : request.shipped === "auto"
+    ? null
+    : await shippedWeightsFile(request.shipped, scale ?? 2);
   const images = await loadDataset(options.data, await tools(options.ffmpeg));
   if (method === "bicubic") {
     return { ...(await scoreImages(images, scale!, bicubic)), method, data: options.data };
   }
-  const weightsPath = options.weights ?? defaultWeightsPath(scale ?? 2);
+  const backend = options.backend ?? "onnx";
+  if (weightsPath === null) {
+    const shippedScale = scale ?? 2;
+    const { engines, dispose } = await shippedEngines(shippedScale, backend);
+    const chosen = new Map<ShippedWeightsName, number>();
+    try {
+      const report = await scoreImages(images, shippedScale, choosingMethod(engines, chosen));
+      return {
+        ...report,
+        method,
+        data: options.data,
+        weights: "auto",
+        backend: [...engines.values()][0].info.backend,
+        chosen: Object.fromEntries(chosen),
+      };
+    } finally {
+      dispose();
+    }
+  }
   const weights = await loadWeights(weightsPath, scale);
-  const engine = await createEngine(weights, { backend: options.backend ?? "onnx" });
+  const engine = await createEngine(weights, { backend });
   try {
     const report = await scoreImages(
       images,

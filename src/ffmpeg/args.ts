@@ -30,8 +30,13 @@ export interface DecodeArgsOptions {
   pixFmt: string;
   /** Keep frames as stored (the encoder re-applies the rotation as metadata). */
   noAutorotate?: boolean;
-  /** Stop after this many frames. */
+  /** Stop after this many frames (counted after `sample`'s selection). */
   frames?: number;
+  /**
+   * Decode only a sample: keyframes alone (when `keyframes`; the others are not even
+   * decoded), at least `apartSeconds` apart, from the first `withinSeconds` of the input.
+   */
+  sample?: { keyframes: boolean; apartSeconds: number; withinSeconds: number };
   /**
    * Decode one segment: keep the source's own timestamps (`-copyts`) and, when `seek` is
    * given, start at the keyframe at or before that timestamp (seconds, absolute), keeping
@@ -39,6 +44,17 @@ export interface DecodeArgsOptions {
    */
   segment?: { seek?: string };
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
+}
+
+function videoFilter(o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix">): string[] {
+  const apart = o.sample?.apartSeconds ?? 0;
+  const filters = [
+    // The first frame, then each one at least `apart` after the last one kept (give or take a
+    // millisecond: 1.2 − 0.8 is less than 0.4 in floating point).
+    ...(apart > 0 ? [`select=isnan(prev_selected_t)+gte(t-prev_selected_t+0.001\\,${apart})`] : []),
+    ...(o.rgbMatrix ? [`scale=out_color_matrix=${o.rgbMatrix}:out_range=tv`] : []),
+  ];
+  return filters.length > 0 ? ["-vf", filters.join(",")] : [];
 }
 
 /** ffmpeg arguments that decode the first video stream to rawvideo-in-NUT on stdout. */
@@ -50,13 +66,15 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
     ...(o.segment?.seek !== undefined
       ? ["-seek_timestamp", "1", "-ss", o.segment.seek, "-noaccurate_seek"]
       : []),
+    ...(o.sample?.keyframes ? ["-skip_frame", "nokey"] : []),
+    ...(o.sample ? ["-t", String(o.sample.withinSeconds)] : []),
     ...(o.inputOptions ?? []),
     "-i",
     o.input,
     "-map",
     "0:v:0",
     ...(o.frames !== undefined ? ["-frames:v", String(o.frames)] : []),
-    ...(o.rgbMatrix ? ["-vf", `scale=out_color_matrix=${o.rgbMatrix}:out_range=tv`] : []),
+    ...videoFilter(o),
     "-c:v",
     "rawvideo",
     "-pix_fmt",

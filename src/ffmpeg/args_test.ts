@@ -47,6 +47,35 @@ Deno.test("decoder: first video stream, raw frames in NUT, every frame with its 
   assert.equal(after(b, "-enc_time_base:v"), "demux");
 });
 
+Deno.test("decoder: a sample of keyframes a time apart, from the input's start", () => {
+  const a = decodeArgs({
+    input: "file:/x/in.mp4",
+    pixFmt: "yuv420p",
+    sample: { keyframes: true, apartSeconds: 1, withinSeconds: 60 },
+    frames: 6,
+    rgbMatrix: "bt709",
+    caps: modern,
+  });
+  // Decoder and demuxer options come before the input.
+  assert.equal(after(a, "-skip_frame"), "nokey");
+  assert.equal(after(a, "-t"), "60");
+  assert.ok(a.indexOf("-skip_frame") < a.indexOf("-i") && a.indexOf("-t") < a.indexOf("-i"));
+  assert.equal(
+    after(a, "-vf"),
+    "select=isnan(prev_selected_t)+gte(t-prev_selected_t+0.001\\,1),scale=out_color_matrix=bt709:out_range=tv",
+  );
+  assert.equal(after(a, "-frames:v"), "6");
+  // Every frame, no time apart: no filter, nothing skipped.
+  const b = decodeArgs({
+    input: "file:/x/in.mp4",
+    pixFmt: "yuv420p",
+    sample: { keyframes: false, apartSeconds: 0, withinSeconds: 5 },
+    caps: modern,
+  });
+  assert.equal(b.includes("-vf"), false);
+  assert.equal(b.includes("-skip_frame"), false);
+});
+
 Deno.test("encoder: keeps audio, subtitles, chapters, metadata and colour; passes extra args through", () => {
   const info = parseProbe("in.mkv", {
     format: { format_name: "matroska" },

@@ -2,9 +2,9 @@
  * FSRCNN weights: creation (the reference's initialisation), and the safetensors weights file
  * with the PyTorch reference's tensor names and layouts, so files move between PyTorch and us.
  */
-import { fileURLToPath } from "node:url";
-import { OutputError, WeightsError } from "../errors.ts";
+import { OptionError, OutputError, WeightsError } from "../errors.ts";
 import { Rng } from "../random.ts";
+import { SHIPPED_WEIGHTS, type ShippedWeightsName, shippedWeightsPath } from "./weights_choice.ts";
 import {
   checkScale,
   type FsrcnnConfig,
@@ -225,15 +225,34 @@ function configOf(
 }
 
 /**
- * Path of the shipped weights file for a scale, `models/fsrcnn_x<scale>.safetensors` in this
- * package: what upscaling and scoring use unless told otherwise. Nothing is checked: for a
+ * Path of the paper-protocol weights for a scale, `models/fsrcnn_x<scale>.safetensors` in this
+ * package: what `evaluate` scores unless told otherwise, and what `upscaleFile` falls back on
+ * (it chooses among the shipped weights, see {@link chooseWeights}). Nothing is checked: for a
  * scale without shipped weights, loading the path fails with a WeightsError.
  *
  * @param scale Upscaling factor.
  * @returns An absolute file path.
  */
 export function defaultWeightsPath(scale: number): string {
-  return fileURLToPath(new URL(`../../models/fsrcnn_x${scale}.safetensors`, import.meta.url));
+  return shippedWeightsPath("paper", scale);
+}
+
+/**
+ * The names of the shipped weights whose files exist for `scale`, in the order of
+ * {@link SHIPPED_WEIGHTS}: what {@link chooseWeights} may choose from.
+ *
+ * @param scale Upscaling factor.
+ */
+export async function shippedWeightsFor(scale: number): Promise<ShippedWeightsName[]> {
+  const names: ShippedWeightsName[] = [];
+  for (const w of SHIPPED_WEIGHTS) {
+    try {
+      if ((await Deno.stat(shippedWeightsPath(w.name, scale))).isFile) names.push(w.name);
+    } catch {
+      // Not shipped for this scale.
+    }
+  }
+  return names;
 }
 
 /**
@@ -309,4 +328,24 @@ export async function saveWeights(
     await Deno.remove(tmp).catch(() => {});
     throw new OutputError(path, `cannot write weights: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The file of shipped weights named for a scale (see {@link shippedWeightsPath}), checked to be
+ * shipped.
+ *
+ * @param name Which weights.
+ * @param scale Upscaling factor.
+ * @returns An absolute file path.
+ * @throws {OptionError} (for the option `weights`) They are not shipped for `scale`.
+ */
+export async function shippedWeightsFile(name: ShippedWeightsName, scale: number): Promise<string> {
+  const shipped = await shippedWeightsFor(scale);
+  if (!shipped.includes(name)) {
+    throw new OptionError(
+      "weights",
+      `${name}: no ${name} weights are shipped for x${scale} (shipped: ${shipped.join(", ")})`,
+    );
+  }
+  return shippedWeightsPath(name, scale);
 }

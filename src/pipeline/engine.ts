@@ -1,12 +1,19 @@
 /**
- * The engine of one upscaling run: the caller's, or one created for the run from the given or
- * the shipped weights.
+ * The weights and the engine of one upscaling run: the caller's engine or weights, named
+ * shipped weights, or shipped weights chosen for the input from its first pictures.
  */
 import { UsageError } from "../errors.ts";
+import type { LrStatistics } from "../frame/lr_statistics.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
 import type { SrEngine } from "../model/engine.ts";
-import { defaultWeightsPath, type FsrcnnWeights, loadWeights } from "../model/weights.ts";
+import {
+  type FsrcnnWeights,
+  loadWeights,
+  shippedWeightsFile,
+  shippedWeightsFor,
+} from "../model/weights.ts";
+import { chooseWeights, type ShippedChoice, type WeightsChoice } from "../model/weights_choice.ts";
 import type { UpscaleOptions } from "./options.ts";
 
 /** The options that decide the engine. */
@@ -15,36 +22,69 @@ export type EngineRequest = Pick<
   "scale" | "weights" | "backend" | "engine" | "threads"
 >;
 
+/** The weights a run uses, and why. */
+export interface RunWeights {
+  weights: FsrcnnWeights;
+  choice: WeightsChoice;
+}
+
+/** The shipped choice asked for: `auto` when no weights are given. */
+export function shippedChoiceOf(weights: UpscaleOptions["weights"]): ShippedChoice | null {
+  if (weights === undefined) return "auto";
+  if (typeof weights === "object" && "shipped" in weights) return weights.shipped;
+  return null;
+}
+
 /**
- * The weights of a run: the given ones (checked against `o.scale`), or the shipped ones for
- * the scale (default 2).
+ * The weights of a run: the given ones (checked against `o.scale`), shipped weights by name,
+ * or (`auto`, the default) the shipped weights that suit the input, chosen from the
+ * statistics `measure` returns. `measure` is called only when there is a choice to make (×2);
+ * without it, `auto` chooses as for pictures that could not be measured.
  *
- * @throws {UsageError} Weights given as data are for another scale than `o.scale`.
+ * @throws {UsageError} Weights given as data are for another scale than `o.scale`; an
+ *   {@link OptionError} for a named choice that is not shipped for the scale.
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
  */
 export async function resolveWeights(
   o: Pick<EngineRequest, "scale" | "weights">,
-): Promise<FsrcnnWeights> {
-  if (o.weights && typeof o.weights !== "string") {
-    if (o.scale !== undefined && o.weights.config.scale !== o.scale) {
-      throw new UsageError(`weights are for scale ${o.weights.config.scale}, not ${o.scale}`);
+  measure?: () => Promise<LrStatistics | null>,
+): Promise<RunWeights> {
+  const shipped = shippedChoiceOf(o.weights);
+  if (shipped === null) {
+    if (typeof o.weights === "string") {
+      return {
+        weights: await loadWeights(o.weights, o.scale),
+        choice: { name: null, path: o.weights, reason: `${o.weights}: the weights given` },
+      };
     }
-    return o.weights;
+    const given = o.weights as FsrcnnWeights;
+    if (o.scale !== undefined && given.config.scale !== o.scale) {
+      throw new UsageError(`weights are for scale ${given.config.scale}, not ${o.scale}`);
+    }
+    return { weights: given, choice: { name: null, path: null, reason: "the weights given" } };
   }
-  if (o.weights) return await loadWeights(o.weights, o.scale);
   const scale = checkScale(o.scale ?? 2);
-  return await loadWeights(defaultWeightsPath(scale), scale);
+  const available = await shippedWeightsFor(scale);
+  let choice: WeightsChoice;
+  if (shipped === "auto") {
+    const statistics = available.length > 1 && measure ? await measure() : null;
+    choice = chooseWeights(statistics, scale, available);
+  } else {
+    const path = await shippedWeightsFile(shipped, scale);
+    choice = { name: shipped, path, reason: `${shipped} weights: asked for by name` };
+  }
+  return { weights: await loadWeights(choice.path!, scale), choice };
 }
 
 /**
  * `o.engine` when given (its scale must be `o.scale`, if that is given); otherwise a new engine
- * for the resolved weights, disposed by `cleanups`.
+ * for `weights`, disposed by `cleanups`.
  *
- * @throws {UsageError} The engine or weights are for another scale than `o.scale`.
- * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
+ * @throws {UsageError} The engine is for another scale than `o.scale`.
  */
 export async function engineFor(
   o: EngineRequest,
+  weights: () => Promise<RunWeights>,
   cleanups: Array<() => Promise<void>>,
 ): Promise<SrEngine> {
   if (o.engine) {
@@ -53,8 +93,10 @@ export async function engineFor(
     }
     return o.engine;
   }
-  const weights = await resolveWeights(o);
-  const created = await createEngine(weights, { backend: o.backend ?? "auto", threads: o.threads });
+  const created = await createEngine((await weights()).weights, {
+    backend: o.backend ?? "auto",
+    threads: o.threads,
+  });
   cleanups.push(() => Promise.resolve(created.dispose()));
   return created;
 }

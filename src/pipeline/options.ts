@@ -3,6 +3,7 @@ import type { BackendChoice } from "../model/backends.ts";
 import type { SrEngine } from "../model/engine.ts";
 import type { LeftoverReport } from "../leftovers.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
+import type { ShippedChoice, WeightsChoice } from "../model/weights_choice.ts";
 import type { MediaKind } from "./kinds.ts";
 import type { UpscaleProgress } from "./progress.ts";
 
@@ -24,10 +25,13 @@ export interface UpscaleOptions {
    */
   scale?: number;
   /**
-   * Weights file or loaded weights; default the shipped `models/fsrcnn_x<scale>.safetensors`
-   * (see {@link defaultWeightsPath}). Ignored when `engine` is given.
+   * Weights file, loaded weights, or shipped weights by name: `{ shipped: "auto" }` (the
+   * default) chooses for each input from its first pictures (see {@link chooseWeights}), `{
+   * shipped: "paper" }` the paper-protocol weights `models/fsrcnn_x<scale>.safetensors`, `{
+   * shipped: "video" }` the weights for compressed video (×2 only). Ignored when `engine` is
+   * given.
    */
-  weights?: string | FsrcnnWeights;
+  weights?: string | FsrcnnWeights | { shipped: ShippedChoice };
   /** Inference backend; default `auto`. Ignored when `engine` is given. */
   backend?: BackendChoice;
   /**
@@ -100,6 +104,12 @@ export interface UpscaleOptions {
    * video encoder than the container's usual one. One line each.
    */
   onNotice?: (notice: UpscaleNotice) => void;
+  /**
+   * Called once, before the engine is built, with the weights the run uses and why (for
+   * `auto`, the statistics of the input's first pictures that decided it). Not called when
+   * `engine` is given.
+   */
+  onWeights?: (choice: WeightsChoice) => void;
 }
 
 /** One line telling what the output does differently from the source (see `onNotice`). */

@@ -10,11 +10,12 @@ import { tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { planNotices, planStreams, type StreamPlan } from "../ffmpeg/stream_plan.ts";
 import { checkScale } from "../model/config.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
-import { engineFor } from "./engine.ts";
+import { engineFor, resolveWeights, type RunWeights } from "./engine.ts";
 import { extensionOf, inputKind, outputKind } from "./kinds.ts";
 import { prepareOutput } from "./output.ts";
 import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
+import { measureInput, sampleSourceOf } from "./sample.ts";
 import { upscaleInSegments } from "../segments/local.ts";
 import { upscaleStill } from "./still.ts";
 import { upscaleVideo } from "./video.ts";
@@ -22,9 +23,11 @@ import { upscaleVideo } from "./video.ts";
 /**
  * Upscales a video, frame sequence or still image into a video, frame sequence or image, `scale`×
  * wider and taller. The luma goes through FSRCNN; chroma is upsampled bicubically; a video keeps
- * its audio, subtitles, chapters, metadata, timestamps, colour tags and rotation. The input is
- * checked fully before the output is touched, the output is written under a temporary name and
- * renamed when complete, and nothing is left behind on failure or cancellation.
+ * its audio, subtitles, chapters, metadata, timestamps, colour tags and rotation. Unless told
+ * which weights to use, it measures the input's first few pictures and chooses the shipped
+ * weights that suit them (see {@link chooseWeights}). The input is checked fully before the
+ * output is touched, the output is written under a temporary name and renamed when complete,
+ * and nothing is left behind on failure or cancellation.
  *
  * @param o What to read and write, and how; see {@link UpscaleOptions}.
  * @returns What was written, and how fast.
@@ -32,7 +35,8 @@ import { upscaleVideo } from "./video.ts";
  *   image input with a video output (or the reverse), an output that is the input, an unusable
  *   `ffmpeg`; an {@link OptionError} for a non-positive `fps`, a `codec` that the ffmpeg lacks
  *   or whose video the output's container cannot hold (H.264 in WebM), a `tile` too small for
- *   the network, a `threads` count beyond reason.
+ *   the network, a `threads` count beyond reason, shipped `weights` named for a scale they are
+ *   not shipped for.
  * @throws {InputError} The input is missing, unreadable, has no video, or is corrupt or truncated
  *   (unless `keepPartial` keeps what was upscaled; its `keepableFrames` says how many it would).
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
@@ -97,6 +101,17 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         ffmpeg: tools.ffmpeg,
       });
     }
+    // Chosen once, when first needed: a segmented run that continues an earlier one runs
+    // the weights its plan recorded instead.
+    let chosen: Promise<RunWeights> | undefined;
+    const runWeights = () =>
+      chosen ??= (async () => {
+        const sample = sampleSourceOf(o.input, info, source);
+        const caps = await capabilities(tools);
+        const r = await resolveWeights(o, () => measureInput(tools, caps, sample, o.signal));
+        o.onWeights?.(r.choice);
+        return r;
+      })();
     if (source?.kind === "video" && outKind === "video") {
       // The plan's choice of encoder (the container's usual one) is the segments' too.
       const segmented = await upscaleInSegments({ ...o, codec: plan?.videoEncoder }, {
@@ -104,10 +119,11 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         info,
         started,
         notices: plan ? planNotices(plan, o.output) : [],
+        weights: runWeights,
       });
       if (segmented) return segmented;
     }
-    const engine = await engineFor(o, cleanups);
+    const engine = await engineFor(o, runWeights, cleanups);
     const upscaler = new TiledUpscaler(engine, { tile: o.tile });
     const target = await prepareOutput(o.output, {
       kind: outKind,

@@ -75,7 +75,8 @@ export interface VideoResult {
 /** RGB sources (image sequences) are converted with BT.709 and tagged so. */
 const RGB_TAGS: ColorTags = { space: "bt709", primaries: "bt709", transfer: "bt709", range: "tv" };
 
-function isRgbSource(pixFmt: string): boolean {
+/** Whether a source's frames are RGB (or grey), converted to Y′CbCr on decoding. */
+export function isRgbSource(pixFmt: string): boolean {
   return /^(rgb|bgr|gbr|argb|abgr|pal8|gray|ya|monow|monob)/.test(pixFmt);
 }
 

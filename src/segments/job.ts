@@ -15,14 +15,21 @@ import { exists } from "../fs.ts";
 import { createEngine } from "../model/create.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
-import { type FsrcnnWeights, loadWeights, saveWeights } from "../model/weights.ts";
+import {
+  type FsrcnnWeights,
+  loadWeights,
+  saveWeights,
+  shippedWeightsFile,
+} from "../model/weights.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { extensionOf, outputKind } from "../pipeline/kinds.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import { isConstantRate } from "../pipeline/video.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
-import { resolveWeights } from "../pipeline/engine.ts";
+import { resolveWeights, type RunWeights, shippedChoiceOf } from "../pipeline/engine.ts";
+import { measureInput, sampleSourceOf } from "../pipeline/sample.ts";
+import { checkScale } from "../model/config.ts";
 import type { UpscaleNotice, UpscaleOptions } from "../pipeline/options.ts";
 import { itemStreamPlan, joinArgs, joinItem } from "./join.ts";
 import { planNotices, planStreams } from "../ffmpeg/stream_plan.ts";
@@ -30,6 +37,7 @@ import {
   absolutePath,
   identityChange,
   inputIdentity,
+  type ItemWeights,
   type PixelSettings,
   PLAN_FORMAT,
   type PlanItem,
@@ -40,7 +48,7 @@ import {
   writeJsonAtomic,
 } from "./manifest.ts";
 import { planSegments } from "./plan.ts";
-import { makeSegment } from "./segment.ts";
+import { makeSegment, videoSource } from "./segment.ts";
 import {
   createWork,
   isWorkFolder,
@@ -101,15 +109,36 @@ export async function planVideoEncoder(
 }
 
 /**
+ * The weights asked for, as a plan records them (see PixelSettings.weights): a shipped
+ * choice's name, or the digest of the weights given; and the scale they fix.
+ *
+ * @throws {WeightsError} Given weights that cannot be loaded, or are for another scale.
+ * @throws {UsageError} Weights given as data for another scale, an unsupported scale, or
+ *   (an OptionError) shipped weights named for a scale they are not shipped for.
+ */
+export async function weightsRequest(
+  o: Pick<PlanSettingsOptions, "scale" | "weights">,
+): Promise<{ key: string; scale: number }> {
+  const shipped = shippedChoiceOf(o.weights);
+  if (shipped !== null) {
+    const scale = checkScale(o.scale ?? 2);
+    if (shipped !== "auto") await shippedWeightsFile(shipped, scale);
+    return { key: shipped, scale };
+  }
+  const { weights } = await resolveWeights(o);
+  return { key: await weightsDigest(weights), scale: weights.config.scale };
+}
+
+/**
  * The pixel-changing settings of a run, resolved (defaults filled in; `codec` as
  * planVideoEncoder gives it).
  *
  * @throws {OptionError} `segmentSeconds` is negative or not a number.
  */
-export async function pixelSettings(
+export function pixelSettings(
   o: PlanSettingsOptions,
-  weights: FsrcnnWeights,
-): Promise<PixelSettings> {
+  weights: { key: string; scale: number },
+): PixelSettings {
   const seconds = o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
   if (!(seconds >= 0) || !Number.isFinite(seconds)) {
     throw new OptionError("segmentSeconds", `must be 0 or more (got ${o.segmentSeconds})`);
@@ -117,8 +146,8 @@ export async function pixelSettings(
   const codec = o.codec ?? "libx264";
   const extra = o.encoderArgs ?? [];
   return {
-    scale: weights.config.scale,
-    weights: await weightsDigest(weights),
+    scale: weights.scale,
+    weights: weights.key,
     codec,
     crf: o.crf ?? defaultCrf(codec, extra) ?? null,
     preset: o.preset ?? null,
@@ -138,6 +167,7 @@ export async function planItem(
   io: { input: string; output: string; overwrite: boolean; folder: string },
   info: MediaInfo,
   seconds: number,
+  weights: RunWeights,
   signal?: AbortSignal,
 ): Promise<PlanItem & { uncuttable?: string }> {
   const v = info.video;
@@ -165,8 +195,30 @@ export async function planItem(
     timeBase: v.timeBase,
     frames: plan.frames,
     segments: plan.segments,
+    weights: {
+      name: weights.choice.name,
+      reason: weights.choice.reason,
+      digest: await weightsDigest(weights.weights),
+    },
     uncuttable: plan.uncuttable,
   };
+}
+
+/**
+ * The weights the segments of a plan's video run, from its folder, checked against the
+ * digest the plan recorded.
+ *
+ * @throws {WeightsError} The file is missing or damaged.
+ * @throws {InputError} The file is not the weights the plan recorded.
+ */
+export async function itemWeights(work: string, plan: WorkPlan, item: number): Promise<RunWeights> {
+  const it = plan.items[item];
+  const file = weightsFile(work, it);
+  const weights = await loadWeights(file, plan.settings.scale);
+  if (await weightsDigest(weights) !== it.weights.digest) {
+    throw new InputError(file, "is not the weights this job was planned with");
+  }
+  return { weights, choice: { name: it.weights.name, path: file, reason: it.weights.reason } };
 }
 
 /**
@@ -309,6 +361,8 @@ export interface JobPlanSummary {
     segments: number;
     /** Number of frames. */
     frames: number;
+    /** The weights its segments run, and why (chosen when it was planned). */
+    weights: ItemWeights;
     /** Why the video stays one segment although it is long, when it does. */
     uncuttable?: string;
     /**
@@ -413,11 +467,10 @@ async function planFiles(
   io: { input: string; output: string }[],
   work: string,
 ): Promise<JobPlanSummary> {
-  const weights = await resolveWeights(o);
   // A library's outputs share one encoder: the first output's container's usual one unless
   // `codec` names it (an output whose container cannot hold it fails in checkEncoding).
   const codec = io.length > 0 ? await planVideoEncoder(tools, io[0].output, o.codec) : o.codec;
-  const settings = await pixelSettings({ ...o, codec }, weights);
+  const settings = pixelSettings({ ...o, codec }, await weightsRequest(o));
   const summary = (
     plan: WorkPlan,
     existing: boolean,
@@ -433,6 +486,7 @@ async function planFiles(
       output: it.output,
       segments: it.segments.length,
       frames: it.frames,
+      weights: it.weights,
       uncuttable: why[i],
       notices: notices[i] ?? [],
     })),
@@ -451,6 +505,7 @@ async function planFiles(
     }
   }
   const items: (PlanItem & { uncuttable?: string })[] = [];
+  const weights: FsrcnnWeights[] = [];
   const notices: UpscaleNotice[][] = [];
   const checked = new Set<string>();
   const caps = await capabilities(tools);
@@ -474,6 +529,18 @@ async function planFiles(
       ffmpeg: tools.ffmpeg,
     });
     notices.push(planNotices(streams, f.output));
+    // Each video chooses its own weights (unless they are given), once for all its segments.
+    const run = await resolveWeights(
+      o,
+      () =>
+        measureInput(
+          tools,
+          caps,
+          sampleSourceOf(f.input, info, videoSource(f.input, info)),
+          o.signal,
+        ),
+    );
+    weights.push(run.weights);
     items.push(
       await planItem(
         tools,
@@ -484,6 +551,7 @@ async function planFiles(
         },
         info,
         settings.segmentSeconds,
+        run,
         o.signal,
       ),
     );
@@ -497,7 +565,7 @@ async function planFiles(
     items: items.map(({ uncuttable: _, ...it }) => it),
   };
   if (await exists(work)) await Deno.remove(work);
-  await createWork(work, plan, (path) => saveWeights(path, weights));
+  await createWork(work, plan, (path, i) => saveWeights(path, weights[i]));
   return summary(plan, false, why, notices);
 }
 
@@ -600,10 +668,7 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
   }
   await checkUnchanged(item);
   const info = await probe(tools, item.input, { signal: o.signal });
-  const weights = await loadWeights(weightsFile(o.work), plan.settings.scale);
-  if (await weightsDigest(weights) !== plan.settings.weights) {
-    throw new InputError(weightsFile(o.work), "is not the weights this job was planned with");
-  }
+  const { weights } = await itemWeights(o.work, plan, task.item);
   const engine = await createEngine(weights, {
     backend: o.backend ?? plan.run.backend,
     threads: o.threads,

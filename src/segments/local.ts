@@ -11,18 +11,20 @@ import { exists } from "../fs.ts";
 import type { LeftoverReport } from "../leftovers.ts";
 import { createEngine } from "../model/create.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
-import { saveWeights } from "../model/weights.ts";
+import { type FsrcnnWeights, saveWeights } from "../model/weights.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
 import type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "../pipeline/options.ts";
-import { resolveWeights } from "../pipeline/engine.ts";
+import type { RunWeights } from "../pipeline/engine.ts";
 import {
   checkEncoding,
   DEFAULT_SEGMENT_SECONDS,
   discardWork,
+  itemWeights,
   pixelSettings,
   planItem,
   reuseProblem,
+  weightsRequest,
 } from "./job.ts";
 import { joinItem } from "./join.ts";
 import { PLAN_FORMAT, readPlan, type WorkPlan } from "./manifest.ts";
@@ -52,6 +54,8 @@ export async function upscaleInSegments(
     started: number;
     /** What the output does differently from the source (see `onNotice`), told once. */
     notices?: UpscaleNotice[];
+    /** The weights of a new plan (chosen for the input, and told through `onWeights`). */
+    weights: () => Promise<RunWeights>;
   },
 ): Promise<UpscaleSummary | null> {
   if (o.segmentSeconds === 0 || o.keepPartial || o.engine) return null;
@@ -62,13 +66,13 @@ export async function upscaleInSegments(
   const seconds = o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
   const duration = info.video?.duration ?? info.duration;
   if (!resuming && duration !== undefined && duration < 1.5 * seconds) return null;
-  const weights = await resolveWeights(o);
-  const settings = await pixelSettings({ ...o, segmentSeconds: seconds }, weights);
+  const settings = pixelSettings({ ...o, segmentSeconds: seconds }, await weightsRequest(o));
   const io = { input: o.input, output: o.output, overwrite: o.overwrite ?? false };
   // Checked now, not after hours of work (it creates nothing for a video).
   const checkOutput = () =>
     prepareOutput(o.output, { kind: "video", overwrite: io.overwrite, inputs: [o.input] });
   let plan: WorkPlan;
+  let weights: FsrcnnWeights;
   let created = false;
   let leftovers: LeftoverReport = { removed: [], kept: [] };
   if (resuming) {
@@ -79,15 +83,22 @@ export async function upscaleInSegments(
     const problem = await reuseProblem(plan, [io], settings);
     if (problem) throw new WorkFolderError(o.output, work, problem);
     leftovers = (await checkOutput()).leftovers;
+    // The weights the finished segments were made with, whatever would be chosen now.
+    const run = await itemWeights(work, plan, 0);
+    o.onWeights?.(run.choice);
+    weights = run.weights;
   } else {
+    const run = await ctx.weights();
     const { uncuttable: _, ...item } = await planItem(
       tools,
       { ...io, folder: "items/0000" },
       info,
       seconds,
+      run,
       o.signal,
     );
     if (item.segments.length === 1) return null;
+    weights = run.weights;
     leftovers = (await checkOutput()).leftovers;
     await checkEncoding(tools, settings, io, info, undefined, o.signal);
     plan = {

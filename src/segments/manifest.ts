@@ -4,14 +4,15 @@
  * It is written once, when the job is planned; progress is recorded per segment beside it (see
  * work.ts), so that many machines can finish segments at once without rewriting one file.
  */
-import { OutputError } from "../errors.ts";
+import { OutputError, WorkFolderError } from "../errors.ts";
 import type { Rational } from "../rational.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
+import type { ShippedWeightsName } from "../model/weights_choice.ts";
 import type { SegmentSpec } from "./plan.ts";
 
 /** Format tag of plan.json; a folder with another tag is not ours to reuse. */
-export const PLAN_FORMAT = "fsrcnn-segments/1";
+export const PLAN_FORMAT = "fsrcnn-segments/2";
 
 /** Enough of an input to notice that it changed or is another file. */
 export interface InputIdentity {
@@ -27,7 +28,11 @@ export interface InputIdentity {
 /** Every setting that changes the output's pixels or its segment boundaries. */
 export interface PixelSettings {
   scale: number;
-  /** SHA-256 of the weights' tensors (see weightsDigest). */
+  /**
+   * The weights asked for: a shipped choice's name (`auto`, `paper`, …; see
+   * ShippedChoice), or the SHA-256 of the weights given (see weightsDigest). What each video
+   * runs is in its item's `weights`.
+   */
   weights: string;
   codec: string;
   crf: number | null;
@@ -42,6 +47,16 @@ export interface RunSettings {
   backend: BackendChoice;
   tile: number | null;
   batch: number;
+}
+
+/** The weights one video's segments all run, chosen when the job was planned. */
+export interface ItemWeights {
+  /** The shipped weights' name (`paper`, `video`, …), or null for weights the caller gave. */
+  name: ShippedWeightsName | null;
+  /** Why these weights, in one line. */
+  reason: string;
+  /** SHA-256 of the weights' tensors (see weightsDigest) in the video's folder. */
+  digest: string;
 }
 
 /** One video of the job. */
@@ -59,6 +74,8 @@ export interface PlanItem {
   timeBase: Rational;
   frames: number;
   segments: SegmentSpec[];
+  /** The weights its segments run (a file in its folder, see weightsFile). */
+  weights: ItemWeights;
 }
 
 /** plan.json. */
@@ -155,7 +172,14 @@ export function settingsChange(planned: PixelSettings, now: PixelSettings): stri
   for (const key of Object.keys(SETTING_NAMES) as (keyof PixelSettings)[]) {
     const a = JSON.stringify(planned[key]), b = JSON.stringify(now[key]);
     if (a === b) continue;
-    if (key === "weights") return "other weights";
+    if (key === "weights") {
+      const digest = (v: string) => /^[0-9a-f]{64}$/.test(v);
+      return digest(planned.weights) && digest(now.weights)
+        ? "other weights"
+        : `weights ${digest(planned.weights) ? "given" : planned.weights}, now ${
+          digest(now.weights) ? "given" : now.weights
+        }`;
+    }
     const show = (v: unknown) =>
       v === null ? "default" : Array.isArray(v) ? (v.join(" ") || "none") : v;
     return `${SETTING_NAMES[key]} ${show(planned[key])}, now ${show(now[key])}`;
@@ -201,7 +225,8 @@ export function planPath(work: string): string {
 /**
  * Reads a work folder's manifest.
  *
- * @throws {OutputError} The folder has no manifest, or one this version cannot read.
+ * @throws {OutputError} The folder has no manifest, or one this version cannot read (a
+ *   {@link WorkFolderError} when an older version made it).
  */
 export async function readPlan(work: string): Promise<WorkPlan> {
   let text: string;
@@ -218,6 +243,10 @@ export async function readPlan(work: string): Promise<WorkPlan> {
     plan = JSON.parse(text);
   } catch {
     throw new OutputError(work, "plan.json is damaged (not JSON)");
+  }
+  if (typeof plan?.format === "string" && /^fsrcnn-segments\/1$/.test(plan.format)) {
+    // Version 1 kept one weights file for the whole job, where each video now has its own.
+    throw new WorkFolderError(work, work, `was made by an older version (${plan.format})`);
   }
   if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.items)) {
     throw new OutputError(work, `plan.json is not a ${PLAN_FORMAT} manifest`);

@@ -12,7 +12,7 @@ import {
 
 const SETTINGS: PixelSettings = {
   scale: 2,
-  weights: "abc",
+  weights: "auto",
   codec: "libx264",
   crf: 18,
   preset: null,
@@ -32,7 +32,20 @@ Deno.test("settingsChange names the first setting that differs", () => {
     settingsChange(SETTINGS, { ...SETTINGS, encoderArgs: ["-tune", "film"] }),
     "encoder arguments none, now -tune film",
   );
-  assert.equal(settingsChange(SETTINGS, { ...SETTINGS, weights: "def", crf: 1 }), "other weights");
+  // Weights given as files are told apart by their digests; shipped ones by name.
+  const a = "a".repeat(64), b = "b".repeat(64);
+  assert.equal(
+    settingsChange({ ...SETTINGS, weights: a }, { ...SETTINGS, weights: b, crf: 1 }),
+    "other weights",
+  );
+  assert.equal(
+    settingsChange({ ...SETTINGS, weights: "auto" }, { ...SETTINGS, weights: "paper" }),
+    "weights auto, now paper",
+  );
+  assert.equal(
+    settingsChange({ ...SETTINGS, weights: "auto" }, { ...SETTINGS, weights: a }),
+    "weights auto, now given",
+  );
   assert.equal(
     settingsChange(SETTINGS, { ...SETTINGS, segmentSeconds: 60 }),
     "segment length 120, now 60",

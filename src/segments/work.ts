@@ -8,7 +8,7 @@ import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { exists } from "../fs.ts";
 import { processTag, removeLeftovers } from "../leftovers.ts";
-import { type WorkPlan, writeJsonAtomic } from "./manifest.ts";
+import { type PlanItem, type WorkPlan, writeJsonAtomic } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
 
 /**
@@ -140,21 +140,25 @@ export async function clearAttempts(work: string, plan: WorkPlan, task: Task): P
   }
 }
 
-/** Where the weights of a plan are kept, so that every machine runs the same network. */
-export function weightsFile(work: string): string {
-  return `${work}/weights.safetensors`;
+/**
+ * Where the weights of a video are kept (in its folder), so that every machine runs the same
+ * network on all its segments.
+ */
+export function weightsFile(work: string, item: Pick<PlanItem, "folder">): string {
+  return `${work}/${item.folder}/weights.safetensors`;
 }
 
 /**
- * Creates a work folder with its manifest and weights, all or nothing: it is assembled under
- * a temporary name and renamed into place, so a folder named `work` always has a plan.
+ * Creates a work folder with its manifest and each video's weights, all or nothing: it is
+ * assembled under a temporary name and renamed into place, so a folder named `work` always has
+ * a plan.
  *
- * @param writeWeights Writes the weights file into the given folder.
+ * @param writeWeights Writes the weights of the plan's video `item` to `path`.
  */
 export async function createWork(
   work: string,
   plan: WorkPlan,
-  writeWeights: (path: string) => Promise<void>,
+  writeWeights: (path: string, item: number) => Promise<void>,
 ): Promise<void> {
   const slash = work.lastIndexOf("/");
   const parent = slash < 0 ? "." : work.slice(0, slash) || "/";
@@ -164,8 +168,10 @@ export async function createWork(
   const temp = `${parent}/${name.prefix}${processTag()}`;
   await Deno.mkdir(temp);
   try {
-    for (const item of plan.items) await Deno.mkdir(`${temp}/${item.folder}`, { recursive: true });
-    await writeWeights(weightsFile(temp));
+    for (const [i, item] of plan.items.entries()) {
+      await Deno.mkdir(`${temp}/${item.folder}`, { recursive: true });
+      await writeWeights(weightsFile(temp, item), i);
+    }
     await writeJsonAtomic(`${temp}/plan.json`, plan);
     await Deno.rename(temp, work);
   } catch (e) {

@@ -1,0 +1,205 @@
+/**
+ * Which shipped weights suit an input, from how its low-resolution pictures look to have been
+ * made (see lr_statistics.ts): the paper-protocol weights for clean, antialiased pictures,
+ * weights trained on ffmpeg scalers and x264 for compressed video, and an aliasing specialist
+ * (when shipped) for pictures made by a nearest-neighbour scaler. Pure: whether a file exists
+ * is the caller's question.
+ */
+import { fileURLToPath } from "node:url";
+import type { LrStatistics } from "../frame/lr_statistics.ts";
+
+/** How a low-resolution picture looks to have been made, as far as its luma tells. */
+export type LrOrigin = "clean" | "compressed" | "aliased";
+
+/** The shipped weights a choice can name. */
+export type ShippedWeightsName = "paper" | "video" | "video-aliased";
+
+/** A named choice of shipped weights: one of them, or `auto` to choose from the input. */
+export type ShippedChoice = "auto" | ShippedWeightsName;
+
+/** One set of shipped weights and the pictures it is chosen for. */
+export interface ShippedWeights {
+  /** Its name (also the CLI's `--weights NAME`). */
+  name: ShippedWeightsName;
+  /** File name in `models/`; `{scale}` stands for the scale. */
+  file: string;
+  /** The origins it is chosen for; the first entry of the table that is shipped wins. */
+  chosenFor: readonly LrOrigin[];
+}
+
+/**
+ * The shipped weights in order of preference: for an origin, the first entry that lists it and
+ * whose file exists for the scale is chosen. The paper weights come last and serve every origin,
+ * so that a scale with nothing else shipped (×3, ×4) still has its weights. One line per file:
+ * adding or dropping weights is adding or dropping a line.
+ */
+export const SHIPPED_WEIGHTS: readonly ShippedWeights[] = [
+  {
+    name: "video-aliased",
+    file: "fsrcnn_video_aliased_x{scale}.safetensors",
+    chosenFor: ["aliased"],
+  },
+  {
+    name: "video",
+    file: "fsrcnn_video_x{scale}.safetensors",
+    chosenFor: ["compressed", "aliased"],
+  },
+  {
+    name: "paper",
+    file: "fsrcnn_x{scale}.safetensors",
+    chosenFor: ["clean", "compressed", "aliased"],
+  },
+];
+
+/** Every name a shipped choice may have: `auto` and the names of {@link SHIPPED_WEIGHTS}. */
+export const SHIPPED_CHOICES: readonly ShippedChoice[] = [
+  "auto",
+  ...SHIPPED_WEIGHTS.map((w) => w.name),
+];
+
+/** Whether a string names a shipped choice (`auto`, `paper`, `video`, …). */
+export function isShippedChoice(value: string): value is ShippedChoice {
+  return (SHIPPED_CHOICES as readonly string[]).includes(value);
+}
+
+/**
+ * Path of shipped weights for a scale, in this package's `models/` folder. Nothing is checked:
+ * the file exists only for the scales it was trained for.
+ *
+ * @param name Which weights.
+ * @param scale Upscaling factor.
+ * @returns An absolute file path.
+ */
+export function shippedWeightsPath(name: ShippedWeightsName, scale: number): string {
+  const entry = SHIPPED_WEIGHTS.find((w) => w.name === name)!;
+  const file = entry.file.replace("{scale}", String(scale));
+  return fileURLToPath(new URL(`../../models/${file}`, import.meta.url));
+}
+
+/**
+ * Where the statistics part the origins. Calibrated on degraded training images only (the 20
+ * held out of training; `tools/calibrate_choice.ts`, figures in docs/quality.md); never on a
+ * test set.
+ */
+export const ORIGIN_THRESHOLDS = {
+  /** At or above: aliased (nearest-neighbour scaler). */
+  aliasing: 0.73,
+  /** At or above (and not aliased): compressed (a block-transform codec). */
+  blocking: 1.07,
+  /** Fewer tiles with detail than this: too little to tell (a blank or nearly flat picture). */
+  detailedTiles: 16,
+} as const;
+
+/** An origin and the one-line reason for it. */
+export interface LrOriginVerdict {
+  /** How the pictures look to have been made; null when they hold too little detail to tell. */
+  origin: LrOrigin | null;
+  /** The figures that decided it, e.g. `aliasing 0.41 ≥ 0.30`. */
+  reason: string;
+}
+
+const f2 = (v: number) => v.toFixed(2);
+
+/**
+ * How pictures with these statistics look to have been made: aliased when their aliasing
+ * reaches its threshold, else compressed when their blocking does, else clean.
+ *
+ * @param s Statistics of the pictures' luma (see lrStatistics).
+ * @returns The origin (null when too flat to tell) and the comparison that decided it.
+ */
+export function lrOrigin(s: LrStatistics): LrOriginVerdict {
+  const t = ORIGIN_THRESHOLDS;
+  if (!(s.detailedTiles >= t.detailedTiles)) {
+    return {
+      origin: null,
+      reason: `${s.detailedTiles} of the 16×16 tiles have detail, fewer than ` +
+        `${t.detailedTiles}: too little to tell how the pictures were made`,
+    };
+  }
+  if (s.aliasing >= t.aliasing) {
+    return {
+      origin: "aliased",
+      reason: `aliasing ${f2(s.aliasing)} ≥ ${f2(t.aliasing)}: made by a nearest-neighbour scaler`,
+    };
+  }
+  const aliasing = `aliasing ${f2(s.aliasing)} < ${f2(t.aliasing)}`;
+  if (s.blocking >= t.blocking) {
+    return {
+      origin: "compressed",
+      reason: `${aliasing}, blocking ${f2(s.blocking)} ≥ ${f2(t.blocking)}: ` +
+        "an antialiasing scaler, then a lossy codec",
+    };
+  }
+  return {
+    origin: "clean",
+    reason: `${aliasing}, blocking ${f2(s.blocking)} < ${f2(t.blocking)}: ` +
+      "an antialiasing scaler, no lossy codec",
+  };
+}
+
+/** The weights a run uses, and why. */
+export interface WeightsChoice {
+  /** The shipped weights' name, or null for weights the caller gave. */
+  name: ShippedWeightsName | null;
+  /** The weights file, or null for weights given as data. */
+  path: string | null;
+  /** One line: why these weights. */
+  reason: string;
+  /** The origin the choice was made for, when it was made from statistics. */
+  origin?: LrOrigin | null;
+}
+
+/**
+ * Chooses shipped weights for pictures: by their origin (see {@link lrOrigin}), the first entry
+ * of {@link SHIPPED_WEIGHTS} that serves it and is shipped for the scale. With nothing to
+ * choose between (a scale with only the paper weights) the statistics are not needed.
+ *
+ * @param statistics The pictures' statistics; null when none could be measured.
+ * @param scale Upscaling factor.
+ * @param shipped The names whose files exist for `scale` (see {@link shippedWeightsPath}); the
+ *   paper weights are taken as shipped for every scale.
+ * @returns The weights' name and path, and the reason in one line.
+ *
+ * @example Choose for a picture
+ * ```ts
+ * import { chooseWeights, lrStatistics, shippedWeightsFor } from "@fsrcnn/deno";
+ * // Hard-edged 8×8 squares with no intermediate values at their edges, as a nearest-neighbour
+ * // scaler leaves them.
+ * const width = 128, height = 128;
+ * const data = Uint8Array.from(
+ *   { length: width * height },
+ *   (_, i) => (((i % width) >> 3) ^ (Math.floor(i / width) >> 3)) & 1 ? 200 : 40,
+ * );
+ * const statistics = lrStatistics([{ data, width, height }], 255);
+ * const choice = chooseWeights(statistics, 2, await shippedWeightsFor(2));
+ * // video weights: aliasing 1.00 ≥ 0.73: made by a nearest-neighbour scaler
+ * console.log(choice.reason, choice.path);
+ * ```
+ */
+export function chooseWeights(
+  statistics: LrStatistics | null,
+  scale: number,
+  shipped: readonly ShippedWeightsName[],
+): WeightsChoice {
+  const available = SHIPPED_WEIGHTS.filter((w) => w.name === "paper" || shipped.includes(w.name));
+  const pick = (name: ShippedWeightsName, reason: string, origin?: LrOrigin | null) => ({
+    name,
+    path: shippedWeightsPath(name, scale),
+    reason: `${name} weights: ${reason}`,
+    origin,
+  });
+  if (available.length === 1) {
+    return pick(available[0].name, `the only ones shipped for x${scale}`);
+  }
+  // Video is what most inputs are; when the pictures cannot tell, the video weights' loss on
+  // clean pictures is smaller than the paper weights' loss on compressed ones.
+  const fallback: LrOrigin = "compressed";
+  if (!statistics) {
+    const w = available.find((e) => e.chosenFor.includes(fallback))!;
+    return pick(w.name, "no picture could be measured; chosen as for compressed video", null);
+  }
+  const verdict = lrOrigin(statistics);
+  const origin = verdict.origin ?? fallback;
+  const w = available.find((e) => e.chosenFor.includes(origin))!;
+  return pick(w.name, verdict.reason, verdict.origin);
+}
