@@ -11,45 +11,42 @@ import type { LrStatistics } from "../frame/lr_statistics.ts";
 /** How a low-resolution picture looks to have been made, as far as its luma tells. */
 export type LrOrigin = "clean" | "compressed" | "aliased";
 
-/** The shipped weights a choice can name. */
-export type ShippedWeightsName = "paper" | "video" | "video-aliased";
-
-/** A named choice of shipped weights: one of them, or `auto` to choose from the input. */
-export type ShippedChoice = "auto" | ShippedWeightsName;
-
 /** One set of shipped weights and the pictures it is chosen for. */
-export interface ShippedWeights {
+export interface ShippedWeights<Name extends string = ShippedWeightsName> {
   /** Its name (also the CLI's `--weights NAME`). */
-  name: ShippedWeightsName;
+  name: Name;
   /** File name in `models/`; `{scale}` stands for the scale. */
   file: string;
   /** The origins it is chosen for; the first entry of the table that is shipped wins. */
   chosenFor: readonly LrOrigin[];
 }
 
+/** A line of {@link SHIPPED_WEIGHTS}. */
+function weights<const Name extends string>(
+  name: Name,
+  file: string,
+  chosenFor: readonly LrOrigin[],
+): ShippedWeights<Name> {
+  return { name, file, chosenFor };
+}
+
 /**
  * The shipped weights in order of preference: for an origin, the first entry that lists it and
  * whose file exists for the scale is chosen. The paper weights come last and serve every origin,
  * so that a scale with nothing else shipped (×3, ×4) still has its weights. One line per file:
- * adding or dropping weights is adding or dropping a line.
+ * adding or dropping weights is adding or dropping a line (their names follow).
  */
-export const SHIPPED_WEIGHTS: readonly ShippedWeights[] = [
-  {
-    name: "video-aliased",
-    file: "fsrcnn_video_aliased_x{scale}.safetensors",
-    chosenFor: ["aliased"],
-  },
-  {
-    name: "video",
-    file: "fsrcnn_video_x{scale}.safetensors",
-    chosenFor: ["compressed", "aliased"],
-  },
-  {
-    name: "paper",
-    file: "fsrcnn_x{scale}.safetensors",
-    chosenFor: ["clean", "compressed", "aliased"],
-  },
-];
+export const SHIPPED_WEIGHTS = [
+  weights("video-aliased", "fsrcnn_video_aliased_x{scale}.safetensors", ["aliased"]),
+  weights("video", "fsrcnn_video_x{scale}.safetensors", ["compressed", "aliased"]),
+  weights("paper", "fsrcnn_x{scale}.safetensors", ["clean", "compressed", "aliased"]),
+] as const;
+
+/** The names of the shipped weights (`paper`, `video`, …). */
+export type ShippedWeightsName = (typeof SHIPPED_WEIGHTS)[number]["name"];
+
+/** A named choice of shipped weights: one of them, or `auto` to choose from the input. */
+export type ShippedChoice = "auto" | ShippedWeightsName;
 
 /** Every name a shipped choice may have: `auto` and the names of {@link SHIPPED_WEIGHTS}. */
 export const SHIPPED_CHOICES: readonly ShippedChoice[] = [
