@@ -10,11 +10,28 @@ import { degradeLuma, evaluateDegradations, hrFrame } from "../src/eval/degradat
 import { readImage } from "../src/ffmpeg/image.ts";
 import { lrStatistics } from "../src/frame/lr_statistics.ts";
 import { loadWeights, shippedWeightsFor } from "../src/model/weights.ts";
-import { chooseWeights, lrOrigin, shippedWeightsPath } from "../src/model/weights_choice.ts";
+import {
+  chooseWeights,
+  type LrOrigin,
+  lrOrigin,
+  SHIPPED_WEIGHTS,
+  type ShippedWeightsName,
+  shippedWeightsPath,
+} from "../src/model/weights_choice.ts";
 import { weightsDigest } from "../src/segments/manifest.ts";
 import { cli, decodeRaw, ffmpeg, ok, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
+
+/**
+ * The shipped ×2 weights an origin gets here (the table's first shipped entry that serves it):
+ * the specialists, where their files are shipped, else the video weights.
+ */
+async function weightsFor(origin: LrOrigin): Promise<ShippedWeightsName> {
+  const shipped = await shippedWeightsFor(2);
+  return SHIPPED_WEIGHTS.find((w) => shipped.includes(w.name) && w.chosenFor.includes(origin))!
+    .name;
+}
 
 /** A 640x480 picture with detail at every scale. */
 async function mandelbrot(path: string): Promise<string> {
@@ -63,10 +80,11 @@ Deno.test({
       const degradations = ["matlab", "bicubic", "neighbor"] as const;
       const auto = await evaluateDegradations({ data, weights: { shipped: "auto" }, degradations });
       assert.equal(auto.weights, "auto");
-      const aliased = (await shippedWeightsFor(2)).includes("video-aliased")
-        ? "video-aliased"
-        : "video";
-      const expected = ["paper", "video", aliased] as const;
+      const expected = [
+        await weightsFor("clean"),
+        await weightsFor("compressed"),
+        await weightsFor("aliased"),
+      ];
       assert.deepEqual(auto.rows.map((r) => r.chosen), expected.map((n) => ({ [n]: 1 })));
       for (const [k, name] of expected.entries()) {
         const named = await evaluateDegradations({
@@ -131,14 +149,18 @@ Deno.test({
       assert.deepEqual(await readBytes("auto.png"), await readBytes("paper.png"));
       assert.notDeepEqual(await readBytes("auto.png"), await readBytes("video.png"));
 
-      assert.match(
-        await upscale(video, `${dir}/auto.mkv`, "--codec", "ffv1"),
-        /^video weights: aliasing 0\.\d\d < 0\.73, blocking \d\.\d\d ≥ 1\.07: an antialiasing scaler, then a lossy codec$/,
+      const compressed = await weightsFor("compressed");
+      assert.equal(
+        await upscale(video, `${dir}/auto.mkv`, "--codec", "ffv1").then((l) =>
+          l.replace(/\d\.\d\d/g, "N")
+        ),
+        `${compressed} weights: aliasing N < N, blocking N ≥ N: an antialiasing scaler, ` +
+          "then a lossy codec",
       );
-      await upscale(video, `${dir}/video.mkv`, "--codec", "ffv1", "--weights", "video");
+      await upscale(video, `${dir}/named.mkv`, "--codec", "ffv1", "--weights", compressed);
       await upscale(video, `${dir}/paper.mkv`, "--codec", "ffv1", "--weights", "paper");
       const frames = (name: string) => decodeRaw(`${dir}/${name}`);
-      assert.deepEqual(await frames("auto.mkv"), await frames("video.mkv"));
+      assert.deepEqual(await frames("auto.mkv"), await frames("named.mkv"));
       assert.notDeepEqual(await frames("auto.mkv"), await frames("paper.mkv"));
 
       // Nothing to choose between at x3; a file wins over any choice.
@@ -176,15 +198,16 @@ Deno.test({
       ]);
       ok(r);
       const said = weightsLine(r.stderr, video);
-      assert.match(said, /^video weights: .*then a lossy codec$/);
+      const compressed = await weightsFor("compressed");
+      assert.match(said, new RegExp(`^${compressed} weights: .*then a lossy codec$`));
       const plan = JSON.parse(await Deno.readTextFile(`${work}/plan.json`));
       assert.equal(plan.settings.weights, "auto");
       assert.equal(plan.items.length, 1);
       const item = plan.items[0];
       assert.ok(item.segments.length >= 2, `${item.segments.length} segments`);
-      const shipped = await loadWeights(shippedWeightsPath("video", 2), 2);
+      const shipped = await loadWeights(shippedWeightsPath(compressed, 2), 2);
       assert.deepEqual(item.weights, {
-        name: "video",
+        name: compressed,
         reason: said,
         digest: await weightsDigest(shipped),
       });
@@ -196,7 +219,7 @@ Deno.test({
       ok(
         await cli([
           ...["upscale", video, `${dir}/one.mkv`, "-q", "--segment-seconds", "0"],
-          ...["--codec", "ffv1", "--weights", "video"],
+          ...["--codec", "ffv1", "--weights", compressed],
         ]),
       );
       assert.deepEqual(await decodeRaw(`${dir}/out.mkv`), await decodeRaw(`${dir}/one.mkv`));

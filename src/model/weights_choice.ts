@@ -1,9 +1,9 @@
 /**
  * Which shipped weights suit an input, from how its low-resolution pictures look to have been
  * made (see lr_statistics.ts): the paper-protocol weights for clean, antialiased pictures,
- * weights trained on ffmpeg scalers and x264 for compressed video, and an aliasing specialist
- * (when shipped) for pictures made by a nearest-neighbour scaler. Pure: whether a file exists
- * is the caller's question.
+ * weights trained on ffmpeg scalers and x264 for compressed video and for pictures made by a
+ * nearest-neighbour scaler, or (when shipped) specialists fine-tuned on each of the two. Pure:
+ * whether a file exists is the caller's question.
  */
 import { fileURLToPath } from "node:url";
 import type { LrStatistics } from "../frame/lr_statistics.ts";
@@ -38,6 +38,7 @@ function weights<const Name extends string>(
  */
 export const SHIPPED_WEIGHTS = [
   weights("video-aliased", "fsrcnn_video_aliased_x{scale}.safetensors", ["aliased"]),
+  weights("video-compressed", "fsrcnn_video_compressed_x{scale}.safetensors", ["compressed"]),
   weights("video", "fsrcnn_video_x{scale}.safetensors", ["compressed", "aliased"]),
   weights("paper", "fsrcnn_x{scale}.safetensors", ["clean", "compressed", "aliased"]),
 ] as const;
