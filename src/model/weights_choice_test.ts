@@ -12,13 +12,25 @@ import {
 const T = ORIGIN_THRESHOLDS;
 const detailed = T.detailedTiles;
 
-Deno.test("lrOrigin: aliasing first, then blocking, each at its threshold; too flat: none", () => {
+Deno.test("lrOrigin: aliasing first, then blocking (scaler unclear just under the aliasing threshold), each at its threshold; too flat: none", () => {
   const cases = [
     { s: { aliasing: T.aliasing, blocking: 1, detailedTiles: detailed }, origin: "aliased" },
     { s: { aliasing: T.aliasing, blocking: 2, detailedTiles: detailed }, origin: "aliased" },
     {
       s: { aliasing: T.aliasing - 0.01, blocking: T.blocking, detailedTiles: 99 },
+      origin: "compressed-unclear",
+    },
+    {
+      s: { aliasing: T.unclearAliasing, blocking: T.blocking, detailedTiles: 99 },
+      origin: "compressed-unclear",
+    },
+    {
+      s: { aliasing: T.unclearAliasing - 0.01, blocking: T.blocking, detailedTiles: 99 },
       origin: "compressed",
+    },
+    {
+      s: { aliasing: T.aliasing - 0.01, blocking: T.blocking - 0.01, detailedTiles: 99 },
+      origin: "clean",
     },
     { s: { aliasing: 0.5, blocking: T.blocking - 0.01, detailedTiles: 99 }, origin: "clean" },
     { s: { aliasing: 0.5, blocking: 1, detailedTiles: detailed - 1 }, origin: null },
@@ -48,15 +60,22 @@ Deno.test("lrOrigin: the reason names the figures that decided, with their thres
 const clean = { aliasing: 0.55, blocking: 1.0, detailedTiles: 100 };
 const compressed = { aliasing: 0.6, blocking: 1.3, detailedTiles: 100 };
 const aliased = { aliasing: 0.95, blocking: 1.3, detailedTiles: 100 };
+const unclear = { aliasing: 0.7, blocking: 1.3, detailedTiles: 100 };
 const flat = { aliasing: 0, blocking: 1, detailedTiles: 0 };
 
 Deno.test("chooseWeights: the first shipped entry for the origin; paper when nothing else is", () => {
   const all = ["video-aliased", "video", "paper"] as const;
   const two = ["video", "paper"] as const;
+  const four = ["video-aliased", "video-compressed", "video", "paper"] as const;
   const cases = [
     { stats: clean, shipped: all, name: "paper" },
     { stats: compressed, shipped: all, name: "video" },
     { stats: aliased, shipped: all, name: "video-aliased" },
+    { stats: compressed, shipped: four, name: "video-compressed" },
+    { stats: unclear, shipped: four, name: "video" },
+    { stats: aliased, shipped: four, name: "video-aliased" },
+    { stats: clean, shipped: four, name: "paper" },
+    { stats: unclear, shipped: ["paper"], name: "paper" },
     { stats: aliased, shipped: two, name: "video" },
     { stats: compressed, shipped: two, name: "video" },
     { stats: clean, shipped: two, name: "paper" },
@@ -87,7 +106,7 @@ Deno.test("chooseWeights: one line of reason, naming the scale when there was no
 
 Deno.test("the table: every origin served, paper last, files named by scale, names parsed", () => {
   assert.equal(SHIPPED_WEIGHTS.at(-1)!.name, "paper");
-  for (const origin of ["clean", "compressed", "aliased"] as const) {
+  for (const origin of ["clean", "compressed", "compressed-unclear", "aliased"] as const) {
     assert.ok(SHIPPED_WEIGHTS.at(-1)!.chosenFor.includes(origin), origin);
   }
   assert.match(shippedWeightsPath("paper", 3), /\/models\/fsrcnn_x3\.safetensors$/);
