@@ -102,7 +102,7 @@ export const ORIGIN_THRESHOLDS = {
    * Compressed with aliasing at or above this (and under `aliasing`): the scaler is unclear.
    * The cut that gave the highest mean Y-PSNR over the 340 held-out LR images.
    */
-  unclearAliasing: 0.68,
+  unclearAliasing: 0.64,
   /** Fewer tiles with detail than this: too little to tell (a blank or nearly flat picture). */
   detailedTiles: 16,
 } as const;
