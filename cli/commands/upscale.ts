@@ -3,8 +3,8 @@ import { Command, Option } from "commander";
 import {
   CancelledError,
   parseBackend,
+  type PlanSettingsOptions,
   upscaleFile,
-  type UpscaleOptions,
   type UpscaleProgress,
   type UpscaleSummary,
   type WeightsChoice,
@@ -122,22 +122,9 @@ export function pixelOptions(command: Command): Command {
     );
 }
 
-/** What {@link pixelOptions} parses: the library's options, with the encoder arguments as one
- * string. */
-export type PixelFlags =
-  & Pick<
-    UpscaleOptions,
-    | "scale"
-    | "backend"
-    | "tile"
-    | "batch"
-    | "codec"
-    | "crf"
-    | "preset"
-    | "pixFmt"
-    | "segmentSeconds"
-  >
-  & { weights?: UpscaleOptions["weights"]; encoderArgs?: string };
+/** What {@link pixelOptions} parses: the settings a plan fixes, with the encoder arguments as
+ * one string. */
+export type PixelFlags = Omit<PlanSettingsOptions, "encoderArgs"> & { encoderArgs?: string };
 
 /** The flags of {@link pixelOptions} as `upscaleFile` and `planJob` take them. */
 export function pixelSettings(f: PixelFlags) {
