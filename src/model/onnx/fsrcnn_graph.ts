@@ -5,7 +5,7 @@
  * Three forms compute the same function:
  * - `transposed`: the reference, layer by layer (Conv, PRelu, …, ConvTranspose).
  * - `subpixel`: the same with the last layer as a convolution plus DepthToSpace.
- * - `blocked` (what the onnx engine runs): rewritten so that onnxruntime's CPU library keeps every
+ * - `blocked` (what the onnx engine runs on x86-64): rewritten so that onnxruntime's CPU library keeps every
  *   tensor in its channel-blocked NCHWc layout and runs no PRelu kernel. onnxruntime has no
  *   per-channel PReLU for NCHWc tensors, so the reference form converts each activation back to
  *   NCHW and runs a PRelu kernel whose branches mispredict on image data: ~45 of 87 ms at
@@ -32,7 +32,7 @@ export const CHANNEL_BLOCK = 16;
 /** The inference graph of `weights` in the given form. */
 export function fsrcnnGraph(
   weights: FsrcnnWeights,
-  form: GraphForm = "blocked",
+  form: GraphForm,
 ): OnnxGraphSpec {
   const g = new GraphBuilder();
   if (form === "blocked") blockedNodes(weights, g);
@@ -185,9 +185,9 @@ function padVector(v: Float32Array, length: number, f = (x: number) => x): Float
  *   commutes with the zero padding of the 5x5 one).
  * - last: T ⋆ PReLU(W7·h + b7) = T' ⋆ [h; 1] + (T·diag(c7)) ⋆ relu(−W7·h − b7), where ⋆ is the
  *   transposed convolution and T'ⱼ = Σᵢ T_i·W7[i, j]. The bias b7 rides on a constant-1 channel
- *   of h (a padded channel that the shrinking layer sets to 1 and every mapping layer passes on), so that the transposed convolution's border
- *   truncation applies to it exactly as in the reference. Both halves go through one
- *   ConvTranspose over the concatenated channels.
+ *   of h (a padded channel that the shrinking layer sets to 1 and every mapping layer passes
+ *   on), so that the transposed convolution's border truncation applies to it exactly as in the
+ *   reference. Both halves go through one ConvTranspose over the concatenated channels.
  * The result equals the reference within float rounding (~1e-6 on [0, 1] images).
  */
 function blockedNodes(weights: FsrcnnWeights, g: GraphBuilder) {
