@@ -2,7 +2,11 @@
 import { Command, Option } from "commander";
 import { DEGRADATIONS, train as runTraining, type TrainReport } from "../../mod.ts";
 import { DEFAULT_HOLDOUT } from "../../src/train/run.ts";
-import { DEFAULT_CHECKPOINT_MINUTES, DEFAULT_SETTINGS as d } from "../../src/train/trainer.ts";
+import {
+  DEFAULT_CHECKPOINT_MINUTES,
+  DEFAULT_SETTINGS as d,
+  TRAIN_INITS,
+} from "../../src/train/trainer.ts";
 import {
   degradationList,
   listOf,
@@ -61,6 +65,13 @@ export function trainCommand(): Command {
       positiveNumber("--last-lr"),
     )
     .option("--seed <n>", withDefault("random seed", d.seed), positiveInt("--seed"))
+    .addOption(
+      new Option(
+        "--init <name>",
+        "how a run from scratch starts: the reference's random weights, or those with bicubic " +
+          "upscaling built into one channel (default: reference)",
+      ).choices(TRAIN_INITS),
+    )
     .option(
       "--validate-every <n>",
       withDefault("steps between validations", d.validateEvery),

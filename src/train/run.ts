@@ -17,6 +17,7 @@ import { DEGRADATIONS } from "../eval/degradations.ts";
 import {
   DEFAULT_SETTINGS,
   train as trainLoop,
+  TRAIN_INITS,
   type TrainBackend,
   type TrainReport,
   type TrainSettings,
@@ -28,7 +29,7 @@ import {
  * `steps` (total optimisation steps, the schedule's length) [200000], `batch` (patches per
  * step) [64], `patch` (LR patch side in pixels) [24], `lr` (peak learning rate) [1e-3],
  * `lastLr` (peak learning rate of the last layer) [1e-4], `seed` [1], `validateEvery` (steps)
- * [2000]. With `resume`, the checkpoint's settings are used instead, but for `steps`, which
+ * [2000], `init` (how a run from scratch starts: `reference` or `bicubic`) [reference]. With `resume`, the checkpoint's settings are used instead, but for `steps`, which
  * lengthens or shortens the schedule.
  */
 export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
@@ -151,6 +152,18 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   }
   if (options.degradations?.length) settings.degradations = [...options.degradations];
   if (options.crfs?.length) settings.crfs = [...options.crfs];
+  if (options.init !== undefined) {
+    if (!TRAIN_INITS.includes(options.init)) {
+      throw new OptionError(
+        "init",
+        `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`,
+      );
+    }
+    if (options.from !== undefined && options.init !== "reference") {
+      throw new OptionError("init", `${options.init} is for a run from scratch, not from weights`);
+    }
+    settings.init = options.init;
+  }
   // A resumed run goes on with the data it was started with.
   const data = resume ? resume.options as Partial<TrainSettings> : settings;
   const degradations = data.degradations ?? [];

@@ -261,3 +261,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  ...opts,
+  name:
+    "train --init bicubic: the first validation is about bicubic's score, far above the reference start",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 2, "96x64");
+      // One step at a negligible learning rate: the validation scores the starting point.
+      const common = {
+        ...shape,
+        d: 56,
+        s: 12,
+        m: 4,
+        scale: 2,
+        data,
+        val: data,
+        steps: 1,
+        lr: 1e-12,
+        lastLr: 1e-12,
+      };
+      const bicubicStart = await trainFromFolders({
+        ...common,
+        init: "bicubic",
+        out: `${dir}/b.safetensors`,
+      });
+      const referenceStart = await trainFromFolders({ ...common, out: `${dir}/r.safetensors` });
+      const bicubic = await evaluate({ data, method: "bicubic", scale: 2 });
+      const start = bicubicStart.history[0][1];
+      assert.ok(Math.abs(start - bicubic.meanPsnr) < 1, `${start} vs bicubic ${bicubic.meanPsnr}`);
+      assert.ok(
+        start > referenceStart.history[0][1] + 10,
+        `reference start ${referenceStart.history[0][1]}`,
+      );
+      const saved = await loadCheckpoint(`${dir}/b.safetensors.ckpt.safetensors`);
+      assert.equal((saved.options as { init?: string }).init, "bicubic");
+      await assert.rejects(
+        trainFromFolders({
+          ...common,
+          init: "bicubic",
+          from: `${dir}/r.safetensors`,
+          out: `${dir}/f.safetensors`,
+        }),
+        /init bicubic is for a run from scratch/,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

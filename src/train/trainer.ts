@@ -14,6 +14,7 @@ import { createEngineFor } from "../model/create.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../model/weights.ts";
 import { withMappingLayers } from "./grow.ts";
+import { bicubicStart } from "./bicubic_start.ts";
 import { Rng } from "../random.ts";
 import { Adam } from "./adam.ts";
 import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
@@ -55,9 +56,20 @@ export interface TrainSettings {
   degradations?: DegradationName[];
   /** x264 CRFs used in turn after the ffmpeg degradations (none: no codec round trip). */
   crfs?: number[];
+  /**
+   * How a run from scratch starts: the reference's random initialisation (`reference`, the
+   * default) or the same with bicubic upscaling built into one channel (`bicubic`, see
+   * bicubic_start.ts). Not used with starting weights.
+   */
+  init?: TrainInit;
 }
 
-export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "crfs"> = {
+/** Starting points of a run from scratch. */
+export const TRAIN_INITS = ["reference", "bicubic"] as const;
+/** A starting point of a run from scratch. */
+export type TrainInit = typeof TRAIN_INITS[number];
+
+export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "crfs" | "init"> = {
   d: 56,
   s: 12,
   m: 4,
@@ -79,6 +91,8 @@ export interface TrainReport {
   step: number;
   /** Total steps of the schedule. */
   steps: number;
+  /** Seconds of training so far, over every invocation of the run (validation included). */
+  seconds: number;
   /** Mean loss since the last report. */
   loss: number;
   /** Training throughput since the last report. */
@@ -141,9 +155,17 @@ export function learningRate(base: number, step: number, steps: number): number 
   return base * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
-function startingWeights(cfg: FsrcnnConfig, seed: number, from?: FsrcnnWeights): FsrcnnWeights {
+function startingWeights(
+  cfg: FsrcnnConfig,
+  seed: number,
+  init: TrainInit,
+  from?: FsrcnnWeights,
+): FsrcnnWeights {
   const w = initWeights(cfg, seed);
-  if (!from) return w;
+  if (!from) return init === "bicubic" ? bicubicStart(w) : w;
+  if (init !== "reference") {
+    throw new OptionError("init", `a run from starting weights cannot also start from ${init}`);
+  }
   // Fewer mapping layers than this run trains: append identity layers (the same function).
   if (from.config.d === cfg.d && from.config.s === cfg.s && from.config.m < cfg.m) {
     from = withMappingLayers(from, cfg.m);
@@ -221,7 +243,9 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     : run.settings;
   if (run.resume && run.resumeSteps !== undefined) st.steps = run.resumeSteps;
   const cfg = fsrcnnConfig(st.scale, { d: st.d, s: st.s, m: st.m });
-  const weights = run.resume ? run.resume.weights : startingWeights(cfg, st.seed, run.from);
+  const weights = run.resume
+    ? run.resume.weights
+    : startingWeights(cfg, st.seed, st.init ?? "reference", run.from);
   const params = weights.params;
   const adam = new Adam(params, {}, run.resume?.adam);
   const rng = run.resume ? new Rng(run.resume.rngState) : new Rng(st.seed);
@@ -284,6 +308,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     run.onReport?.({
       step: progress.step,
       steps: st.steps,
+      seconds: baseSeconds + elapsed(),
       loss: lossCount ? lossSum / lossCount : NaN,
       patchesPerSecond: patchesSinceReport / Math.max(1e-9, (now - lastReport) / 1000),
       learningRate: learningRate(st.lr, progress.step, st.steps),
