@@ -3,7 +3,7 @@
  * (for docs/training.md):
  *
  *   deno run -A tools/plot_curves.ts --title "..." --out docs/training_x2.svg LOG.jsonl... \
- *     [--labels old=Old way,new=New way]
+ *     [--labels "old=Old way;new=New way"]
  */
 import { parseArgs } from "node:util";
 
@@ -21,7 +21,7 @@ if (!a.out || positionals.length === 0) {
   Deno.exit(2);
 }
 const names = new Map(
-  a.labels.split(",").filter(Boolean).map((p) => p.split("=") as [string, string]),
+  a.labels.split(";").filter(Boolean).map((p) => p.split("=") as [string, string]),
 );
 const series = new Map<string, Array<[number, number]>>();
 for (const file of positionals) {
@@ -41,7 +41,7 @@ const yMin = a["y-min"] !== undefined
   ? Number(a["y-min"])
   : Math.floor(Math.min(...all.map((p) => p[1])) * 2) / 2;
 const yMax = Math.ceil(Math.max(...all.map((p) => p[1])) * 5) / 5;
-const W = 720, H = 440, L = 64, R = 180, T = 40, B = 52;
+const W = 780, H = 440, L = 64, R = 230, T = 40, B = 52;
 const px = (x: number) => L + (x / xMax) * (W - L - R);
 const py = (y: number) => H - B - ((y - yMin) / (yMax - yMin)) * (H - T - B);
 const colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];

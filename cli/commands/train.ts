@@ -68,8 +68,8 @@ export function trainCommand(): Command {
     .addOption(
       new Option(
         "--init <name>",
-        "how a run from scratch starts: the reference's random weights, or those with bicubic " +
-          "upscaling built into one channel (default: reference)",
+        "how a run from scratch starts: the reference's random weights with bicubic upscaling " +
+          "built into one channel, or those alone (default: bicubic)",
       ).choices(TRAIN_INITS),
     )
     .option(

@@ -26,11 +26,13 @@ import {
 /**
  * What {@link trainFromFolders} trains, from what, and for how long. Besides the fields below,
  * any of the run's settings may be given (defaults in brackets): `d` [56], `s` [12], `m` [4],
- * `steps` (total optimisation steps, the schedule's length) [200000], `batch` (patches per
- * step) [64], `patch` (LR patch side in pixels) [24], `lr` (peak learning rate) [1e-3],
+ * `steps` (total optimisation steps, the schedule's length) [400000], `batch` (patches per
+ * step) [8], `patch` (LR patch side in pixels) [24], `lr` (peak learning rate) [1e-3],
  * `lastLr` (peak learning rate of the last layer) [1e-4], `seed` [1], `validateEvery` (steps)
- * [2000], `init` (how a run from scratch starts: `reference` or `bicubic`) [reference]. With `resume`, the checkpoint's settings are used instead, but for `steps`, which
- * lengthens or shortens the schedule.
+ * [10000], `init` (how a run from scratch starts: `bicubic` or `reference`) [bicubic; not with
+ * `from`]. The defaults are the recipe measured fastest to quality (docs/training.md). With
+ * `resume`, the checkpoint's settings are used instead, but for `steps`, which lengthens or
+ * shortens the schedule.
  */
 export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   /** Upscaling factor to train: 2, 3 or 4. */
@@ -152,18 +154,13 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   }
   if (options.degradations?.length) settings.degradations = [...options.degradations];
   if (options.crfs?.length) settings.crfs = [...options.crfs];
-  if (options.init !== undefined) {
-    if (!TRAIN_INITS.includes(options.init)) {
-      throw new OptionError(
-        "init",
-        `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`,
-      );
-    }
-    if (options.from !== undefined && options.init !== "reference") {
-      throw new OptionError("init", `${options.init} is for a run from scratch, not from weights`);
-    }
-    settings.init = options.init;
+  if (options.init !== undefined && !TRAIN_INITS.includes(options.init)) {
+    throw new OptionError("init", `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`);
   }
+  if (options.init !== undefined && options.from !== undefined) {
+    throw new OptionError("init", `${options.init} is for a run from scratch, not from weights`);
+  }
+  if (options.from === undefined) settings.init = options.init ?? "bicubic";
   // A resumed run goes on with the data it was started with.
   const data = resume ? resume.options as Partial<TrainSettings> : settings;
   const degradations = data.degradations ?? [];

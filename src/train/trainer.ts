@@ -57,9 +57,10 @@ export interface TrainSettings {
   /** x264 CRFs used in turn after the ffmpeg degradations (none: no codec round trip). */
   crfs?: number[];
   /**
-   * How a run from scratch starts: the reference's random initialisation (`reference`, the
-   * default) or the same with bicubic upscaling built into one channel (`bicubic`, see
-   * bicubic_start.ts). Not used with starting weights.
+   * How a run from scratch started: with bicubic upscaling built into one channel of the
+   * reference's random weights (`bicubic`, see bicubic_start.ts; what `train` does by default)
+   * or with the random weights alone (`reference`, also what a run recorded without this field
+   * did). Absent for runs that started from given weights.
    */
   init?: TrainInit;
 }
@@ -73,13 +74,13 @@ export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "c
   d: 56,
   s: 12,
   m: 4,
-  steps: 200_000,
-  batch: 64,
+  steps: 400_000,
+  batch: 8,
   patch: 24,
   lr: 1e-3,
   lastLr: 1e-4,
   seed: 1,
-  validateEvery: 2000,
+  validateEvery: 10_000,
 };
 
 /** Minutes between checkpoints when the run does not say. */
