@@ -160,7 +160,7 @@ export {
   type SuiteMethod,
 } from "./src/eval/degradations.ts";
 export { trainFromFolders as train, type TrainOptions } from "./src/train/run.ts";
-export type { TrainBackend, TrainReport, TrainSettings } from "./src/train/trainer.ts";
+export type { TrainBackend, TrainInit, TrainReport, TrainSettings } from "./src/train/trainer.ts";
 export type { TrainProgress } from "./src/train/checkpoint.ts";
 export { benchmark } from "./src/bench/run.ts";
 export {

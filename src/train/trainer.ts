@@ -65,10 +65,13 @@ export interface TrainSettings {
   init?: TrainInit;
 }
 
-/** Starting points of a run from scratch. */
-export const TRAIN_INITS = ["reference", "bicubic"] as const;
-/** A starting point of a run from scratch. */
-export type TrainInit = typeof TRAIN_INITS[number];
+/**
+ * A starting point of a run from scratch: the reference's random weights with bicubic upscaling
+ * built into one channel, or those weights alone.
+ */
+export type TrainInit = "bicubic" | "reference";
+/** Every {@link TrainInit}. */
+export const TRAIN_INITS: readonly TrainInit[] = ["bicubic", "reference"];
 
 export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "crfs" | "init"> = {
   d: 56,
