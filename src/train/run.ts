@@ -124,6 +124,12 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   const dirs = (Array.isArray(options.data) ? options.data : options.data.split(","))
     .map((d) => d.trim()).filter((d) => d.length > 0);
   if (dirs.length === 0) throw new OptionError("data", "names no folder");
+  if (options.init !== undefined && !TRAIN_INITS.includes(options.init)) {
+    throw new OptionError("init", `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`);
+  }
+  if (options.init !== undefined && options.from !== undefined) {
+    throw new OptionError("init", `${options.init} is for a run from scratch, not from weights`);
+  }
   if (options.val !== undefined && isTestSet(options.val)) {
     throw new UsageError(
       `${options.val} is a standard test set: validating on it would choose the weights by ` +
@@ -154,12 +160,6 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   }
   if (options.degradations?.length) settings.degradations = [...options.degradations];
   if (options.crfs?.length) settings.crfs = [...options.crfs];
-  if (options.init !== undefined && !TRAIN_INITS.includes(options.init)) {
-    throw new OptionError("init", `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`);
-  }
-  if (options.init !== undefined && options.from !== undefined) {
-    throw new OptionError("init", `${options.init} is for a run from scratch, not from weights`);
-  }
   if (options.from === undefined) settings.init = options.init ?? "bicubic";
   // A resumed run goes on with the data it was started with.
   const data = resume ? resume.options as Partial<TrainSettings> : settings;

@@ -167,9 +167,6 @@ function startingWeights(
 ): FsrcnnWeights {
   const w = initWeights(cfg, seed);
   if (!from) return init === "bicubic" ? bicubicStart(w) : w;
-  if (init !== "reference") {
-    throw new OptionError("init", `a run from starting weights cannot also start from ${init}`);
-  }
   // Fewer mapping layers than this run trains: append identity layers (the same function).
   if (from.config.d === cfg.d && from.config.s === cfg.s && from.config.m < cfg.m) {
     from = withMappingLayers(from, cfg.m);
