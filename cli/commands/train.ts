@@ -97,8 +97,13 @@ export function trainCommand(): Command {
         "cpu",
       ]).default("onnx"),
     )
-    .option("--d <n>", "feature channels (default 56)", positiveInt("--d"))
-    .option("--s <n>", "shrunk channels (default 12)", positiveInt("--s"))
+    .option(
+      "--d <n>",
+      "feature channels (default 56; more than --from weights have: channels are added that " +
+        "start switched off, so training starts from the same function)",
+      positiveInt("--d"),
+    )
+    .option("--s <n>", "shrunk channels (default 12; grown like --d)", positiveInt("--s"))
     .option(
       "--m <n>",
       "mapping layers (default 4; from --from weights with fewer, identity layers are added, so " +

@@ -13,7 +13,7 @@ import { type FsrcnnConfig, fsrcnnConfig } from "../model/config.ts";
 import { createEngineFor } from "../model/create.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../model/weights.ts";
-import { withMappingLayers } from "./grow.ts";
+import { withChannels, withMappingLayers } from "./grow.ts";
 import { bicubicStart } from "./bicubic_start.ts";
 import { Rng } from "../random.ts";
 import { Adam } from "./adam.ts";
@@ -167,9 +167,12 @@ function startingWeights(
 ): FsrcnnWeights {
   const w = initWeights(cfg, seed);
   if (!from) return init === "bicubic" ? bicubicStart(w) : w;
-  // Fewer mapping layers than this run trains: append identity layers (the same function).
-  if (from.config.d === cfg.d && from.config.s === cfg.s && from.config.m < cfg.m) {
-    from = withMappingLayers(from, cfg.m);
+  // A smaller network than this run trains: add channels and identity layers that keep its
+  // function, so training starts where it ended.
+  const f = from.config;
+  if (f.d <= cfg.d && f.s <= cfg.s && f.m <= cfg.m) {
+    if (f.d < cfg.d || f.s < cfg.s) from = withChannels(from, cfg, seed);
+    if (f.m < cfg.m) from = withMappingLayers(from, cfg.m);
   }
   const { d, s, m } = from.config;
   if (d !== cfg.d || s !== cfg.s || m !== cfg.m) {
