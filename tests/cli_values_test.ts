@@ -76,8 +76,9 @@ Deno.test("upscale: every bad flag value is one line and exit 2", async () => {
       ...values(UPSCALE, "--codec", ["no_such_encoder"]),
       ...values(UPSCALE, "--weights", ["", " "]),
       {
-        args: [...UPSCALE, "--weights", "video", "--scale", "3"],
-        says: /^fsrcnn: --weights video: no video weights are shipped for x3 \(shipped: paper\)$/,
+        args: [...UPSCALE, "--weights", "video-aliased", "--scale", "3"],
+        says:
+          /^fsrcnn: --weights video-aliased: no video-aliased weights are shipped for x3 \(shipped: video, paper\)$/,
       },
       {
         args: ["upscale", "plan", "in.mp4", "out.mp4", "--weights", "video", "--scale", "4"],
@@ -114,8 +115,8 @@ Deno.test("eval: every bad flag value is one line and exit 2", async () => {
         says: /^fsrcnn: --weights video: no video weights are shipped for x4 \(shipped: paper\)$/,
       },
       {
-        args: [...EVAL, "--degradations", "--weights", "video", "--scale", "3"],
-        says: /^fsrcnn: --weights video: no video weights are shipped for x3/,
+        args: [...EVAL, "--degradations", "--weights", "video-compressed", "--scale", "3"],
+        says: /^fsrcnn: --weights video-compressed: no video-compressed weights are shipped for x3/,
       },
       { args: [...EVAL, "--method", "bicubic"], says: /--scale is required for the bicubic/ },
       {
