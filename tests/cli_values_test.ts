@@ -81,8 +81,18 @@ Deno.test("upscale: every bad flag value is one line and exit 2", async () => {
           /^fsrcnn: --weights video-aliased: no video-aliased weights are shipped for x3 \(shipped: video, paper\)$/,
       },
       {
-        args: ["upscale", "plan", "in.mp4", "out.mp4", "--weights", "video", "--scale", "4"],
-        says: /^fsrcnn: --weights video: no video weights are shipped for x4 \(shipped: paper\)$/,
+        args: [
+          "upscale",
+          "plan",
+          "in.mp4",
+          "out.mp4",
+          "--weights",
+          "video-aliased",
+          "--scale",
+          "4",
+        ],
+        says:
+          /^fsrcnn: --weights video-aliased: no video-aliased weights are shipped for x4 \(shipped: video, paper\)$/,
       },
       {
         args: ["upscale", "in.mp4", "out.webm", "--codec", "libx264"],
@@ -111,8 +121,9 @@ Deno.test("eval: every bad flag value is one line and exit 2", async () => {
       ...values(EVAL, "--lr-codec", ["vp9"]),
       ...values(EVAL, "--weights", [""]),
       {
-        args: [...EVAL, "--weights", "video", "--scale", "4"],
-        says: /^fsrcnn: --weights video: no video weights are shipped for x4 \(shipped: paper\)$/,
+        args: [...EVAL, "--weights", "video-compressed", "--scale", "4"],
+        says:
+          /^fsrcnn: --weights video-compressed: no video-compressed weights are shipped for x4 \(shipped: video, paper\)$/,
       },
       {
         args: [...EVAL, "--degradations", "--weights", "video-compressed", "--scale", "3"],

@@ -3,11 +3,12 @@
  * only: the images held out of the video weights' training (their `validation_data`
  * metadata), degraded the suite's ways (src/eval/degradations.ts) with x264 at CRF 18, 23 and
  * 28 and without a codec. For each degraded image it records the statistics of its LR luma
- * (as a picture holds it, 8-bit) and the Y-PSNR of every shipped ×2 weights file, then prints
+ * (as a picture holds it, 8-bit) and the Y-PSNR of every weights file shipped for the scale (×2
+ * unless `--scale` says otherwise), then prints
  * per degradation the statistics' spread and each weights' mean score, which weights win each
  * origin, thresholds that part the origins, and how often they are wrong.
  *
- *   deno run -A tools/calibrate_choice.ts [--json records.json] [--threads N]
+ *   deno run -A tools/calibrate_choice.ts [--scale 2|3|4] [--json records.json] [--threads N]
  *
  * A test set (Set5, Set14, …) is refused: the choice must never be tuned on one.
  */
@@ -31,7 +32,6 @@ import {
 } from "../src/model/weights_choice.ts";
 import { isTestSet } from "../src/train/holdout.ts";
 
-const SCALE = 2;
 const CODECS: (number | undefined)[] = [undefined, 18, 23, 28];
 
 const args = Deno.args;
@@ -41,6 +41,7 @@ const flag = (name: string) => {
 };
 const jsonOut = flag("--json");
 const threads = Number(flag("--threads") ?? 1);
+const SCALE = Number(flag("--scale") ?? 2);
 
 /** One degraded LR image: how it was made, its statistics, and each weights' Y-PSNR. */
 interface CalibrationRecord {
