@@ -25,7 +25,7 @@ export function evalCommand(): Command {
     .requiredOption("--data <dir>", "folder of HR images (e.g. ../shared/datasets/Set5)")
     .option(
       "--weights <w>",
-      "paper: models/fsrcnn_x<scale>.safetensors (default); video: for compressed video (x2); " +
+      "paper: models/fsrcnn_x<scale>.safetensors (default); video: for compressed video; " +
         "auto: chosen for each LR image as upscale chooses for an input; or a weights file",
       weightsValue("--weights"),
     )

@@ -28,7 +28,7 @@ export interface UpscaleOptions {
    * Weights file, loaded weights, or shipped weights by name: `{ shipped: "auto" }` (the
    * default) chooses for each input from its first pictures (see {@link chooseWeights}), `{
    * shipped: "paper" }` the paper-protocol weights `models/fsrcnn_x<scale>.safetensors`, `{
-   * shipped: "video" }` the weights for compressed video (×2 only). Ignored when `engine` is
+   * shipped: "video" }` the weights for compressed video. Ignored when `engine` is
    * given.
    */
   weights?: string | FsrcnnWeights | { shipped: ShippedChoice };
