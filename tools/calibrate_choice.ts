@@ -19,6 +19,7 @@ import { scoreLuma } from "../src/eval/protocol.ts";
 import { readImage } from "../src/ffmpeg/image.ts";
 import { tools as resolveTools } from "../src/ffmpeg/resolve.ts";
 import { type LrStatistics, lrStatistics } from "../src/frame/lr_statistics.ts";
+import { checkScale } from "../src/model/config.ts";
 import { createEngine } from "../src/model/create.ts";
 import { TiledUpscaler } from "../src/model/tiled.ts";
 import { loadWeights, shippedWeightsFor } from "../src/model/weights.ts";
@@ -41,7 +42,8 @@ const flag = (name: string) => {
 };
 const jsonOut = flag("--json");
 const threads = Number(flag("--threads") ?? 1);
-const SCALE = Number(flag("--scale") ?? 2);
+// The project's own scale check: --scale 5 or x is refused, not run as NaN.
+const SCALE = checkScale(Number(flag("--scale") ?? 2));
 
 /** One degraded LR image: how it was made, its statistics, and each weights' Y-PSNR. */
 interface CalibrationRecord {
