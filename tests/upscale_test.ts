@@ -124,6 +124,71 @@ function psnr(a: Uint8Array, b: Uint8Array): number {
   return se === 0 ? Infinity : 10 * Math.log10((255 * 255 * a.length) / se);
 }
 
+for (const [name, pixFmt] of [["yuvj420p", "yuvj420p"], ["yuv420p tagged pc", "yuv420p"]]) {
+  Deno.test({
+    ...opts,
+    name: `a full-range source (${name}) keeps its samples and its range`,
+    fn: async () => {
+      const { dir, cleanup } = await tempDir();
+      try {
+        const weights = await writeWeights(dir, 2, "nearest");
+        const w = 64, h = 48;
+        const input = `${dir}/in.mkv`;
+        // Luma from 0 to 252 across the picture: black and near-white, outside the limited range.
+        await ffmpeg(
+          "-f",
+          "lavfi",
+          "-i",
+          `nullsrc=s=${w}x${h}:d=0.2,geq=lum='4*X':cb=128:cr=128,format=${pixFmt}`,
+          "-c:v",
+          "libx264",
+          "-qp",
+          "0",
+          "-color_range",
+          "pc",
+          input,
+        );
+        const output = `${dir}/out.mkv`;
+        ok(
+          await cli([
+            "upscale",
+            input,
+            output,
+            "--weights",
+            weights,
+            "--codec",
+            "libx264",
+            "--encoder-args",
+            "-qp 0",
+            "-q",
+          ]),
+        );
+        assert.equal((await ffprobe(output)).streams[0].color_range, "pc");
+        // The samples as stored, not squeezed into 16..235.
+        const stored = (path: string) =>
+          ffmpeg(
+            "-i",
+            path,
+            "-vf",
+            "scale=out_range=pc",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "gray",
+            "-",
+          );
+        const src = (await stored(input)).subarray(0, w * h);
+        const dst = (await stored(output)).subarray(0, 4 * w * h);
+        assert.equal(Math.min(...src), 0);
+        assert.ok(Math.max(...src) > 245);
+        assert.deepEqual(dst, nearest(src, w, h, 2));
+      } finally {
+        await cleanup();
+      }
+    },
+  });
+}
+
 for (const scale of [2, 3]) {
   Deno.test({
     ...opts,

@@ -22,6 +22,12 @@ export interface DecodeArgsOptions {
    * default, matching the tags written on the output.
    */
   rgbMatrix?: string;
+  /**
+   * The source is full-range Y′CbCr (`yuvj…` or tagged `pc`): deliver its samples as they are
+   * stored. Without this, ffmpeg squeezes them into the limited range on the way to `pixFmt`
+   * (black 0 → 16, white 255 → 235) while the output keeps the full-range tag.
+   */
+  fullRange?: boolean;
   /** Input name for ffmpeg (already made safe: `file:` prefix or a concat list). */
   input: string;
   /** Options placed before `-i` (demuxer choice, frame rate of a sequence, …). */
@@ -46,13 +52,14 @@ export interface DecodeArgsOptions {
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
 }
 
-function videoFilter(o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix">): string[] {
+function videoFilter(o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix" | "fullRange">): string[] {
   const apart = o.sample?.apartSeconds ?? 0;
   const filters = [
     // The first frame, then each one at least `apart` after the last one kept (give or take a
     // millisecond: 1.2 − 0.8 is less than 0.4 in floating point).
     ...(apart > 0 ? [`select=isnan(prev_selected_t)+gte(t-prev_selected_t+0.001\\,${apart})`] : []),
     ...(o.rgbMatrix ? [`scale=out_color_matrix=${o.rgbMatrix}:out_range=tv`] : []),
+    ...(o.fullRange && !o.rgbMatrix ? ["scale=out_range=pc"] : []),
   ];
   return filters.length > 0 ? ["-vf", filters.join(",")] : [];
 }

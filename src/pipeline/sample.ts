@@ -25,7 +25,7 @@ import {
 import type { Plane, Samples } from "../frame/pixels.ts";
 import { splitFrame } from "../frame/planes.ts";
 import type { Rational } from "../rational.ts";
-import { type FrameSource, isRgbSource } from "./video.ts";
+import { type FrameSource, isFullRange, isRgbSource } from "./video.ts";
 
 /** Pictures measured at most. */
 export const SAMPLE_FRAMES = 6;
@@ -90,6 +90,7 @@ export async function* sampleLuma(
       pixFmt: format.name,
       noAutorotate: source.video,
       rgbMatrix: isRgbSource(v.pixFmt) ? "bt709" : undefined,
+      fullRange: isFullRange(v),
       sample: {
         keyframes: source.video,
         apartSeconds: sampleApart(lengthOf(source), count),

@@ -80,9 +80,19 @@ export function isRgbSource(pixFmt: string): boolean {
   return /^(rgb|bgr|gbr|argb|abgr|pal8|gray|ya|monow|monob)/.test(pixFmt);
 }
 
-/** The colour tags written on the output of a source: its own, or BT.709 for RGB sources. */
+/** Whether a Y′CbCr source's samples use the full range: a `yuvj…` format or a `pc` tag. */
+export function isFullRange(v: Pick<VideoInfo, "pixFmt" | "color">): boolean {
+  return !isRgbSource(v.pixFmt) && (v.color.range === "pc" || /^yuvj/.test(v.pixFmt));
+}
+
+/**
+ * The colour tags written on the output of a source: its own (full range said outright when
+ * only a `yuvj…` format implied it, since the output's format is not one), or BT.709 for RGB
+ * sources.
+ */
 export function outputColor(v: Pick<VideoInfo, "pixFmt" | "color">): ColorTags {
-  return isRgbSource(v.pixFmt) ? RGB_TAGS : v.color;
+  if (isRgbSource(v.pixFmt)) return RGB_TAGS;
+  return isFullRange(v) ? { ...v.color, range: "pc" } : v.color;
 }
 
 /** Whether two rationals are equal and non-zero. */
@@ -251,6 +261,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       pixFmt: format.name,
       noAutorotate: src.kind === "video",
       rgbMatrix: rgbSource ? "bt709" : undefined,
+      fullRange: isFullRange(v),
       segment: job.segment ? { seek: job.segment.seek } : undefined,
       caps: job.caps,
     }),
