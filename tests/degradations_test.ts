@@ -1,7 +1,7 @@
 /** The realistic evaluation suite through real ffmpeg (x264 included). */
 import assert from "node:assert/strict";
 import { evaluateDegradations } from "../src/eval/degradations.ts";
-import { degradeFrame } from "../src/ffmpeg/degrade.ts";
+import { degradeClip, degradeFrame } from "../src/ffmpeg/degrade.ts";
 import { cli, ffmpeg, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
@@ -144,6 +144,96 @@ Deno.test({
         const block = [0, 1, width, width + 1].map((d) => frame.y[2 * y * width + 2 * x + d]);
         assert.ok(block.includes(v), `(${x}, ${y})`);
       }
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name:
+    "degradeClip: frames scaled as alone; through x264 one video whose later frames are predicted",
+  fn: async () => {
+    const width = 96, height = 64;
+    let seed = 5;
+    const random = (n: number) =>
+      Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    const moving = Array.from({ length: 4 }, () => ({
+      width,
+      height,
+      y: random(width * height),
+      u: random(1536),
+      v: random(1536),
+    }));
+    const scalers = ["area", "neighbor"] as const;
+    const raw = await degradeClip(TOOLS, moving, { scale: 2, scalers });
+    assert.equal(raw.length, 2);
+    for (const [i, scaler] of scalers.entries()) {
+      assert.equal(raw[i].length, 4);
+      for (const [t, frame] of moving.entries()) {
+        const [alone] = await degradeFrame(TOOLS, frame, { scale: 2, scalers: [scaler] });
+        assert.deepEqual(raw[i][t], alone, `${scaler} frame ${t}`);
+      }
+    }
+    const coded = await degradeClip(TOOLS, moving, { scale: 2, scalers, crf: 23 });
+    for (const [i, scaler] of scalers.entries()) {
+      assert.equal(coded[i].length, 4);
+      for (const plane of coded[i]) assert.equal(plane.length, 48 * 32);
+      // Coded in a video, a frame is not what x264 makes of it alone.
+      const [alone] = await degradeFrame(TOOLS, moving[2], {
+        scale: 2,
+        scalers: [scaler],
+        crf: 23,
+      });
+      assert.notDeepEqual(coded[i][2], alone, scaler);
+    }
+    // A still clip: the predicted frames repeat the first exactly (every block skipped).
+    const still = Array.from({ length: 4 }, () => moving[0]);
+    const [stillArea] = await degradeClip(TOOLS, still, { scale: 2, scalers: ["area"], crf: 23 });
+    for (const plane of stillArea.slice(1)) assert.deepEqual(plane, stillArea[0]);
+    await assert.rejects(() => degradeClip(TOOLS, [], { scale: 2, scalers }), RangeError);
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "degradation suite: --inter scores a predicted frame of a pan over each image",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const data = await blockImage(dir);
+      const weights = await writeWeights(dir, 2, "nearest");
+      const run = (inter: boolean, codec: "x264" | "none") =>
+        evaluateDegradations({ data, weights, degradations: ["bicubic"], inter, codec });
+      const [stills, predicted, uncoded] = [
+        await run(false, "x264"),
+        await run(true, "x264"),
+        await run(true, "none"),
+      ];
+      assert.equal(stills.inter, false);
+      assert.equal(predicted.inter, true);
+      // Without a codec nothing is predicted: the pictures are scored as they are.
+      assert.equal(uncoded.inter, false);
+      assert.match(predicted.rows[0].description, /x264 CRF 23, predicted frame$/);
+      assert.doesNotMatch(stills.rows[0].description, /predicted/);
+      // Another window, coded another way: other scores, every one finite.
+      for (const m of ["fsrcnn", "lanczos", "bicubic"] as const) {
+        assert.ok(Number.isFinite(predicted.rows[0].psnr[m]), m);
+        assert.notEqual(predicted.rows[0].psnr[m], stills.rows[0].psnr[m], m);
+      }
+      const out = await cli([
+        "eval",
+        "--data",
+        data,
+        "--weights",
+        weights,
+        "--degradations",
+        "bicubic",
+        "--inter",
+      ]);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /predicted frame/);
+    } finally {
+      await cleanup();
     }
   },
 });

@@ -56,6 +56,11 @@ export function evalCommand(): Command {
       new Option("--lr-codec <c>", "the suite's codec round trip").choices(["x264", "none"])
         .default("x264"),
     )
+    .option(
+      "--inter",
+      "with --degradations: score a predicted (P/B) frame of a short clip panning over each " +
+        "image, as most frames of a video are, not the picture coded alone",
+    )
     .option("--json", "print the report as JSON")
     .option("--ffmpeg <path>", "ffmpeg binary")
     .addHelpText("after", backendsHelp("the fastest one that works here"))
@@ -70,6 +75,7 @@ export function evalCommand(): Command {
             degradations: names,
             crf: opts.crf,
             codec: opts.lrCodec,
+            inter: opts.inter,
             backend: opts.backend,
             ffmpeg: opts.ffmpeg,
           });

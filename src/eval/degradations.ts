@@ -6,20 +6,22 @@
  * would without us. Scores are Y-PSNR (dB) and SSIM against the HR image, `scale` pixels
  * shaved, as in `eval`.
  *
- * Every degradation starts from the same HR frame: the image cropped (top-left) to a multiple
- * of 2 × scale so that the LR frame is a whole 4:2:0 frame, as BT.601 studio-range YCbCr with
- * MATLAB's `rgb2ycbcr` (the Y that is scored) and 2×2-averaged chroma. Greyscale images are
- * taken as grey RGB, so their Y is studio range like a video's.
+ * Every degradation starts from the same HR frame (hr_frame.ts): the image cropped to a whole
+ * 4:2:0 frame of the LR size, its Y as MATLAB's `rgb2ycbcr` makes it (what is scored). A
+ * picture coded alone is what x264 makes of a still; with `inter`, each image becomes a short
+ * clip panning over it (pan_clip.ts) and a frame coded from its neighbours is scored, as most
+ * frames of a video are.
  */
 import { UsageError } from "../errors.ts";
-import { degradeFrame, resizeGray, type SwsScaler, type Yuv420Frame } from "../ffmpeg/degrade.ts";
+import { degradeClip, resizeGray, type SwsScaler, type Yuv420Frame } from "../ffmpeg/degrade.ts";
 import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
-import type { Image8, Plane } from "../frame/pixels.ts";
+import type { Plane } from "../frame/pixels.ts";
 import { createEngine } from "../model/create.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { loadWeights, shippedWeightsFile } from "../model/weights.ts";
-import { chromaPlanes, lumaPlane } from "./color.ts";
+import { hrFrame } from "./hr_frame.ts";
+import { PAN_MOTIONS, panClip } from "./pan_clip.ts";
 import { loadDataset } from "./dataset.ts";
 import { imresizePlane } from "./imresize.ts";
 import {
@@ -31,6 +33,8 @@ import {
 import { scoreLuma, type SrMethod } from "./protocol.ts";
 import { checkScale } from "../model/config.ts";
 import type { ShippedChoice, ShippedWeightsName } from "../model/weights_choice.ts";
+
+export { hrFrame };
 
 /** How the LR images of the suite are made. */
 export type DegradationName = "matlab" | "bicubic" | "bilinear" | "area" | "neighbor";
@@ -68,6 +72,13 @@ export interface DegradationSuiteOptions {
    * of a score the scaler alone explains.
    */
   codec?: "x264" | "none";
+  /**
+   * Score a predicted frame of video rather than a picture coded alone: each image becomes a
+   * short clip panning over it (src/eval/pan_clip.ts; the pans cycle over the images), each
+   * degradation's LR clip goes through the codec as one video, and frame {@link SUITE_PAN_FRAME}
+   * of each is upscaled and scored against its HR window. Default false.
+   */
+  inter?: boolean;
   /** Inference backend; default `onnx`. */
   backend?: BackendChoice;
   /** ffmpeg binary; default as for `upscaleFile`. */
@@ -75,6 +86,9 @@ export interface DegradationSuiteOptions {
   /** Aborting stops the suite between images (CancelledError). */
   signal?: AbortSignal;
 }
+
+/** The frame of each pan clip that the suite scores with `inter`: coded from its neighbours. */
+export const SUITE_PAN_FRAME = 3;
 
 /** One degradation's mean scores over the images, per method. */
 export interface DegradationRow {
@@ -96,6 +110,8 @@ export interface DegradationReport {
   scale: number;
   /** The x264 CRF of the round trip, or null without one. */
   crf: number | null;
+  /** Whether predicted frames of panning clips were scored (see `inter`). */
+  inter: boolean;
   /** The HR image folder, as given. */
   data: string;
   /** The weights file as given, or the shipped choice's name (`auto`, `paper`, …). */
@@ -113,43 +129,11 @@ export function describeDegradation(
   name: DegradationName,
   scale: number,
   crf: number | undefined,
+  inter = false,
 ): string {
   if (name === "matlab") return `MATLAB bicubic 1/${scale} of Y, float (the literature's protocol)`;
-  return `ffmpeg scale flags=${name} 1/${scale}` + (crf === undefined ? "" : `, x264 CRF ${crf}`);
-}
-
-/** The suite's HR frame of an image; see the module comment. */
-export function hrFrame(image: Image8, scale: number): Yuv420Frame {
-  const step = 2 * scale;
-  const width = image.width - (image.width % step);
-  const height = image.height - (image.height % step);
-  if (width === 0 || height === 0) {
-    throw new RangeError(`a ${image.width}x${image.height} image is too small for x${scale}`);
-  }
-  const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const src = (y * image.width + x) * image.channels;
-      for (let c = 0; c < 3; c++) {
-        rgb[(y * width + x) * 3 + c] = image.data[src + (image.channels === 3 ? c : 0)];
-      }
-    }
-  }
-  const cropped: Image8 = { width, height, channels: 3, data: rgb };
-  const yPlane = Uint8Array.from(lumaPlane(cropped).data);
-  const { cb, cr } = chromaPlanes(cropped);
-  const half = (p: Plane) => {
-    const out = new Uint8Array((width / 2) * (height / 2));
-    for (let y = 0; y < height / 2; y++) {
-      for (let x = 0; x < width / 2; x++) {
-        const i = 2 * y * width + 2 * x;
-        const sum = p.data[i] + p.data[i + 1] + p.data[i + width] + p.data[i + width + 1];
-        out[y * (width / 2) + x] = Math.min(255, Math.max(0, Math.round(sum / 4)));
-      }
-    }
-    return out;
-  };
-  return { width, height, y: yPlane, u: half(cb), v: half(cr) };
+  return `ffmpeg scale flags=${name} 1/${scale}` + (crf === undefined ? "" : `, x264 CRF ${crf}`) +
+    (crf !== undefined && inter ? ", predicted frame" : "");
 }
 
 const toFloat = (width: number, height: number, data: ArrayLike<number>): Plane => ({
@@ -162,7 +146,7 @@ const toFloat = (width: number, height: number, data: ArrayLike<number>): Plane 
  * The LR Y planes (0..255 units) of some degradations of an HR frame ({@link hrFrame}), in
  * their order; `crf` undefined skips the codec round trip.
  */
-export async function degradeLuma(
+export function degradeLuma(
   tools: FfmpegTools,
   frame: Yuv420Frame,
   degradations: readonly DegradationName[],
@@ -170,13 +154,33 @@ export async function degradeLuma(
   crf: number | undefined,
   signal?: AbortSignal,
 ): Promise<Plane[]> {
+  return degradeLumaInClip(tools, [frame], 0, degradations, scale, crf, signal);
+}
+
+/**
+ * {@link degradeLuma} for frame `at` of a clip: each ffmpeg degradation's LR clip goes through
+ * x264 as one video (so the frames after the first are coded from their neighbours); MATLAB's
+ * bicubic LR is that of the frame alone.
+ */
+export async function degradeLumaInClip(
+  tools: FfmpegTools,
+  clip: readonly Yuv420Frame[],
+  at: number,
+  degradations: readonly DegradationName[],
+  scale: number,
+  crf: number | undefined,
+  signal?: AbortSignal,
+): Promise<Plane[]> {
+  const frame = clip[at];
+  if (!frame) throw new RangeError(`a clip of ${clip.length} frames has no frame ${at}`);
   const w = frame.width / scale, h = frame.height / scale;
   const scalers = degradations.filter((d) => d !== "matlab") as SwsScaler[];
-  const scaled = await degradeFrame(tools, frame, { scale, scalers, crf, signal });
+  // The whole clip is coded: a B frame is predicted from frames on both sides of it.
+  const scaled = await degradeClip(tools, clip, { scale, scalers, crf, signal });
   return degradations.map((d) =>
     d === "matlab"
       ? imresizePlane(toFloat(frame.width, frame.height, frame.y), 1 / scale)
-      : toFloat(w, h, scaled[scalers.indexOf(d)])
+      : toFloat(w, h, scaled[scalers.indexOf(d)][at])
   );
 }
 
@@ -224,6 +228,8 @@ export async function evaluateDegradations(
   }
   const crf = options.crf ?? 23;
   const codecCrf = options.codec === "none" ? undefined : crf;
+  // Without a codec every frame of a clip is its picture scaled: nothing is predicted.
+  const inter = (options.inter ?? false) && codecCrf !== undefined;
   if (!Number.isInteger(crf) || crf < 0 || crf > 51) {
     throw new UsageError(`x264 CRF must be an integer from 0 to 51, not ${crf}`);
   }
@@ -255,11 +261,23 @@ export async function evaluateDegradations(
     ssim: { fsrcnn: 0, lanczos: 0, bicubic: 0 },
   }));
   try {
-    for (const { image } of images) {
-      const frame = hrFrame(image, scale);
+    for (const [i, { image }] of images.entries()) {
+      // A pan too long for a small image leaves its picture coded alone.
+      const clip = inter ? panClip(image, scale, PAN_MOTIONS[i % PAN_MOTIONS.length]) : null;
+      const frames = clip ?? [hrFrame(image, scale)];
+      const at = clip ? SUITE_PAN_FRAME : 0;
+      const frame = frames[at];
       const hrY = toFloat(frame.width, frame.height, frame.y);
       options.signal?.throwIfAborted();
-      const lrs = await degradeLuma(tools, frame, degradations, scale, codecCrf, options.signal);
+      const lrs = await degradeLumaInClip(
+        tools,
+        frames,
+        at,
+        degradations,
+        scale,
+        codecCrf,
+        options.signal,
+      );
       // ffmpeg's scalers see what a video would hold: the LR rounded to 8 bits.
       const lr8s = lrs.map((lr) => ({
         width: lr.width,
@@ -296,7 +314,7 @@ export async function evaluateDegradations(
   });
   const rows: DegradationRow[] = degradations.map((degradation, k) => ({
     degradation,
-    description: describeDegradation(degradation, scale, codecCrf),
+    description: describeDegradation(degradation, scale, codecCrf, inter),
     psnr: mean(sums[k].psnr),
     ssim: mean(sums[k].ssim),
     ...(named === "auto" ? { chosen: Object.fromEntries(chosen[k]) } : {}),
@@ -305,6 +323,7 @@ export async function evaluateDegradations(
   return {
     scale,
     crf: codecCrf ?? null,
+    inter,
     data: options.data,
     weights: named ?? options.weights as string,
     images: images.map((i) => i.name),

@@ -51,32 +51,55 @@ async function ffmpeg(
 /**
  * Downscales a 4:2:0 frame by `1/scale` with each of `scalers` (all three planes, as when a
  * video is scaled) and, with `crf`, encodes the results with x264 and decodes them again.
- * Returns each LR frame's Y plane, in the order of `scalers`.
- *
- * The LR frames of one HR frame travel together, as streams of one NUT file with an encoder
- * each (so that a training set costs two ffmpeg runs per image, not two per degradation).
+ * Returns each LR frame's Y plane, in the order of `scalers`: what x264 makes of a picture
+ * coded on its own (an intra frame). See {@link degradeClip} for the frames between.
  */
 export async function degradeFrame(
   tools: FfmpegTools,
   frame: Yuv420Frame,
   o: DegradeOptions,
 ): Promise<Uint8Array[]> {
-  const { width, height } = frame;
+  return (await degradeClip(tools, [frame], o)).map((clip) => clip[0]);
+}
+
+/**
+ * {@link degradeFrame} for a clip: the frames, in order, are downscaled with each scaler and
+ * each scaler's LR clip is encoded by x264 as one video (its settings' defaults: the first
+ * frame intra-coded, the others predicted from their neighbours as in any H.264 video), then
+ * decoded. Returns, per scaler, the LR Y plane of every frame.
+ *
+ * The LR clips of one HR clip travel together, as streams of one NUT file with an encoder
+ * each (so that a training set costs two ffmpeg runs per clip, not two per degradation).
+ */
+export async function degradeClip(
+  tools: FfmpegTools,
+  frames: readonly Yuv420Frame[],
+  o: DegradeOptions,
+): Promise<Uint8Array[][]> {
+  if (frames.length === 0) throw new RangeError("a clip needs at least one frame");
+  const { width, height } = frames[0];
+  if (frames.some((f) => f.width !== width || f.height !== height)) {
+    throw new RangeError("the frames of a clip differ in size");
+  }
   const w = width / o.scale, h = height / o.scale;
   if (!Number.isInteger(w / 2) || !Number.isInteger(h / 2)) {
     throw new RangeError(`${width}x${height} is not a multiple of ${2 * o.scale} on both sides`);
   }
   const n = o.scalers.length;
   if (n === 0) return [];
-  const input = new Uint8Array(frame.y.length + frame.u.length + frame.v.length);
-  input.set(frame.y);
-  input.set(frame.u, frame.y.length);
-  input.set(frame.v, frame.y.length + frame.u.length);
+  const k = frames.length;
+  const hrBytes = (width * height * 3) / 2;
+  const input = new Uint8Array(k * hrBytes);
+  frames.forEach((f, i) => {
+    input.set(f.y, i * hrBytes);
+    input.set(f.u, i * hrBytes + f.y.length);
+    input.set(f.v, i * hrBytes + f.y.length + f.u.length);
+  });
   const split = `[0:v]split=${n}${o.scalers.map((_, i) => `[s${i}]`).join("")}`;
   const branches = o.scalers.map((scaler, i) => `[s${i}]scale=${w}:${h}:flags=${scaler}[o${i}]`);
   const streams = o.scalers.map((_, i) => i);
-  // One stream per scaler: each gets an encoder of its own that sees nothing but its frame,
-  // exactly as if the frame had been encoded alone.
+  // One stream per scaler: each gets an encoder of its own that sees nothing but its clip,
+  // exactly as if the clip had been encoded alone.
   const scaled = [
     ...rawArgs("yuv420p", width, height),
     "-i",
@@ -85,9 +108,9 @@ export async function degradeFrame(
     [split, ...branches].join(";"),
     ...streams.flatMap((i) => ["-map", `[o${i}]`]),
   ];
-  // The LR frames, stream after stream, as one raw yuv420p stream.
-  // Each segment is one frame without a duration, so concat leaves them all at time 0, and
-  // ffmpeg would keep only one: number them instead.
+  // The LR clips, stream after stream, as one raw yuv420p stream. A one-frame segment has no
+  // duration, so concat would leave every clip's first frame at time 0 and ffmpeg would keep
+  // only one of them: number the frames instead.
   const joined = streams.map((i) => `[0:${i}]`).join("") +
     `concat=n=${n}:v=1:a=0,setpts=N/(25*TB)`;
   const what = `scale with ${o.scalers.join(", ")}`;
@@ -118,10 +141,15 @@ export async function degradeFrame(
     o.signal,
   );
   const frameBytes = (w * h * 3) / 2;
-  if (lr.length !== n * frameBytes) {
-    throw new ToolError(`ffmpeg returned ${lr.length} bytes for ${n} frames of ${w}x${h}`);
+  if (lr.length !== n * k * frameBytes) {
+    throw new ToolError(`ffmpeg returned ${lr.length} bytes for ${n * k} frames of ${w}x${h}`);
   }
-  return o.scalers.map((_, i) => lr.subarray(i * frameBytes, i * frameBytes + w * h));
+  return o.scalers.map((_, i) =>
+    frames.map((_, j) => {
+      const at = (i * k + j) * frameBytes;
+      return lr.subarray(at, at + w * h);
+    })
+  );
 }
 
 /**
