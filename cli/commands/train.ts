@@ -10,6 +10,7 @@ import {
 import {
   degradationList,
   listOf,
+  nonNegativeNumber,
   positiveInt,
   positiveNumber,
   runCommand,
@@ -48,6 +49,15 @@ export function trainCommand(): Command {
       "x264 CRFs used in turn after the ffmpeg degradations (default: no codec round trip)",
       listOf(x264Crf("--crfs")),
     )
+    .option(
+      "--inter <fraction>",
+      withDefault(
+        "with --crfs: fraction of training pairs whose LR is a predicted (P/B) frame of a short " +
+          "clip panning over the image, as most frames of a video are, not a picture coded alone",
+        d.inter,
+      ),
+      nonNegativeNumber("--inter"),
+    )
     .option("--checkpoint <file>", "checkpoint file (default: <out>.ckpt.safetensors)")
     .option("--resume", "continue from the checkpoint")
     .option("--from <file>", "start from these weights (fine-tune; e.g. x2 weights for x3)")
@@ -65,6 +75,15 @@ export function trainCommand(): Command {
       positiveNumber("--last-lr"),
     )
     .option("--seed <n>", withDefault("random seed", d.seed), positiveInt("--seed"))
+    .option(
+      "--levels <fraction>",
+      withDefault(
+        "fraction of patches remapped to other brightness and contrast (clipped), so flat " +
+          "areas keep their level from black to white",
+        d.levels,
+      ),
+      nonNegativeNumber("--levels"),
+    )
     .addOption(
       new Option(
         "--init <name>",

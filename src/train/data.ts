@@ -2,7 +2,8 @@
  * Training data: HR images become aligned (LR, HR) Y-plane pairs made exactly as `eval`
  * makes its inputs (HR Y rounded to 8 bits, LR its float MATLAB-bicubic downscale), with the
  * paper's augmentation — each image also downscaled by 0.9, 0.8, 0.7 and 0.6 — and random
- * rotations by 90° and flips applied to every sampled patch.
+ * rotations by 90° and flips applied to every sampled patch. A fraction of the patches may also
+ * have their levels remapped (see {@link remapLevels}).
  */
 import { lumaPlane } from "../eval/color.ts";
 import { imresizePlane } from "../eval/imresize.ts";
@@ -57,17 +58,44 @@ export function buildPairs(
   return pairs;
 }
 
+/** Contrast gains of remapped patches: log-uniform between these. */
+export const LEVEL_GAINS = [1 / 8, 2] as const;
+
+/**
+ * Remaps an aligned LR/HR patch pair in place to other levels, `v → gain·v + shift`, both
+ * clipped to [0, 1] as a camera or an encoder clips. Photographs seldom hold large flat areas at
+ * the ends of the code range, yet video does (black bars, titles, animation, full-range and
+ * super-white pictures): networks trained on photographs alone lift black and dim white there.
+ * Remapped patches teach that flat areas keep their level anywhere in the range, and how
+ * clipped edges look.
+ */
+export function remapLevels(lr: Float32Array, hr: Float32Array, gain: number, shift: number): void {
+  for (const p of [lr, hr]) {
+    for (let i = 0; i < p.length; i++) p[i] = Math.min(1, Math.max(0, gain * p[i] + shift));
+  }
+}
+
 /** Draws random aligned patches (with rotation/flip) from a list of pairs. */
 export class PatchSampler {
   readonly #pairs: TrainPair[];
   readonly #cumulative: Float64Array;
   readonly #scale: number;
   readonly #size: number;
+  readonly #levels: number;
 
-  /** `size` is the LR patch side; pairs smaller than a patch are skipped. */
-  constructor(pairs: TrainPair[], scale: number, size: number) {
+  /**
+   * `size` is the LR patch side; pairs smaller than a patch are skipped. A fraction `levels`
+   * of the patches (0 to 1; default none) is remapped by {@link remapLevels}: the contrast
+   * scaled by a gain log-uniform in {@link LEVEL_GAINS} and the LR patch's mean moved to a
+   * level uniform in [0, 1].
+   */
+  constructor(pairs: TrainPair[], scale: number, size: number, levels = 0) {
+    if (!(levels >= 0 && levels <= 1)) {
+      throw new RangeError(`the fraction of remapped patches must be in [0, 1], not ${levels}`);
+    }
     this.#scale = scale;
     this.#size = size;
+    this.#levels = levels;
     this.#pairs = pairs.filter((p) => p.lr.width >= size && p.lr.height >= size);
     if (this.#pairs.length === 0) {
       throw new RangeError(`no training image has ${size}x${size} LR patches`);
@@ -112,6 +140,15 @@ export class PatchSampler {
         transform,
         hr.subarray(n * hp * hp, (n + 1) * hp * hp),
       );
+      // No draws without remapping, so runs recorded without it sample as they did.
+      if (this.#levels > 0 && rng.uniform() < this.#levels) {
+        const lrPatch = lr.subarray(n * p * p, (n + 1) * p * p);
+        const [lo, hi] = LEVEL_GAINS;
+        const gain = Math.exp(Math.log(lo) + rng.uniform() * Math.log(hi / lo));
+        const mean = lrPatch.reduce((a, v) => a + v, 0) / lrPatch.length;
+        const shift = rng.uniform() - gain * mean;
+        remapLevels(lrPatch, hr.subarray(n * hp * hp, (n + 1) * hp * hp), gain, shift);
+      }
     }
     return { count, size: p, lr, hr };
   }

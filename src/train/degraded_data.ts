@@ -8,7 +8,8 @@
  * stays as cheap as with the MATLAB pairs. The paper's augmentation downscales are applied to
  * the colour image before the degradation, as if the footage had been shot smaller.
  */
-import { type DegradationName, degradeLuma, hrFrame } from "../eval/degradations.ts";
+import { type DegradationName, degradeLumaInClip, hrFrame } from "../eval/degradations.ts";
+import { PAN_FRAMES, PAN_MOTIONS, panClip } from "../eval/pan_clip.ts";
 import { imresize } from "../eval/imresize.ts";
 import type { NamedImage } from "../eval/protocol.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
@@ -27,6 +28,12 @@ export interface DegradedPairsOptions {
   crfs: readonly number[];
   /** Augmentation downscales of the HR image (1 is the image itself). */
   factors: readonly number[];
+  /**
+   * With a codec: the fraction of (image, downscale) pairs whose LR is a predicted (P or B)
+   * frame of a short clip panning over the image (src/eval/pan_clip.ts), as most frames of a
+   * video are, rather than the picture coded alone (default 0: every one coded alone).
+   */
+  inter?: number;
   signal?: AbortSignal;
   /** Called after each image with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
@@ -49,24 +56,42 @@ export async function buildDegradedPairs(
   o: DegradedPairsOptions,
 ): Promise<TrainPair[]> {
   const pairs: TrainPair[] = [];
-  let turn = 0;
+  const inter = o.crfs.length === 0 ? 0 : o.inter ?? 0;
+  let turn = 0, clips = 0;
   for (const [i, { name, image }] of images.entries()) {
     for (const f of o.factors) {
       const scaled = f === 1 ? image : imresize(image, f);
       if (scaled.width < 2 * o.scale || scaled.height < 2 * o.scale) continue;
-      const frame = hrFrame(scaled, o.scale);
+      o.signal?.throwIfAborted();
+      // All degradations of one frame share a CRF (they go through x264 together).
+      const crf = o.crfs.length === 0 ? undefined : o.crfs[turn % o.crfs.length];
+      // Spread the predicted frames evenly over the turns: `inter` of them, in every stretch.
+      const predicted = Math.floor((turn + 1) * inter) > Math.floor(turn * inter);
+      turn++;
+      const motion = PAN_MOTIONS[clips % PAN_MOTIONS.length];
+      const clip = predicted ? panClip(scaled, o.scale, motion) : null;
+      // The frames after the first in turn: B and P frames both (x264's defaults).
+      const at = clip ? 1 + (clips++ % (PAN_FRAMES - 1)) : 0;
+      const frames = clip ?? [hrFrame(scaled, o.scale)];
+      const frame = frames[at];
       const hr = normalised({
         width: frame.width,
         height: frame.height,
         data: Float32Array.from(frame.y),
       });
-      o.signal?.throwIfAborted();
-      // All degradations of one frame share a CRF (they go through x264 together).
-      const crf = o.crfs.length === 0 ? undefined : o.crfs[turn++ % o.crfs.length];
-      const lrs = await degradeLuma(tools, frame, o.degradations, o.scale, crf, o.signal);
+      const lrs = await degradeLumaInClip(
+        tools,
+        frames,
+        at,
+        o.degradations,
+        o.scale,
+        crf,
+        o.signal,
+      );
+      const how = clip ? `pan${motion.dx},${motion.dy}#${at}` : "";
       for (const [k, degradation] of o.degradations.entries()) {
         const coded = degradation !== "matlab" && crf !== undefined;
-        const label = coded ? `${degradation}+crf${crf}` : degradation;
+        const label = coded ? `${degradation}+crf${crf}${how}` : degradation;
         pairs.push({ name: `${name}@${f}/${label}`, hr, lr: normalised(lrs[k]) });
       }
     }

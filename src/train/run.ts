@@ -29,7 +29,9 @@ import {
  * `steps` (total optimisation steps, the schedule's length) [400000], `batch` (patches per
  * step) [8], `patch` (LR patch side in pixels) [24], `lr` (peak learning rate) [1e-3],
  * `lastLr` (peak learning rate of the last layer) [1e-4], `seed` [1], `validateEvery` (steps)
- * [10000], `init` (how a run from scratch starts: `bicubic` or `reference`) [bicubic; not with
+ * [10000], `levels` (fraction of patches remapped to other levels, so that flat areas keep
+ * their level across the code range) [0.25], `inter` (with `crfs`: fraction of pairs whose LR is
+ * a predicted frame of a panning clip, as most frames of a video are) [0.75], `init` (how a run from scratch starts: `bicubic` or `reference`) [bicubic; not with
  * `from`]. The defaults are the recipe measured fastest to quality (docs/training.md). With
  * `resume`, the checkpoint's settings are used instead, but for `steps`, which lengthens or
  * shortens the schedule.
@@ -127,6 +129,12 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   if (options.init !== undefined && !TRAIN_INITS.includes(options.init)) {
     throw new OptionError("init", `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`);
   }
+  for (const key of ["levels", "inter"] as const) {
+    const v = options[key];
+    if (v !== undefined && !(v >= 0 && v <= 1)) {
+      throw new OptionError(key, `must be a fraction from 0 to 1 (got ${v})`);
+    }
+  }
   if (options.init !== undefined && options.from !== undefined) {
     throw new OptionError("init", `${options.init} is for a run from scratch, not from weights`);
   }
@@ -175,6 +183,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
       throw new UsageError(`x264 CRF must be an integer from 0 to 51, not ${crf}`);
     }
   }
+  const inter = data.inter ?? 0;
   const pairsOf = (list: readonly NamedImage[], factors: readonly number[]) =>
     degradations.length === 0
       ? Promise.resolve(buildPairs(list, scale, factors))
@@ -183,6 +192,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
         degradations,
         crfs,
         factors,
+        inter,
         signal: options.signal,
         onProgress: options.onPairsProgress,
       });
@@ -195,7 +205,8 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   const validationSet = (options.val ??
     `held out of the training data: ${held.validation.map((v) => v.name).join(",")}`) +
     (degradations.length === 0 ? "" : `; degraded: ${degradations.join(",")}` +
-      (crfs.length ? `, x264 CRF ${crfs.join(",")}` : ""));
+      (crfs.length ? `, x264 CRF ${crfs.join(",")}` : "") +
+      (crfs.length && inter > 0 ? `, ${Math.round(inter * 100)}% predicted frames of pans` : ""));
   return await trainLoop({
     settings,
     train,

@@ -11,6 +11,10 @@ import { referenceForward64 } from "../model/reference.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { UsageError } from "../errors.ts";
 import { trainFromFolders } from "./run.ts";
+import { buildDegradedPairs } from "./degraded_data.ts";
+import type { TrainPair } from "./data.ts";
+import { loadDataset } from "../eval/dataset.ts";
+import { imresizePlane } from "../eval/imresize.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -204,12 +208,15 @@ Deno.test({
       const ckpt = await loadCheckpoint(`${dir}/v.safetensors.ckpt.safetensors`);
       assert.deepEqual(ckpt.options.degradations, degradations);
       assert.deepEqual(ckpt.options.crfs, [23]);
+      assert.equal(ckpt.options.inter, 0.75);
       assert.equal(
         ckpt.weights.metadata.validation_data,
-        `held out of the training data: ${data}/002; degraded: neighbor,matlab, x264 CRF 23`,
+        `held out of the training data: ${data}/002; degraded: neighbor,matlab, x264 CRF 23, ` +
+          "75% predicted frames of pans",
       );
 
-      // The validation PSNR is the suite's FSRCNN score on the held-out image.
+      // The validation PSNR is the suite's FSRCNN score on the held-out image (the first pair of
+      // a run is a picture coded alone: predicted ones are spread over the later turns).
       await Deno.mkdir(`${dir}/held`);
       await Deno.copyFile(`${data}/002.png`, `${dir}/held/002.png`);
       const suite = await evaluateDegradations({
@@ -307,6 +314,53 @@ Deno.test({
         }),
         /init bicubic is for a run from scratch/,
       );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "degraded pairs: a share of them predicted frames of pans, each LR aligned with its window",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 2, "64x48");
+      const t = await tools();
+      const images = await loadDataset(data, t);
+      const make = (inter: number) =>
+        buildDegradedPairs(t, images, {
+          scale: 2,
+          degradations: ["area", "matlab"],
+          crfs: [23],
+          factors: [1, 0.8],
+          inter,
+        });
+      const stills = await make(0), half = await make(0.5), all = await make(1);
+      for (const pairs of [stills, half, all]) assert.equal(pairs.length, 2 * 2 * 2);
+      const panned = (pairs: TrainPair[]) => pairs.filter((p) => p.name.includes("pan")).length;
+      assert.equal(panned(stills), 0);
+      // Area pairs only (MATLAB's LR is not coded): half of the four (image, factor) turns.
+      assert.equal(panned(half), 2);
+      assert.equal(panned(all), 4);
+      for (const p of all) {
+        assert.deepEqual([p.lr.width * 2, p.lr.height * 2], [p.hr.width, p.hr.height], p.name);
+        // The pan's window is smaller than the picture: the HR is the window, not the image.
+        if (p.name.includes("pan") && !p.name.includes("pan0,0")) {
+          const still = stills.find((s) => s.name.split("/")[0] === p.name.split("/")[0])!;
+          assert.ok(p.hr.width * p.hr.height < still.hr.width * still.hr.height, p.name);
+        }
+      }
+      // MATLAB's LR of every pair, predicted frames' windows included, is its HR's own
+      // downscale: the pair's LR and HR are of one window.
+      for (const p of all.filter((p) => p.name.endsWith("matlab"))) {
+        const hr255 = { ...p.hr, data: p.hr.data.map((v) => Math.round(v * 255)) };
+        const want = imresizePlane(hr255, 1 / 2).data;
+        let worst = 0;
+        p.lr.data.forEach((v, k) => worst = Math.max(worst, Math.abs(v * 255 - want[k])));
+        assert.ok(worst < 1e-3, `${p.name}: ${worst}`);
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -57,6 +57,17 @@ export interface TrainSettings {
   /** x264 CRFs used in turn after the ffmpeg degradations (none: no codec round trip). */
   crfs?: number[];
   /**
+   * Fraction of patches whose levels are remapped (see remapLevels in data.ts), so that flat
+   * areas keep their level across the whole code range. Absent (runs recorded before it): none.
+   */
+  levels?: number;
+  /**
+   * With `crfs`: the fraction of training pairs whose LR is a predicted (P or B) frame of a
+   * short clip panning over the image rather than the picture coded alone (see
+   * buildDegradedPairs). Absent (runs recorded before it): none.
+   */
+  inter?: number;
+  /**
    * How a run from scratch started: with bicubic upscaling built into one channel of the
    * reference's random weights (`bicubic`, see bicubic_start.ts; what `train` does by default)
    * or with the random weights alone (`reference`, also what a run recorded without this field
@@ -73,7 +84,9 @@ export type TrainInit = "bicubic" | "reference";
 /** Every {@link TrainInit}. */
 export const TRAIN_INITS: readonly TrainInit[] = ["bicubic", "reference"];
 
-export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "crfs" | "init"> = {
+export const DEFAULT_SETTINGS: Required<
+  Omit<TrainSettings, "scale" | "degradations" | "crfs" | "init">
+> = {
   d: 56,
   s: 12,
   m: 4,
@@ -84,6 +97,8 @@ export const DEFAULT_SETTINGS: Omit<TrainSettings, "scale" | "degradations" | "c
   lastLr: 1e-4,
   seed: 1,
   validateEvery: 10_000,
+  levels: 0.25,
+  inter: 0.75,
 };
 
 /** Minutes between checkpoints when the run does not say. */
@@ -274,7 +289,7 @@ export async function train(run: TrainRun): Promise<TrainProgress> {
     progress.bestPsnr = -Infinity;
     progress.bestStep = 0;
   }
-  const sampler = new PatchSampler(run.train, cfg.scale, st.patch);
+  const sampler = new PatchSampler(run.train, cfg.scale, st.patch, st.levels ?? 0);
   const step = await createGradientStep(cfg, run.backend ?? "onnx", run.threads);
   const checkpointMs = (run.checkpointMinutes ?? DEFAULT_CHECKPOINT_MINUTES) * 60_000;
   const started = performance.now();
