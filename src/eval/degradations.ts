@@ -76,7 +76,9 @@ export interface DegradationSuiteOptions {
    * Score a predicted frame of video rather than a picture coded alone: each image becomes a
    * short clip panning over it (src/eval/pan_clip.ts; the pans cycle over the images), each
    * degradation's LR clip goes through the codec as one video, and frame {@link SUITE_PAN_FRAME}
-   * of each is upscaled and scored against its HR window. Default false.
+   * of each is upscaled and scored against its HR window. With `auto` weights, the choice is
+   * made from the clip's first (intra-coded) frame, as `upscale` chooses from a video's
+   * keyframes. Default false.
    */
   inter?: boolean;
   /** Inference backend; default `onnx`. */
@@ -171,16 +173,36 @@ export async function degradeLumaInClip(
   crf: number | undefined,
   signal?: AbortSignal,
 ): Promise<Plane[]> {
-  const frame = clip[at];
-  if (!frame) throw new RangeError(`a clip of ${clip.length} frames has no frame ${at}`);
-  const w = frame.width / scale, h = frame.height / scale;
+  return (await degradeLumaFrames(tools, clip, [at], degradations, scale, crf, signal))[0];
+}
+
+/**
+ * {@link degradeLumaInClip} for several frames of one coded clip: per frame asked for, the LR
+ * Y planes of the degradations, in their order.
+ */
+export async function degradeLumaFrames(
+  tools: FfmpegTools,
+  clip: readonly Yuv420Frame[],
+  frames: readonly number[],
+  degradations: readonly DegradationName[],
+  scale: number,
+  crf: number | undefined,
+  signal?: AbortSignal,
+): Promise<Plane[][]> {
+  for (const at of frames) {
+    if (!clip[at]) throw new RangeError(`a clip of ${clip.length} frames has no frame ${at}`);
+  }
+  const { width, height } = clip[0];
+  const w = width / scale, h = height / scale;
   const scalers = degradations.filter((d) => d !== "matlab") as SwsScaler[];
   // The whole clip is coded: a B frame is predicted from frames on both sides of it.
   const scaled = await degradeClip(tools, clip, { scale, scalers, crf, signal });
-  return degradations.map((d) =>
-    d === "matlab"
-      ? imresizePlane(toFloat(frame.width, frame.height, frame.y), 1 / scale)
-      : toFloat(w, h, scaled[scalers.indexOf(d)][at])
+  return frames.map((at) =>
+    degradations.map((d) =>
+      d === "matlab"
+        ? imresizePlane(toFloat(width, height, clip[at].y), 1 / scale)
+        : toFloat(w, h, scaled[scalers.indexOf(d)][at])
+    )
   );
 }
 
@@ -269,10 +291,11 @@ export async function evaluateDegradations(
       const frame = frames[at];
       const hrY = toFloat(frame.width, frame.height, frame.y);
       options.signal?.throwIfAborted();
-      const lrs = await degradeLumaInClip(
+      // With a predicted frame, the clip's first frame is the keyframe weights are chosen from.
+      const [lrs, keyframes] = await degradeLumaFrames(
         tools,
         frames,
-        at,
+        at === 0 ? [0] : [at, 0],
         degradations,
         scale,
         codecCrf,
@@ -292,7 +315,7 @@ export async function evaluateDegradations(
       const bicubic = await up("bicubic");
       for (const [k, lrY] of lrs.entries()) {
         const sr: Record<SuiteMethod, Plane> = {
-          fsrcnn: await methods[k]({ lrY, scale }),
+          fsrcnn: await methods[k]({ lrY, scale, choiceLr: keyframes?.[k] }),
           lanczos: lanczos[k],
           bicubic: bicubic[k],
         };

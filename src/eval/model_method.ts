@@ -55,9 +55,9 @@ export async function shippedEngines(
 }
 
 /**
- * The shipped weights chosen per LR image (see chooseWeights): each image is measured as a
- * picture holds it (rounded to 8 bits) and goes through the engine of the weights chosen for
- * it. `chosen` counts the choices by name.
+ * The shipped weights chosen per LR image (see chooseWeights): each image (or the keyframe
+ * given as its `choiceLr`) is measured as a picture holds it (rounded to 8 bits) and goes
+ * through the engine of the weights chosen for it. `chosen` counts the choices by name.
  */
 export function choosingMethod(
   engines: ReadonlyMap<ShippedWeightsName, SrEngine>,
@@ -67,10 +67,11 @@ export function choosingMethod(
   const methods = new Map(
     [...engines].map(([name, engine]) => [name, modelMethod(new TiledUpscaler(engine))]),
   );
-  return ({ lrY, scale }) => {
-    const codes = Uint8Array.from(lrY.data, (v) => Math.min(255, Math.max(0, Math.round(v))));
+  return ({ lrY, scale, choiceLr }) => {
+    const measured = choiceLr ?? lrY;
+    const codes = Uint8Array.from(measured.data, (v) => Math.min(255, Math.max(0, Math.round(v))));
     const statistics = shipped.length > 1
-      ? lrStatistics([{ data: codes, width: lrY.width, height: lrY.height }], 255)
+      ? lrStatistics([{ data: codes, width: measured.width, height: measured.height }], 255)
       : null;
     const name = chooseWeights(statistics, scale, shipped).name!;
     chosen.set(name, (chosen.get(name) ?? 0) + 1);

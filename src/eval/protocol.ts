@@ -34,6 +34,12 @@ export interface SrInput {
   lrY: Plane;
   /** The integer upscaling factor. */
   scale: number;
+  /**
+   * The picture that weights chosen from statistics are chosen from, when it is not `lrY`: the
+   * clip's first (intra-coded) frame when `lrY` is a predicted frame, as `upscale` measures a
+   * video on its keyframes.
+   */
+  choiceLr?: Plane;
 }
 
 /**
