@@ -6,6 +6,7 @@
 import { type FrameLayout, frameLayout, type PixelFormat } from "../frame/format.ts";
 import type { Plane } from "../frame/pixels.ts";
 import { floatToPlane, joinFrame, planeToFloat, splitFrame } from "../frame/planes.ts";
+import { fullToStudio, studioToFull } from "../frame/luma_range.ts";
 import { type ChromaSiting, upsamplePlane } from "../frame/resample.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 
@@ -35,6 +36,12 @@ export interface FrameStageOptions {
   batch: number;
   /** Where the source's chroma samples sit (ffmpeg's `chroma_location`); kept in the output. */
   siting: ChromaSiting;
+  /**
+   * The frames are full-range Y′CbCr (`yuvj…` or tagged `pc`): their luma goes through the
+   * network in the studio range it was trained on and comes back (src/frame/luma_range.ts).
+   * Default false: limited range, as most video.
+   */
+  fullRange?: boolean;
   /**
    * Batches in progress at once in {@link frameStage} (default 2): the next batch is prepared
    * while the engine runs the current one. 1 processes strictly one batch at a time.
@@ -93,11 +100,14 @@ export async function upscaleFrames(
   const scale = o.upscaler.engine.config.scale;
   const depth = o.format.bitDepth;
   const planes = frames.map((f) => splitFrame(f.data, inLayout));
-  const lumas: Plane[] = planes.map((p) => ({
-    data: planeToFloat(p.y, depth),
-    width: o.width,
-    height: o.height,
-  }));
+  const lumas: Plane[] = planes.map((p) => {
+    const data = planeToFloat(p.y, depth);
+    return {
+      data: o.fullRange ? fullToStudio(data, depth) : data,
+      width: o.width,
+      height: o.height,
+    };
+  });
   const luma = o.upscaler.upscale(lumas);
   // Chroma on this thread while the engine (native threads or GPU) runs the luma.
   const chroma = planes.map((p) => {
@@ -117,7 +127,11 @@ export async function upscaleFrames(
   return frames.map((f, i) => ({
     pts: f.pts,
     data: joinFrame(
-      { y: floatToPlane(ys[i].data, depth), u: chroma[i].u, v: chroma[i].v },
+      {
+        y: floatToPlane(o.fullRange ? studioToFull(ys[i].data, depth) : ys[i].data, depth),
+        u: chroma[i].u,
+        v: chroma[i].v,
+      },
       outLayout,
     ),
   }));

@@ -7,6 +7,7 @@ import { sourceBitDepth } from "../frame/format.ts";
 import { pickChannels, putChannels } from "../frame/interleaved.ts";
 import type { Samples } from "../frame/pixels.ts";
 import { floatToPlane, planeToFloat } from "../frame/planes.ts";
+import { fullToStudio, studioToFull } from "../frame/luma_range.ts";
 import { upsamplePlaneFloat } from "../frame/resample.ts";
 import { rgbToYCbCr, yCbCrToRgb } from "../frame/ycbcr.ts";
 import { readImageRaw, writeImage } from "../ffmpeg/image.ts";
@@ -89,10 +90,11 @@ export async function upscaleStill(job: StillJob): Promise<{ width: number; heig
     outColour = layout.deep ? new Uint16Array(on * colourCount) : new Uint8Array(on * colourCount);
     yCbCrToRgb({ y: y.data, cb, cr }, outColour, max);
   } else {
-    // Greyscale: the values themselves are the luma (as `eval` scores greyscale images).
-    const grey = planeToFloat(colourSamples, bits);
+    // Greyscale: full-range values, through the network as the studio-range luma a grey RGB
+    // picture has (black 16, white 235), and back.
+    const grey = fullToStudio(planeToFloat(colourSamples, bits), bits);
     const [y] = await job.upscaler.upscale([{ data: grey, width, height }]);
-    outColour = floatToPlane(y.data, bits);
+    outColour = floatToPlane(studioToFull(y.data, bits), bits);
   }
   const out = layout.deep ? new Uint16Array(on * ch) : new Uint8Array(on * ch);
   putChannels(out, ch, 0, outColour, colourCount);

@@ -332,6 +332,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
           height,
           batch: job.batch,
           siting: chromaSiting(src.chromaLocation),
+          fullRange: isFullRange(v),
         }))
         .pipeThrough(meter.counter())
         .pipeTo(encoder.frames, { signal: job.signal });
