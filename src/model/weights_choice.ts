@@ -218,11 +218,16 @@ export function chooseWeights(
     return pick(available[0].name, `the only ones shipped for x${scale}`);
   }
   // Video is what most inputs are; when the pictures cannot tell, the video weights' loss on
-  // clean pictures is smaller than the paper weights' loss on compressed ones.
-  const fallback: LrOrigin = "compressed";
+  // clean pictures is smaller than the paper weights' loss on compressed ones, and nothing says
+  // which scaler made them: the weights trained on every scaler, not a specialist.
+  const fallback: LrOrigin = "compressed-unclear";
   if (!statistics) {
     const w = available.find((e) => e.chosenFor.includes(fallback))!;
-    return pick(w.name, "no picture could be measured; chosen as for compressed video", null);
+    return pick(
+      w.name,
+      "no picture could be measured; chosen as for compressed video of an unclear scaler",
+      null,
+    );
   }
   const verdict = lrOrigin(statistics);
   const origin = verdict.origin ?? fallback;

@@ -82,9 +82,12 @@ Deno.test("chooseWeights: the first shipped entry for the origin; paper when not
     // Nothing but the paper weights: no statistics needed.
     { stats: aliased, shipped: ["paper"], name: "paper" },
     { stats: null, shipped: [], name: "paper" },
-    // Unmeasured or too flat to tell: as for compressed video.
+    // Unmeasured or too flat to tell: as for compressed video of an unclear scaler, so the
+    // weights trained on every scaler rather than the compressed specialist.
     { stats: null, shipped: two, name: "video" },
     { stats: flat, shipped: all, name: "video" },
+    { stats: null, shipped: four, name: "video" },
+    { stats: flat, shipped: four, name: "video" },
   ] as const;
   for (const c of cases) {
     const choice = chooseWeights(c.stats, 2, c.shipped);
