@@ -189,6 +189,84 @@ for (const [name, pixFmt] of [["yuvj420p", "yuvj420p"], ["yuv420p tagged pc", "y
   });
 }
 
+Deno.test({
+  ...opts,
+  name: "flat black and white stay black and white: greyscale stills and full-range video",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const w = 96, h = 64;
+      // Black with a white box; the box edges are far from the points checked below.
+      const drawing = `color=black:s=${w}x${h}:d=0.2,drawbox=x=48:y=0:w=48:h=64:color=white:t=fill`;
+      await ffmpeg("-f", "lavfi", "-i", `${drawing},format=gray`, "-frames:v", "1", `${dir}/g.png`);
+      await ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        `${drawing},format=yuvj420p,geq=lum='if(gte(X,48),255,0)':cb=128:cr=128`,
+        "-c:v",
+        "libx264",
+        "-qp",
+        "0",
+        `${dir}/v.mkv`,
+      );
+      const stored = (path: string, frames = 1) =>
+        ffmpeg(
+          "-i",
+          path,
+          "-frames:v",
+          String(frames),
+          "-vf",
+          "scale=out_range=pc",
+          "-f",
+          "rawvideo",
+          "-pix_fmt",
+          "gray",
+          "-",
+        );
+      for (const weights of ["paper", "auto"]) {
+        ok(
+          await cli([
+            "upscale",
+            `${dir}/g.png`,
+            `${dir}/g_${weights}.png`,
+            "--weights",
+            weights,
+            "-q",
+          ]),
+        );
+        ok(
+          await cli([
+            "upscale",
+            `${dir}/v.mkv`,
+            `${dir}/v_${weights}.mkv`,
+            "--weights",
+            weights,
+            "--codec",
+            "libx264",
+            "--encoder-args",
+            "-qp 0",
+            "-q",
+          ]),
+        );
+        for (const out of [`${dir}/g_${weights}.png`, `${dir}/v_${weights}.mkv`]) {
+          const y = await stored(out);
+          const ow = 2 * w;
+          // Well inside the black half and the white half (the network sees 8 LR pixels around).
+          for (const [x, want] of [[20, 0], [170, 255]]) {
+            for (const row of [10, 64, 110]) {
+              const v = y[row * ow + x];
+              assert.ok(Math.abs(v - want) <= 1, `${out}: (${x}, ${row}) is ${v}, not ${want}`);
+            }
+          }
+        }
+      }
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
 for (const scale of [2, 3]) {
   Deno.test({
     ...opts,
