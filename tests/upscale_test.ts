@@ -124,6 +124,18 @@ function psnr(a: Uint8Array, b: Uint8Array): number {
   return se === 0 ? Infinity : 10 * Math.log10((255 * 255 * a.length) / se);
 }
 
+/** A video's luma as stored (full-range samples not squeezed into 16..235), as 8-bit grey. */
+function storedLuma(path: string): Promise<Uint8Array> {
+  return ffmpeg("-i", path, "-vf", "scale=out_range=pc", "-f", "rawvideo", "-pix_fmt", "gray", "-");
+}
+
+/** `upscale` ×2 with these weights into losslessly coded H.264, quietly. */
+async function upscaleLossless(input: string, output: string, weights: string): Promise<void> {
+  const args = ["upscale", input, output, "--weights", weights, "-q"];
+  const video = output.endsWith(".mkv") ? ["--codec", "libx264", "--encoder-args", "-qp 0"] : [];
+  ok(await cli([...args, ...video]));
+}
+
 for (const [name, pixFmt] of [["yuvj420p", "yuvj420p"], ["yuv420p tagged pc", "yuv420p"]]) {
   Deno.test({
     ...opts,
@@ -149,36 +161,11 @@ for (const [name, pixFmt] of [["yuvj420p", "yuvj420p"], ["yuv420p tagged pc", "y
           input,
         );
         const output = `${dir}/out.mkv`;
-        ok(
-          await cli([
-            "upscale",
-            input,
-            output,
-            "--weights",
-            weights,
-            "--codec",
-            "libx264",
-            "--encoder-args",
-            "-qp 0",
-            "-q",
-          ]),
-        );
+        await upscaleLossless(input, output, weights);
         assert.equal((await ffprobe(output)).streams[0].color_range, "pc");
         // The samples as stored, not squeezed into 16..235.
-        const stored = (path: string) =>
-          ffmpeg(
-            "-i",
-            path,
-            "-vf",
-            "scale=out_range=pc",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "gray",
-            "-",
-          );
-        const src = (await stored(input)).subarray(0, w * h);
-        const dst = (await stored(output)).subarray(0, 4 * w * h);
+        const src = (await storedLuma(input)).subarray(0, w * h);
+        const dst = (await storedLuma(output)).subarray(0, 4 * w * h);
         assert.equal(Math.min(...src), 0);
         assert.ok(Math.max(...src) > 245);
         assert.deepEqual(dst, nearest(src, w, h, 2));
@@ -210,47 +197,11 @@ Deno.test({
         "0",
         `${dir}/v.mkv`,
       );
-      const stored = (path: string, frames = 1) =>
-        ffmpeg(
-          "-i",
-          path,
-          "-frames:v",
-          String(frames),
-          "-vf",
-          "scale=out_range=pc",
-          "-f",
-          "rawvideo",
-          "-pix_fmt",
-          "gray",
-          "-",
-        );
       for (const weights of ["paper", "auto"]) {
-        ok(
-          await cli([
-            "upscale",
-            `${dir}/g.png`,
-            `${dir}/g_${weights}.png`,
-            "--weights",
-            weights,
-            "-q",
-          ]),
-        );
-        ok(
-          await cli([
-            "upscale",
-            `${dir}/v.mkv`,
-            `${dir}/v_${weights}.mkv`,
-            "--weights",
-            weights,
-            "--codec",
-            "libx264",
-            "--encoder-args",
-            "-qp 0",
-            "-q",
-          ]),
-        );
+        await upscaleLossless(`${dir}/g.png`, `${dir}/g_${weights}.png`, weights);
+        await upscaleLossless(`${dir}/v.mkv`, `${dir}/v_${weights}.mkv`, weights);
         for (const out of [`${dir}/g_${weights}.png`, `${dir}/v_${weights}.mkv`]) {
-          const y = await stored(out);
+          const y = await storedLuma(out);
           const ow = 2 * w;
           // Well inside the black half and the white half (the network sees 8 LR pixels around).
           for (const [x, want] of [[20, 0], [170, 255]]) {
