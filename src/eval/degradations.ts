@@ -148,7 +148,7 @@ const toFloat = (width: number, height: number, data: ArrayLike<number>): Plane 
  * The LR Y planes (0..255 units) of some degradations of an HR frame ({@link hrFrame}), in
  * their order; `crf` undefined skips the codec round trip.
  */
-export function degradeLuma(
+export async function degradeLuma(
   tools: FfmpegTools,
   frame: Yuv420Frame,
   degradations: readonly DegradationName[],
@@ -156,29 +156,14 @@ export function degradeLuma(
   crf: number | undefined,
   signal?: AbortSignal,
 ): Promise<Plane[]> {
-  return degradeLumaInClip(tools, [frame], 0, degradations, scale, crf, signal);
+  return (await degradeLumaFrames(tools, [frame], [0], degradations, scale, crf, signal))[0];
 }
 
 /**
- * {@link degradeLuma} for frame `at` of a clip: each ffmpeg degradation's LR clip goes through
+ * {@link degradeLuma} for some frames of a clip: each ffmpeg degradation's LR clip goes through
  * x264 as one video (so the frames after the first are coded from their neighbours); MATLAB's
- * bicubic LR is that of the frame alone.
- */
-export async function degradeLumaInClip(
-  tools: FfmpegTools,
-  clip: readonly Yuv420Frame[],
-  at: number,
-  degradations: readonly DegradationName[],
-  scale: number,
-  crf: number | undefined,
-  signal?: AbortSignal,
-): Promise<Plane[]> {
-  return (await degradeLumaFrames(tools, clip, [at], degradations, scale, crf, signal))[0];
-}
-
-/**
- * {@link degradeLumaInClip} for several frames of one coded clip: per frame asked for, the LR
- * Y planes of the degradations, in their order.
+ * bicubic LR is that of each frame alone. Per frame asked for, the LR Y planes of the
+ * degradations, in their order.
  */
 export async function degradeLumaFrames(
   tools: FfmpegTools,

@@ -249,6 +249,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
   const v = src.info.video!;
   const format = workingFormat(v.pixFmt);
   const rgbSource = isRgbSource(v.pixFmt);
+  const fullRange = isFullRange(v);
   const color = outputColor(v);
   const scale = job.upscaler.engine.config.scale;
   const { width, height } = v;
@@ -261,7 +262,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       pixFmt: format.name,
       noAutorotate: src.kind === "video",
       rgbMatrix: rgbSource ? "bt709" : undefined,
-      fullRange: isFullRange(v),
+      fullRange,
       segment: job.segment ? { seek: job.segment.seek } : undefined,
       caps: job.caps,
     }),
@@ -332,7 +333,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
           height,
           batch: job.batch,
           siting: chromaSiting(src.chromaLocation),
-          fullRange: isFullRange(v),
+          fullRange,
         }))
         .pipeThrough(meter.counter())
         .pipeTo(encoder.frames, { signal: job.signal });

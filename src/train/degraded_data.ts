@@ -8,7 +8,7 @@
  * stays as cheap as with the MATLAB pairs. The paper's augmentation downscales are applied to
  * the colour image before the degradation, as if the footage had been shot smaller.
  */
-import { type DegradationName, degradeLumaInClip, hrFrame } from "../eval/degradations.ts";
+import { type DegradationName, degradeLumaFrames, hrFrame } from "../eval/degradations.ts";
 import { PAN_FRAMES, PAN_MOTIONS, panClip } from "../eval/pan_clip.ts";
 import { imresize } from "../eval/imresize.ts";
 import type { NamedImage } from "../eval/protocol.ts";
@@ -79,10 +79,10 @@ export async function buildDegradedPairs(
         height: frame.height,
         data: Float32Array.from(frame.y),
       });
-      const lrs = await degradeLumaInClip(
+      const [lrs] = await degradeLumaFrames(
         tools,
         frames,
-        at,
+        [at],
         o.degradations,
         o.scale,
         crf,

@@ -31,8 +31,8 @@ import {
  * `lastLr` (peak learning rate of the last layer) [1e-4], `seed` [1], `validateEvery` (steps)
  * [10000], `levels` (fraction of patches remapped to other levels, so that flat areas keep
  * their level across the code range) [0.25], `inter` (with `crfs`: fraction of pairs whose LR is
- * a predicted frame of a panning clip, as most frames of a video are) [0.75], `init` (how a run from scratch starts: `bicubic` or `reference`) [bicubic; not with
- * `from`]. The defaults are the recipe measured fastest to quality (docs/training.md). With
+ * a predicted frame of a panning clip, as most frames of a video are) [0.75], `init` (how a run
+ * from scratch starts: `bicubic` or `reference`) [bicubic; not with `from`]. The defaults are the recipe measured fastest to quality (docs/training.md). With
  * `resume`, the checkpoint's settings are used instead, but for `steps`, which lengthens or
  * shortens the schedule.
  */
