@@ -10,6 +10,7 @@ import {
 import {
   degradationList,
   listOf,
+  nonNegativeInt,
   nonNegativeNumber,
   positiveInt,
   positiveNumber,
@@ -83,6 +84,15 @@ export function trainCommand(): Command {
         d.levels,
       ),
       nonNegativeNumber("--levels"),
+    )
+    .option(
+      "--line-art <n>",
+      withDefault(
+        "synthetic line-art pictures (animation, drawings, titles, screen content) added to " +
+          "the training images",
+        d.lineArt,
+      ),
+      nonNegativeInt("--line-art"),
     )
     .addOption(
       new Option(

@@ -13,6 +13,7 @@ import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import { isTestSet, splitHoldout } from "./holdout.ts";
 import { AUGMENT_FACTORS, buildPairs } from "./data.ts";
 import { buildDegradedPairs } from "./degraded_data.ts";
+import { lineArtImages } from "./line_art.ts";
 import { DEGRADATIONS } from "../eval/degradations.ts";
 import {
   DEFAULT_SETTINGS,
@@ -31,7 +32,8 @@ import {
  * `lastLr` (peak learning rate of the last layer) [1e-4], `seed` [1], `validateEvery` (steps)
  * [10000], `levels` (fraction of patches remapped to other levels, so that flat areas keep
  * their level across the code range) [0.25], `inter` (with `crfs`: fraction of pairs whose LR is
- * a predicted frame of a panning clip, as most frames of a video are) [0.75], `init` (how a run
+ * a predicted frame of a panning clip, as most frames of a video are) [0.75], `lineArt` (synthetic
+ * line-art pictures added to the training images, not to validation) [0], `init` (how a run
  * from scratch starts: `bicubic` or `reference`) [bicubic; not with `from`]. The defaults are the recipe measured fastest to quality (docs/training.md). With
  * `resume`, the checkpoint's settings are used instead, but for `steps`, which lengthens or
  * shortens the schedule.
@@ -129,6 +131,11 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   if (options.init !== undefined && !TRAIN_INITS.includes(options.init)) {
     throw new OptionError("init", `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`);
   }
+  if (
+    options.lineArt !== undefined && !(Number.isInteger(options.lineArt) && options.lineArt >= 0)
+  ) {
+    throw new OptionError("lineArt", `must be a whole number of pictures (got ${options.lineArt})`);
+  }
   for (const key of ["levels", "inter"] as const) {
     const v = options[key];
     if (v !== undefined && !(v >= 0 && v <= 1)) {
@@ -196,7 +203,10 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
         signal: options.signal,
         onProgress: options.onPairsProgress,
       });
-  const train = await pairsOf(held.train, AUGMENT_FACTORS);
+  // Synthetic pictures join the training images after the split, so validation stays the
+  // same held-out photographs whether a run draws them or not.
+  const lineArt = lineArtImages(data.lineArt ?? 0, data.seed ?? DEFAULT_SETTINGS.seed);
+  const train = await pairsOf([...held.train, ...lineArt], AUGMENT_FACTORS);
   // Validation on the protocol scores whole images exactly as `eval`; degraded validation
   // scores pairs made the way the training pairs are, at the images' own size.
   const validation = degradations.length === 0
@@ -224,7 +234,8 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     maxSteps: options.maxSteps,
     provenance: {
       train_data: dirs.join(","),
-      train_images: String(held.train.length),
+      train_images: String(held.train.length) +
+        (lineArt.length ? ` and ${lineArt.length} synthetic line-art pictures` : ""),
       validation_data: validationSet,
       // What the starting weights were, since their file may not outlive this one.
       from: from

@@ -9,7 +9,7 @@ import { tools } from "../ffmpeg/resolve.ts";
 import { loadWeights } from "../model/weights.ts";
 import { referenceForward64 } from "../model/reference.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
-import { UsageError } from "../errors.ts";
+import { OptionError, UsageError } from "../errors.ts";
 import { trainFromFolders } from "./run.ts";
 import { buildDegradedPairs } from "./degraded_data.ts";
 import type { TrainPair } from "./data.ts";
@@ -96,6 +96,37 @@ Deno.test({
       await trainFromFolders({ ...common, out: `${dir}/c.safetensors`, resume: true });
       const continued = await loadCheckpoint(`${dir}/c.safetensors.ckpt.safetensors`);
       assert.deepEqual(continued.weights.params, straight.weights.params);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "train: line-art pictures join the training images only, and a resume keeps them",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 3, "64x48");
+      const common = { ...shape, scale: 2, data, steps: 2, validateEvery: 1, holdout: 1 };
+      await assert.rejects(
+        trainFromFolders({ ...common, lineArt: 1.5, out: `${dir}/x.safetensors` }),
+        OptionError,
+      );
+      await trainFromFolders({ ...common, out: `${dir}/p.safetensors` });
+      await trainFromFolders({ ...common, lineArt: 2, out: `${dir}/l.safetensors` });
+      const plain = await loadCheckpoint(`${dir}/p.safetensors.ckpt.safetensors`);
+      const art = await loadCheckpoint(`${dir}/l.safetensors.ckpt.safetensors`);
+      assert.equal(art.weights.metadata.validation_data, plain.weights.metadata.validation_data);
+      assert.equal(plain.weights.metadata.train_images, "2");
+      assert.equal(art.weights.metadata.train_images, "2 and 2 synthetic line-art pictures");
+      assert.equal(art.options.lineArt, 2);
+      assert.equal(art.progress.history.length, 2);
+      assert.notDeepEqual(art.weights.params, plain.weights.params);
+      await trainFromFolders({ ...common, steps: 3, resume: true, out: `${dir}/l.safetensors` });
+      const resumed = await loadCheckpoint(`${dir}/l.safetensors.ckpt.safetensors`);
+      assert.equal(resumed.weights.metadata.train_images, "2 and 2 synthetic line-art pictures");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -68,6 +68,12 @@ export interface TrainSettings {
    */
   inter?: number;
   /**
+   * Synthetic line-art pictures (see line_art.ts) added to the training images, never to the
+   * validation ones: animation, drawings, titles and screen content, which photographs lack.
+   * Drawn from `seed`. Absent (runs recorded before it): none.
+   */
+  lineArt?: number;
+  /**
    * How a run from scratch started: with bicubic upscaling built into one channel of the
    * reference's random weights (`bicubic`, see bicubic_start.ts; what `train` does by default)
    * or with the random weights alone (`reference`, also what a run recorded without this field
@@ -99,6 +105,7 @@ export const DEFAULT_SETTINGS: Required<
   validateEvery: 10_000,
   levels: 0.25,
   inter: 0.75,
+  lineArt: 0,
 };
 
 /** Minutes between checkpoints when the run does not say. */
