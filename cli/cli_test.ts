@@ -13,6 +13,7 @@ import {
 } from "../src/errors.ts";
 import { leftoverLines, progressLine, splitArgs, summaryLine } from "./commands/upscale.ts";
 import { describeError, exitCodeFor } from "./run.ts";
+import { reportLine } from "./commands/train.ts";
 
 Deno.test("--encoder-args splits into separate arguments, quotes grouping", () => {
   assert.deepEqual(splitArgs("-tune film  -x264-params keyint=60"), [
@@ -113,4 +114,30 @@ Deno.test("leftover lines: removed ones, and ones left where they are", () => {
       "fsrcnn: note: ./.o.partial-13-0123abcd.mp4 was left by process 13; remove it unless that run is still going",
     ],
   );
+});
+
+Deno.test("train progress line: the best score only once there is one", () => {
+  const r = {
+    step: 801151,
+    steps: 1100000,
+    seconds: 60,
+    loss: 1.744e-3,
+    patchesPerSecond: 920,
+    learningRate: 1.8e-4,
+    event: "progress" as const,
+  };
+  const table: Array<[Partial<typeof r> & { psnr?: number; bestPsnr?: number }, string]> = [
+    [{}, "step 801151/1100000 loss 1.744e-3 920 patches/s lr 1.80e-4"],
+    [{ psnr: 29.93 }, "step 801151/1100000 loss 1.744e-3 920 patches/s lr 1.80e-4 val 29.930 dB"],
+    [
+      { psnr: 29.93, bestPsnr: 29.935 },
+      "step 801151/1100000 loss 1.744e-3 920 patches/s lr 1.80e-4 val 29.930 dB (best 29.935)",
+    ],
+  ];
+  for (const [extra, want] of table) assert.equal(reportLine({ ...r, ...extra }), want);
+  assert.equal(
+    reportLine({ ...r, event: "validation", psnr: 29.93, bestPsnr: 29.93 }),
+    "step 801151: validation val 29.930 dB (best 29.930)",
+  );
+  assert.equal(reportLine({ ...r, event: "checkpoint" }), "step 801151: checkpoint saved");
 });

@@ -168,19 +168,22 @@ export function trainCommand(): Command {
 }
 
 function printReport(r: TrainReport): void {
-  const val = r.psnr === undefined
-    ? ""
-    : ` val ${r.psnr.toFixed(3)} dB (best ${r.bestPsnr?.toFixed(3)})`;
+  console.error(reportLine(r));
+}
+
+/**
+ * One line of training progress. A run resumed into a new `--out` has a last validation score
+ * but no best yet (its `--out` holds nothing), so "best" is shown only once there is one.
+ */
+export function reportLine(r: TrainReport): string {
+  const best = r.bestPsnr === undefined ? "" : ` (best ${r.bestPsnr.toFixed(3)})`;
+  const val = r.psnr === undefined ? "" : ` val ${r.psnr.toFixed(3)} dB${best}`;
   if (r.event === "progress") {
-    console.error(
-      `step ${r.step}/${r.steps} loss ${r.loss.toExponential(3)} ${
-        r.patchesPerSecond.toFixed(0)
-      } patches/s ` +
-        `lr ${r.learningRate.toExponential(2)}${val}`,
-    );
-  } else if (r.event === "validation") {
-    console.error(`step ${r.step}: validation${val}`);
-  } else {
-    console.error(`step ${r.step}: checkpoint saved`);
+    return `step ${r.step}/${r.steps} loss ${r.loss.toExponential(3)} ${
+      r.patchesPerSecond.toFixed(0)
+    } patches/s lr ${r.learningRate.toExponential(2)}${val}`;
   }
+  return r.event === "validation"
+    ? `step ${r.step}: validation${val}`
+    : `step ${r.step}: checkpoint saved`;
 }
