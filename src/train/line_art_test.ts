@@ -51,7 +51,8 @@ Deno.test("Canvas: a pixel-aligned box is sharp, a box on half pixels half-cover
   canvas.gradient([1, 1, 1], [1, 1, 1], 0);
   canvas.fill([[2, 0], [4, 0], [4, 4], [2, 4]], [0, 0, 0]);
   canvas.fill([[5.5, 0], [7, 0], [7, 4], [5.5, 4]], [0, 0, 0]);
-  const row = Array.from({ length: 8 }, (_, x) => canvas.toImage().data[(8 + x) * 3]);
+  const { data } = canvas.toImage();
+  const row = Array.from({ length: 8 }, (_, x) => data[(8 + x) * 3]);
   assert.deepEqual(row, [255, 255, 0, 0, 255, 128, 0, 255]);
 });
 
@@ -59,7 +60,8 @@ Deno.test("Canvas: a horizontal stroke 2 pixels wide covers exactly the two rows
   const canvas = new Canvas(6, 6);
   canvas.gradient([1, 1, 1], [1, 1, 1], 0);
   canvas.stroke([[-2, 3], [8, 3]], 2, [0, 0, 0]);
-  const column = Array.from({ length: 6 }, (_, y) => canvas.toImage().data[(y * 6 + 3) * 3]);
+  const { data } = canvas.toImage();
+  const column = Array.from({ length: 6 }, (_, y) => data[(y * 6 + 3) * 3]);
   assert.deepEqual(column, [255, 255, 0, 0, 255, 255]);
 });
 

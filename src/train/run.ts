@@ -34,9 +34,9 @@ import {
  * their level across the code range) [0.25], `inter` (with `crfs`: fraction of pairs whose LR is
  * a predicted frame of a panning clip, as most frames of a video are) [0.75], `lineArt` (synthetic
  * line-art pictures added to the training images, not to validation) [0], `init` (how a run
- * from scratch starts: `bicubic` or `reference`) [bicubic; not with `from`]. The defaults are the recipe measured fastest to quality (docs/training.md). With
- * `resume`, the checkpoint's settings are used instead, but for `steps`, which lengthens or
- * shortens the schedule.
+ * from scratch starts: `bicubic` or `reference`) [bicubic; not with `from`]. The defaults are
+ * the recipe measured fastest to quality (docs/training.md). With `resume`, the checkpoint's
+ * settings are used instead, but for `steps`, which lengthens or shortens the schedule.
  */
 export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   /** Upscaling factor to train: 2, 3 or 4. */
