@@ -26,3 +26,16 @@ const waylandDisplay = Deno.env.get("WAYLAND_DISPLAY") ?? "";
 if (!runtimeDir.startsWith("/") && !waylandDisplay.startsWith("/")) {
   Deno.env.set("WAYLAND_DISPLAY", "/dev/null/no-wayland-display");
 }
+
+/**
+ * On Linux, WebGPU looks for adapters through Vulkan and through OpenGL (EGL), and loading EGL
+ * costs us more than it finds: Mesa's EGL frees its per-thread state in a destructor at exit, and
+ * when another thread ends at that moment the heap is corrupted and the process dies with
+ * SIGSEGV or SIGABRT after its work is done (seen here in about 1 in 170 runs of the JSDoc
+ * tests, where a test worker ends as the process exits). Every GPU our kernels suit has a Vulkan
+ * driver, so WebGPU is asked for Vulkan only. A value the user set is kept (`vulkan,gl` brings
+ * OpenGL back).
+ */
+if (Deno.build.os === "linux" && Deno.env.get("DENO_WEBGPU_BACKEND") === undefined) {
+  Deno.env.set("DENO_WEBGPU_BACKEND", "vulkan");
+}

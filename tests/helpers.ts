@@ -32,7 +32,13 @@ export const CLI = `${ROOT}cli/main.ts`;
 export async function run(
   cmd: string,
   args: string[],
-  options: { stdin?: Uint8Array; env?: Record<string, string>; cwd?: string } = {},
+  options: {
+    stdin?: Uint8Array;
+    env?: Record<string, string>;
+    /** Start from an empty environment: `env` is all the command sees. */
+    clearEnv?: boolean;
+    cwd?: string;
+  } = {},
 ): Promise<{ code: number; stdout: string; stderr: string; stdoutBytes: Uint8Array }> {
   const child = new Deno.Command(cmd, {
     args,
@@ -40,6 +46,7 @@ export async function run(
     stdout: "piped",
     stderr: "piped",
     env: options.env,
+    clearEnv: options.clearEnv,
     cwd: options.cwd,
   }).spawn();
   if (options.stdin) {

@@ -60,19 +60,14 @@ Deno.test("upscale leaves nothing in a fresh HOME and TMPDIR", async () => {
       ["frames/1.png", "big.png", "--backend", "wasm"], // a still, through tfjs
     ];
     for (const args of runs) {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", CLI, "upscale", ...args],
+      const r = await run(Deno.execPath(), ["run", "-A", CLI, "upscale", ...args], {
         cwd: `${dir}/work`,
         env,
         clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
       });
-      const r = await child.output();
-      const stderr = new TextDecoder().decode(r.stderr);
-      assert.equal(r.code, 0, stderr);
+      assert.equal(r.code, 0, r.stderr);
       // One line, the summary: no complaint about XDG_RUNTIME_DIR from the GPU probe.
-      assert.equal(stderr.trim().split("\n").length, 1, stderr);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     }
     assert.deepEqual(await tree(`${dir}/home`), []);
     assert.deepEqual(await tree(`${dir}/tmp`), []);
