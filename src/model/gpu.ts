@@ -40,7 +40,7 @@ async function requestGpu(): Promise<GpuContext | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
   // Without XDG_RUNTIME_DIR, libwayland prints a complaint here (wgpu looks for a Wayland
-  // display), and on Linux wgpu also loads Mesa's EGL, which can crash the process at exit; the
+  // display), and on Linux wgpu also loads libEGL, which can crash the process at exit; the
   // CLI sets both aside (cli/environment.ts). The library leaves the environment alone.
   const adapter = await gpu.requestAdapter({
     powerPreference: "high-performance",
