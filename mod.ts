@@ -159,6 +159,18 @@ export {
   evaluateDegradations,
   type SuiteMethod,
 } from "./src/eval/degradations.ts";
+export {
+  evaluateFootage,
+  type FootageCell,
+  type FootageCodec,
+  type FootageDegradation,
+  footageDegradations,
+  type FootageOptions,
+  type FootageReport,
+  parseFootageCodecs,
+  parseFootageScalers,
+  type SwsScaler,
+} from "./src/eval/footage.ts";
 export { trainFromFolders as train, type TrainOptions } from "./src/train/run.ts";
 export type { TrainBackend, TrainInit, TrainReport, TrainSettings } from "./src/train/trainer.ts";
 export type { TrainProgress } from "./src/train/checkpoint.ts";

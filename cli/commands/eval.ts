@@ -5,13 +5,20 @@ import {
   DEGRADATIONS,
   evaluate,
   evaluateDegradations,
+  evaluateFootage,
+  footageDegradations,
+  type FootageReport,
   parseBackend,
+  parseFootageCodecs,
+  parseFootageScalers,
+  UsageError,
 } from "../../mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
 import {
   degradationList,
   flagParser,
   positiveInt,
+  positiveNumber,
   runCommand,
   weightsValue,
   x264Crf,
@@ -22,7 +29,33 @@ export function evalCommand(): Command {
     .description(
       "score weights on HR images (Y PSNR/SSIM, the super-resolution literature's protocol)",
     )
-    .requiredOption("--data <dir>", "folder of HR images (e.g. ../shared/datasets/Set5)")
+    .option("--data <dir>", "folder of HR images (e.g. ../shared/datasets/Set5)")
+    .option(
+      "--footage <dir>",
+      "the real-footage yardstick: each clip shrunk ×½ into a ground truth, made low-resolution " +
+        "by ffmpeg scalers and coded as video (x264, VP9), upscaled as upscale does, beside " +
+        "ffmpeg lanczos and bicubic (e.g. ../shared/media/footage)",
+    )
+    .option(
+      "--clips <names>",
+      "with --footage: validation (the fixed validation clips the folder has; default), all, " +
+        "or clip names (comma-separated, without extension)",
+    )
+    .option(
+      "--seconds <s>",
+      "with --footage: seconds from each clip's start (default 3)",
+      positiveNumber("--seconds"),
+    )
+    .option(
+      "--scalers <names>",
+      "with --footage: ffmpeg scalers that make the LR (default bicubic,area,bilinear,neighbor)",
+      flagParser(parseFootageScalers),
+    )
+    .option(
+      "--codecs <list>",
+      "with --footage: codecs and CRFs the LR is coded with (default x264:18,x264:23,x264:28,vp9:33)",
+      flagParser(parseFootageCodecs),
+    )
     .option(
       "--weights <w>",
       "paper: models/fsrcnn_x<scale>.safetensors (default); video: for compressed video; " +
@@ -66,6 +99,28 @@ export function evalCommand(): Command {
     .addHelpText("after", backendsHelp("the fastest one that works here"))
     .action((opts) =>
       runCommand(async () => {
+        if ((opts.data === undefined) === (opts.footage === undefined)) {
+          throw new UsageError("eval takes either --data DIR or --footage DIR");
+        }
+        if (opts.footage !== undefined) {
+          const r = await evaluateFootage({
+            footage: opts.footage,
+            clips: opts.clips === undefined || opts.clips === "validation" || opts.clips === "all"
+              ? opts.clips
+              : String(opts.clips).split(",").map((s: string) => s.trim()).filter(Boolean),
+            seconds: opts.seconds,
+            scale: opts.scale,
+            weights: opts.weights,
+            degradations: opts.scalers || opts.codecs
+              ? footageDegradations(opts.scalers, opts.codecs)
+              : undefined,
+            backend: opts.backend,
+            ffmpeg: opts.ffmpeg,
+            onCell: opts.json ? undefined : (c) => console.error(`fsrcnn: ${formatFootageCell(c)}`),
+          });
+          console.log(opts.json ? JSON.stringify(r, null, 2) : formatFootage(r));
+          return;
+        }
         if (opts.degradations) {
           const names = opts.degradations === true ? undefined : opts.degradations;
           const r = await evaluateDegradations({
@@ -128,5 +183,33 @@ export function formatDegradations(r: DegradationReport): string {
     const counts = Object.entries(row.chosen).map(([name, n]) => `${name} ${n}`);
     lines.push(`${row.degradation}: chose ${counts.join(", ")}`);
   }
+  return lines.join("\n");
+}
+
+function formatFootageCell(c: FootageReport["cells"][number]): string {
+  const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
+  return `${c.clip}, ${c.description}: ${c.psnr.upscale.toFixed(2)} dB, lanczos ` +
+    `${c.psnr.lanczos.toFixed(2)} (${signed(c.gain)}); ${c.weights}`;
+}
+
+/** The footage yardstick as a table: one row per clip × degradation, Y-PSNR in dB. */
+export function formatFootage(r: FootageReport): string {
+  const signed = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
+  const f = (v: number) => v.toFixed(2);
+  const lines = [
+    `upscale (${r.weights} weights) on ${r.footage}, x${r.scale}, first ${r.seconds} s of ` +
+    `${r.clips.length} clips: Y-PSNR (dB), mean over frames`,
+    "| clip | LR made by | upscale | lanczos | bicubic | upscale − lanczos | weights |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const c of r.cells) {
+    const name = c.weights.split(":")[0];
+    lines.push(
+      `| ${c.clip} | ${c.description} | ${f(c.psnr.upscale)} | ${f(c.psnr.lanczos)} | ` +
+        `${f(c.psnr.bicubic)} | ${signed(c.gain)} | ${name} |`,
+    );
+  }
+  lines.push(`mean gain over lanczos: ${signed(r.meanGain)} dB`);
+  lines.push(`worst cell: ${r.worst.clip}, ${r.worst.description}: ${signed(r.worst.gain)} dB`);
   return lines.join("\n");
 }

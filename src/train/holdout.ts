@@ -57,3 +57,25 @@ export function isTestSet(dir: string): boolean {
   const last = dir.replace(/[/\\]+$/, "").split(/[/\\]/).at(-1)?.toLowerCase() ?? "";
   return TEST_SET_NAMES.some((name) => last === name || last.startsWith(`${name}_`));
 }
+
+/**
+ * The real-footage clips (`../shared/media/footage/`, by file name without extension) kept out
+ * of training to validate on: text and fine grids, animal fur on rock, a 1080p street with
+ * signs, a low-detail traffic camera, and an MPEG-4 Part 2 clip against the sky. Fixed, so
+ * that every run and report validates on the same ones.
+ */
+export const FOOTAGE_VALIDATION_CLIPS: readonly string[] = [
+  "cotracker_bear",
+  "davis_rollercoaster",
+  "intel_car_detection",
+  "sam2_03_blocks",
+  "yolov4ds_street_1080p",
+];
+
+/**
+ * Whether a clip, or a picture taken from one (named `<clip>_<n>`, as
+ * tools/footage_frames.ts names them), belongs to the footage validation split.
+ */
+export function isFootageValidationClip(name: string): boolean {
+  return FOOTAGE_VALIDATION_CLIPS.some((clip) => name === clip || name.startsWith(`${clip}_`));
+}
