@@ -4,7 +4,7 @@
  * whose frames would score far lower if any file were off by one frame.
  */
 import assert from "node:assert/strict";
-import { groundTruthSize } from "../src/ffmpeg/footage.ts";
+import { groundTruthSize, writeTrainingFrames } from "../src/ffmpeg/footage.ts";
 import {
   evaluateFootage,
   footageDegradations,
@@ -15,7 +15,17 @@ import {
 } from "../src/eval/footage.ts";
 import { OptionError } from "../src/errors.ts";
 import { FOOTAGE_VALIDATION_CLIPS, isFootageValidationClip } from "../src/train/holdout.ts";
-import { cli, ffmpeg, makeClip, tempDir, writeWeights } from "./helpers.ts";
+import {
+  CAPS,
+  cli,
+  ffmpeg,
+  ffprobe,
+  listDir,
+  makeClip,
+  tempDir,
+  TOOLS,
+  writeWeights,
+} from "./helpers.ts";
 
 Deno.test("groundTruthSize: half the clip, cut to a multiple of 2×scale", () => {
   const table: Array<[[number, number, number], { width: number; height: number }]> = [
@@ -212,6 +222,44 @@ Deno.test("eval --footage through the CLI: JSON report; --data and --footage exc
     const badCodec = await cli(["eval", "--footage", dir, "--codecs", "x265:20"]);
     assert.equal(badCodec.code, 2, badCodec.stderr);
     assert.match(badCodec.stderr, /x265:20/);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("footage frames for training: every Nth frame shrunk ×½; validation clips refused by train", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const clip = await makeClip(`${dir}/clip.mp4`, {
+      width: 64,
+      height: 48,
+      frames: 10,
+      audio: false,
+    });
+    await Deno.mkdir(`${dir}/frames`);
+    await writeTrainingFrames(TOOLS, CAPS, {
+      input: clip,
+      prefix: `${dir}/frames/clip_`,
+      every: 4,
+      count: 8,
+    });
+    // Frames 0, 4 and 8 of ten.
+    assert.deepEqual(await listDir(`${dir}/frames`), ["clip_01.png", "clip_02.png", "clip_03.png"]);
+    const size = await ffprobe(`${dir}/frames/clip_02.png`);
+    assert.deepEqual([size.streams[0].width, size.streams[0].height], [32, 24]);
+
+    await Deno.rename(`${dir}/frames/clip_03.png`, `${dir}/frames/cotracker_bear_03.png`);
+    const r = await cli([
+      "train",
+      "--scale",
+      "2",
+      "--data",
+      `${dir}/frames`,
+      "--out",
+      `${dir}/w.safetensors`,
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /cotracker_bear_03: a picture of a footage validation clip/);
   } finally {
     await cleanup();
   }

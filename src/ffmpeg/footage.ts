@@ -128,6 +128,41 @@ export function lowResolutionArgs(
   ];
 }
 
+/**
+ * ffmpeg arguments that write every `every`-th frame of a clip, at most `count`, shrunk ×½ by
+ * `area` as the yardstick's ground truth is, as PNG files `<prefix>01.png`, `<prefix>02.png`, …
+ * (training pictures from footage).
+ */
+export function trainingFramesArgs(
+  o: { input: string; prefix: string; every: number; count: number },
+  caps: Caps,
+): string[] {
+  return [
+    ...COMMON_ARGS,
+    "-i",
+    localName(o.input),
+    "-map",
+    "0:v:0",
+    "-vf",
+    `select=not(mod(n\\,${o.every})),scale=trunc(iw/4)*2:trunc(ih/4)*2:flags=area`,
+    ...passthrough(caps),
+    "-frames:v",
+    String(o.count),
+    "-y",
+    localName(`${o.prefix}%02d.png`),
+  ];
+}
+
+/** Writes training pictures from a clip (see {@link trainingFramesArgs}). */
+export async function writeTrainingFrames(
+  tools: FfmpegTools,
+  caps: Caps,
+  o: { input: string; prefix: string; every: number; count: number },
+  signal?: AbortSignal,
+): Promise<void> {
+  await ffmpeg(tools, `take frames of ${o.input}`, trainingFramesArgs(o, caps), signal);
+}
+
 async function ffmpeg(tools: FfmpegTools, what: string, args: string[], signal?: AbortSignal) {
   const r = await runTool(tools.ffmpeg, args, { signal });
   if (r.code !== 0) throw new ToolError(`ffmpeg could not ${what}: ${stderrTail(r.stderr)}`);

@@ -10,7 +10,12 @@ import { checkScale } from "../model/config.ts";
 import { checkThreads } from "../model/create.ts";
 import { loadWeights } from "../model/weights.ts";
 import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
-import { isTestSet, splitHoldout } from "./holdout.ts";
+import {
+  FOOTAGE_VALIDATION_CLIPS,
+  isFootageValidationClip,
+  isTestSet,
+  splitHoldout,
+} from "./holdout.ts";
 import { AUGMENT_FACTORS, buildPairs } from "./data.ts";
 import { buildDegradedPairs } from "./degraded_data.ts";
 import { lineArtImages } from "./line_art.ts";
@@ -154,6 +159,13 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   const images: NamedImage[] = [];
   for (const dir of dirs) {
     for (const img of await loadDataset(dir, ffmpeg)) {
+      // The footage validation split judges video weights: it is never trained on.
+      if (isFootageValidationClip(img.name)) {
+        throw new UsageError(
+          `${dir}/${img.name}: a picture of a footage validation clip ` +
+            `(${FOOTAGE_VALIDATION_CLIPS.join(", ")}) cannot be trained on`,
+        );
+      }
       images.push({ ...img, name: `${dir}/${img.name}` });
     }
   }
