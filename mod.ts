@@ -160,9 +160,11 @@ export {
   type SuiteMethod,
 } from "./src/eval/degradations.ts";
 export {
+  compareFootage,
   evaluateFootage,
   type FootageCell,
   type FootageCodec,
+  type FootageComparison,
   type FootageDegradation,
   footageDegradations,
   type FootageOptions,

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { groundTruthSize, writeTrainingFrames } from "../src/ffmpeg/footage.ts";
 import {
+  compareFootage,
   evaluateFootage,
   footageDegradations,
   parseFootageCodecs,
@@ -263,4 +264,22 @@ Deno.test("footage frames for training: every Nth frame shrunk ×½; validation 
   } finally {
     await cleanup();
   }
+});
+
+Deno.test("compareFootage: each file alone, and the best per cell", () => {
+  const cell = (upscale: number, lanczos: number, paper: number, video: number) =>
+    ({
+      psnr: { upscale, lanczos, bicubic: 0 },
+      compared: { paper, video },
+    }) as unknown as Parameters<
+      typeof compareFootage
+    >[0][number];
+  const rows = compareFootage([cell(30, 29, 28, 31), cell(25, 25.5, 26, 24)]);
+  const table = rows.map((r) => [r.what, +r.meanGain.toFixed(6), +r.worstGain.toFixed(6)]);
+  assert.deepEqual(table, [
+    ["always paper", -0.25, -1],
+    ["always video", 0.25, -1.5],
+    ["best per cell", 1.25, 0.5],
+  ]);
+  assert.deepEqual(compareFootage([]), []);
 });

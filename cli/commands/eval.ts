@@ -8,9 +8,12 @@ import {
   evaluateFootage,
   footageDegradations,
   type FootageReport,
+  isShippedChoice,
   parseBackend,
   parseFootageCodecs,
   parseFootageScalers,
+  SHIPPED_CHOICES,
+  type ShippedWeightsName,
   UsageError,
 } from "../../mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
@@ -50,6 +53,12 @@ export function evalCommand(): Command {
       "--scalers <names>",
       "with --footage: ffmpeg scalers that make the LR (default bicubic,area,bilinear,neighbor)",
       flagParser(parseFootageScalers),
+    )
+    .option(
+      "--compare <names>",
+      "with --footage: shipped weights also run on every cell, each alone, to compare the " +
+        "choice with (e.g. paper,video,video-compressed,video-aliased)",
+      flagParser(parseShippedList),
     )
     .option(
       "--codecs <list>",
@@ -114,6 +123,7 @@ export function evalCommand(): Command {
             degradations: opts.scalers || opts.codecs
               ? footageDegradations(opts.scalers, opts.codecs)
               : undefined,
+            compare: opts.compare,
             backend: opts.backend,
             ffmpeg: opts.ffmpeg,
             onCell: opts.json ? undefined : (c) => console.error(`fsrcnn: ${formatFootageCell(c)}`),
@@ -211,5 +221,25 @@ export function formatFootage(r: FootageReport): string {
   }
   lines.push(`mean gain over lanczos: ${signed(r.meanGain)} dB`);
   lines.push(`worst cell: ${r.worst.clip}, ${r.worst.description}: ${signed(r.worst.gain)} dB`);
+  for (const c of r.comparison ?? []) {
+    lines.push(
+      `${c.what}: mean ${signed(c.meanGain)} dB, worst cell ${signed(c.worstGain)} dB`,
+    );
+  }
   return lines.join("\n");
+}
+
+/** A comma-separated list of shipped weights' names (not `auto`). */
+function parseShippedList(value: string): ShippedWeightsName[] {
+  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const n of names) {
+    if (n === "auto" || !isShippedChoice(n)) {
+      throw new UsageError(
+        `--compare: unknown weights ${n} (known: ${
+          SHIPPED_CHOICES.filter((c) => c !== "auto").join(",")
+        })`,
+      );
+    }
+  }
+  return names as ShippedWeightsName[];
 }

@@ -27,7 +27,7 @@ import { tools as resolveTools } from "../ffmpeg/resolve.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import { checkScale } from "../model/config.ts";
 import type { Rational } from "../rational.ts";
-import type { ShippedChoice } from "../model/weights_choice.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../model/weights_choice.ts";
 import { upscaleFile } from "../pipeline/upscale.ts";
 import { isFootageValidationClip } from "../train/holdout.ts";
 import { mse, shave } from "./metrics.ts";
@@ -116,6 +116,11 @@ export interface FootageOptions {
   scale?: number;
   /** Weights as `upscaleFile` takes them; default `{ shipped: "auto" }`. */
   weights?: string | { shipped: ShippedChoice };
+  /**
+   * Shipped weights also run on every cell, each on its own (no choice), to compare the choice
+   * with: their scores are in {@link FootageCell.compared}. Default none.
+   */
+  compare?: readonly ShippedWeightsName[];
   /** Default {@link footageDegradations}(). */
   degradations?: readonly FootageDegradation[];
   /** Inference backend; default `onnx`. */
@@ -148,6 +153,8 @@ export interface FootageCell {
   gain: number;
   /** The weights `upscale` ran, and why (one line). */
   weights: string;
+  /** With `compare`: the mean Y-PSNR (dB) of each of those weights. */
+  compared?: Partial<Record<ShippedWeightsName, number>>;
 }
 
 /** The yardstick's result. */
@@ -168,6 +175,39 @@ export interface FootageReport {
   meanGain: number;
   /** The cell where `upscale` does worst against lanczos. */
   worst: FootageCell;
+  /**
+   * With `compare`: each compared file's mean and worst gain over lanczos, and those of the
+   * best of all of them per cell (a perfect choice), for the table's foot.
+   */
+  comparison?: FootageComparison[];
+}
+
+/** One set of weights summed up over the cells. */
+export interface FootageComparison {
+  /** `always NAME`, or `best per cell`. */
+  what: string;
+  /** Gain over lanczos (dB), averaged over the cells. */
+  meanGain: number;
+  /** The smallest gain over lanczos of any cell (dB). */
+  worstGain: number;
+}
+
+/** The foot of the table: each compared file alone, and the best per cell. */
+export function compareFootage(cells: readonly FootageCell[]): FootageComparison[] {
+  const names = Object.keys(cells[0]?.compared ?? {}) as ShippedWeightsName[];
+  if (names.length === 0) return [];
+  const sum = (what: string, gain: (c: FootageCell) => number): FootageComparison => ({
+    what,
+    meanGain: cells.reduce((s, c) => s + gain(c), 0) / cells.length,
+    worstGain: Math.min(...cells.map(gain)),
+  });
+  return [
+    ...names.map((name) => sum(`always ${name}`, (c) => c.compared![name]! - c.psnr.lanczos)),
+    sum(
+      "best per cell",
+      (c) => Math.max(c.psnr.upscale, ...Object.values(c.compared!)) - c.psnr.lanczos,
+    ),
+  ];
 }
 
 /** Frames per second from the average rate, or the guessed one where the average is unknown. */
@@ -276,6 +316,7 @@ export async function evaluateFootage(o: FootageOptions): Promise<FootageReport>
   if (files.length === 0) throw new InputError(o.footage, "has no video clips");
   const degradations = o.degradations ?? footageDegradations();
   const weights = o.weights ?? { shipped: "auto" };
+  const compare = o.compare ?? [];
   const work = await Deno.makeTempDir({ prefix: "fsrcnn-footage-" });
   const cells: FootageCell[] = [];
   try {
@@ -294,32 +335,36 @@ export async function evaluateFootage(o: FootageOptions): Promise<FootageReport>
       for (const d of degradations) {
         const coded = `${work}/lr.${codecExtension(d.codec)}`;
         await makeLowResolution(tools, caps, { input: truth, output: coded, ...lr }, d, o.signal);
-        const upscaled = `${work}/upscaled.mkv`;
         let chosen = typeof weights === "string" ? weights : `${weights.shipped} weights`;
-        await upscaleFile({
-          input: coded,
-          output: upscaled,
-          scale,
-          weights,
-          backend: o.backend ?? "onnx",
-          codec: "ffv1",
-          segmentSeconds: 0,
-          overwrite: true,
-          ffmpeg: tools.ffmpeg,
-          signal: o.signal,
-          onWeights: (c) => chosen = c.reason,
-        });
+        const upscaled = [weights, ...compare.map((name) => ({ shipped: name }))].map(
+          (w, i) => ({ weights: w, output: `${work}/upscaled-${i}.mkv` }),
+        );
+        for (const [i, u] of upscaled.entries()) {
+          await upscaleFile({
+            input: coded,
+            output: u.output,
+            scale,
+            weights: u.weights,
+            backend: o.backend ?? "onnx",
+            codec: "ffv1",
+            segmentSeconds: 0,
+            overwrite: true,
+            ffmpeg: tools.ffmpeg,
+            signal: o.signal,
+            onWeights: i === 0 ? (c) => chosen = c.reason : undefined,
+          });
+        }
         const r = await scoreInLockstep(
           lumaFrames(tools, caps, truth, gt),
           [
-            lumaFrames(tools, caps, upscaled, gt),
             lumaFrames(tools, caps, coded, gt, "lanczos"),
             lumaFrames(tools, caps, coded, gt, "bicubic"),
+            ...upscaled.map((u) => lumaFrames(tools, caps, u.output, gt)),
           ],
           gt,
           scale,
         );
-        const [up, lanczos, bicubic] = r.psnr;
+        const [lanczos, bicubic, up, ...others] = r.psnr;
         const cell: FootageCell = {
           clip: stem(file),
           degradation: d,
@@ -329,6 +374,9 @@ export async function evaluateFootage(o: FootageOptions): Promise<FootageReport>
           psnr: { upscale: up, lanczos, bicubic },
           gain: up - lanczos,
           weights: chosen,
+          ...(compare.length > 0
+            ? { compared: Object.fromEntries(compare.map((name, i) => [name, others[i]])) }
+            : {}),
         };
         cells.push(cell);
         o.onCell?.(cell);
@@ -348,5 +396,6 @@ export async function evaluateFootage(o: FootageOptions): Promise<FootageReport>
     cells,
     meanGain,
     worst,
+    ...(compare.length > 0 ? { comparison: compareFootage(cells) } : {}),
   };
 }
