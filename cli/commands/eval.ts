@@ -126,7 +126,7 @@ export function evalCommand(): Command {
             compare: opts.compare,
             backend: opts.backend,
             ffmpeg: opts.ffmpeg,
-            onCell: opts.json ? undefined : (c) => console.error(`fsrcnn: ${formatFootageCell(c)}`),
+            onCell: (c) => console.error(`fsrcnn: ${formatFootageCell(c)}`),
           });
           console.log(opts.json ? JSON.stringify(r, null, 2) : formatFootage(r));
           return;
