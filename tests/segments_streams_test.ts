@@ -161,3 +161,46 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  ...opts,
+  name: "Opus in MKV and WebM: one-piece and segmented runs keep the video's and audio's starts" +
+    (noWebm ? ` (skipped: ${noWebm})` : ""),
+  ignore: noWebm !== undefined,
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      // Opus's pre-skip makes the audio start before the video (Matroska: -7 ms and 7 ms).
+      const clips: Record<string, string[]> = {
+        mkv: ["-c:v", "libx264"],
+        webm: ["-c:v", "libvpx-vp9", "-deadline", "realtime"],
+      };
+      for (const [ext, video] of Object.entries(clips)) {
+        const input = `${dir}/opus.${ext}`;
+        await ffmpeg(
+          ...["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25"],
+          ...["-f", "lavfi", "-i", "sine=sample_rate=48000"],
+          ...["-frames:v", String(CLIP.frames), "-t", String(CLIP.frames / 25)],
+          ...video,
+          ...["-g", String(CLIP.gop), "-pix_fmt", "yuv420p", "-c:a", "libopus", input],
+        );
+        const [v, a] = (await streams(input)).map((s) => Number(s.start_time));
+        assert.ok(a < 0 && v > 0, `${input}: the audio starts first (${a} s, video ${v} s)`);
+        const { seg, one } = await segmentedAndOnePiece(dir, input, ext, `${ext}_`);
+        await assertSameStarts(input, one.output);
+        await assertSameStarts(input, seg.output);
+        await sameVideo(seg.output, one.output, CLIP.frames);
+      }
+      // Audio 0.3 s after the video: the copied Opus track keeps its place.
+      const clips2 = await elementary(dir, "libx264", "aac", CLIP);
+      const opus = `${dir}/a.opus`;
+      await ffmpeg("-i", clips2.a, "-c:a", "libopus", opus);
+      const late = await delayed(dir, "mkv", { v: clips2.v, a: opus }, "audio");
+      const { seg, one } = await segmentedAndOnePiece(dir, late, "mkv", "late_");
+      await assertSameStarts(late, one.output);
+      await assertSameStarts(late, seg.output);
+    } finally {
+      await cleanup();
+    }
+  },
+});

@@ -49,6 +49,11 @@ export interface DecodeArgsOptions {
    * every decoded frame (the caller picks the segment's frames by timestamp).
    */
   segment?: { seek?: string };
+  /**
+   * Keep the source's own timestamps (`-copyts`; a segment always does): frames carry the
+   * timestamps the file stores, which place the video against the source's other streams.
+   */
+  sourceTimes?: boolean;
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
 }
 
@@ -69,7 +74,7 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
   return [
     ...COMMON_ARGS,
     ...(o.noAutorotate ? ["-noautorotate"] : []),
-    ...(o.segment ? ["-copyts"] : []),
+    ...(o.segment || o.sourceTimes ? ["-copyts"] : []),
     ...(o.segment?.seek !== undefined
       ? ["-seek_timestamp", "1", "-ss", o.segment.seek, "-noaccurate_seek"]
       : []),
@@ -117,9 +122,10 @@ export interface EncodeArgsOptions {
    */
   source?: { path: string; info: MediaInfo; streams: KeptStream[] };
   /**
-   * Seconds from the source's start to its first video frame: the first timestamp of the
-   * frames we send. ffmpeg starts every input at 0, so without this the video would start with
-   * the earliest stream and lose its offset to the audio.
+   * Seconds from the output's start to its first video frame (see ffmpeg/start.ts). ffmpeg
+   * starts every input at 0, so without this the video would start with the earliest stream
+   * and lose its offset to the audio. It may be negative (the video then starts first and the
+   * muxer moves every stream later).
    */
   videoStart?: number;
   color?: ColorTags;
