@@ -54,15 +54,23 @@ export interface DecodeArgsOptions {
    * timestamps the file stores, which place the video against the source's other streams.
    */
   sourceTimes?: boolean;
+  /**
+   * Scale every frame to this size: a video whose picture size changes midway is upscaled at
+   * its first size (as ffmpeg itself does), whichever frame decoding starts from.
+   */
+  size?: { width: number; height: number };
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
 }
 
-function videoFilter(o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix" | "fullRange">): string[] {
+function videoFilter(
+  o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix" | "fullRange" | "size">,
+): string[] {
   const apart = o.sample?.apartSeconds ?? 0;
   const filters = [
     // The first frame, then each one at least `apart` after the last one kept (give or take a
     // millisecond: 1.2 − 0.8 is less than 0.4 in floating point).
     ...(apart > 0 ? [`select=isnan(prev_selected_t)+gte(t-prev_selected_t+0.001\\,${apart})`] : []),
+    ...(o.size ? [`scale=${o.size.width}:${o.size.height}`] : []),
     ...(o.rgbMatrix ? [`scale=out_color_matrix=${o.rgbMatrix}:out_range=tv`] : []),
     ...(o.fullRange && !o.rgbMatrix ? ["scale=out_range=pc"] : []),
   ];

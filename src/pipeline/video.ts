@@ -267,6 +267,9 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       segment: job.segment ? { seek: job.segment.seek } : undefined,
       // The first frame's stored timestamp places the video (see ffmpeg/start.ts).
       sourceTimes: src.kind === "video",
+      // A segment that starts after a change of picture size is scaled to the first size,
+      // as a one-piece run's decoder scales it.
+      size: src.kind === "video" ? { width, height } : undefined,
       caps: job.caps,
     }),
     frameLayout(format, width, height).frameBytes,
