@@ -16,6 +16,7 @@ import {
   elementary,
   ffmpeg,
   labels,
+  listDir,
   noWebm,
   packetMd5,
   streams,
@@ -156,6 +157,87 @@ Deno.test({
       assert.equal(await packetMd5(vorbis.seg.output, "0:a"), await packetMd5(mkv, "0:a"));
       await sameVideo(vorbis.seg.output, vorbis.one.output, CLIP.frames);
       await assertSameStarts(mkv, vorbis.seg.output);
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "Opus in MKV and WebM: one-piece and segmented runs keep the video's and audio's starts" +
+    (noWebm ? ` (skipped: ${noWebm})` : ""),
+  ignore: noWebm !== undefined,
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      // Opus's pre-skip makes the audio start before the video (ffmpeg 5: -7 ms and 7 ms).
+      const clips: Record<string, string[]> = {
+        mkv: ["-c:v", "libx264"],
+        webm: ["-c:v", "libvpx-vp9", "-deadline", "realtime"],
+      };
+      for (const [ext, video] of Object.entries(clips)) {
+        const input = `${dir}/opus.${ext}`;
+        await ffmpeg(
+          ...["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25"],
+          ...["-f", "lavfi", "-i", "sine=sample_rate=48000"],
+          ...["-frames:v", String(CLIP.frames), "-t", String(CLIP.frames / 25)],
+          ...video,
+          ...["-g", String(CLIP.gop), "-pix_fmt", "yuv420p", "-c:a", "libopus", input],
+        );
+        const [v, a] = (await streams(input)).map((s) => Number(s.start_time));
+        assert.ok(a < 0 && a < v, `${input}: the audio starts first (${a} s, video ${v} s)`);
+        const { seg, one } = await segmentedAndOnePiece(dir, input, ext, `${ext}_`);
+        await assertSameStarts(input, one.output);
+        await assertSameStarts(input, seg.output);
+        await sameVideo(seg.output, one.output, CLIP.frames);
+      }
+      // Audio 0.3 s after the video: the copied Opus track keeps its place.
+      const clips2 = await elementary(dir, "libx264", "aac", CLIP);
+      const opus = `${dir}/a.opus`;
+      await ffmpeg("-i", clips2.a, "-c:a", "libopus", opus);
+      const late = await delayed(dir, "mkv", { v: clips2.v, a: opus }, "audio");
+      const { seg, one } = await segmentedAndOnePiece(dir, late, "mkv", "late_");
+      await assertSameStarts(late, one.output);
+      await assertSameStarts(late, seg.output);
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "a picture size change midway: one-piece and segmented runs both keep the first size",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      // 64x48 then 48x32, 25 frames each, one H.264 stream in Matroska.
+      const parts = [];
+      for (const size of ["64x48", "48x32"]) {
+        const part = `${dir}/${size}.ts`;
+        await ffmpeg(
+          ...["-f", "lavfi", "-i", `testsrc2=size=${size}:rate=25`, "-frames:v", "25"],
+          ...["-c:v", "libx264", "-g", String(CLIP.gop), "-pix_fmt", "yuv420p", part],
+        );
+        parts.push(part);
+      }
+      const input = `${dir}/sizes.mkv`;
+      await ffmpeg("-i", `concat:${parts.join("|")}`, "-c", "copy", input);
+      const { seg, one } = await segmentedAndOnePiece(dir, input, "mkv");
+      for (const r of [seg, one]) {
+        const [v] = await streams(r.output);
+        assert.deepEqual([v.width, v.height], [128, 96], r.output);
+      }
+      await sameVideo(seg.output, one.output, 50);
+      assert.deepEqual(await listDir(dir), [
+        "48x32.ts",
+        "64x48.ts",
+        "nearest_x2.safetensors",
+        "one.mkv",
+        "seg.mkv",
+        "sizes.mkv",
+      ]);
     } finally {
       await cleanup();
     }

@@ -49,15 +49,28 @@ export interface DecodeArgsOptions {
    * every decoded frame (the caller picks the segment's frames by timestamp).
    */
   segment?: { seek?: string };
+  /**
+   * Keep the source's own timestamps (`-copyts`; a segment always does): frames carry the
+   * timestamps the file stores, which place the video against the source's other streams.
+   */
+  sourceTimes?: boolean;
+  /**
+   * Scale every frame to this size: a video whose picture size changes midway is upscaled at
+   * its first size (as ffmpeg itself does), whichever frame decoding starts from.
+   */
+  size?: { width: number; height: number };
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase">;
 }
 
-function videoFilter(o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix" | "fullRange">): string[] {
+function videoFilter(
+  o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix" | "fullRange" | "size">,
+): string[] {
   const apart = o.sample?.apartSeconds ?? 0;
   const filters = [
     // The first frame, then each one at least `apart` after the last one kept (give or take a
     // millisecond: 1.2 − 0.8 is less than 0.4 in floating point).
     ...(apart > 0 ? [`select=isnan(prev_selected_t)+gte(t-prev_selected_t+0.001\\,${apart})`] : []),
+    ...(o.size ? [`scale=${o.size.width}:${o.size.height}`] : []),
     ...(o.rgbMatrix ? [`scale=out_color_matrix=${o.rgbMatrix}:out_range=tv`] : []),
     ...(o.fullRange && !o.rgbMatrix ? ["scale=out_range=pc"] : []),
   ];
@@ -69,7 +82,7 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
   return [
     ...COMMON_ARGS,
     ...(o.noAutorotate ? ["-noautorotate"] : []),
-    ...(o.segment ? ["-copyts"] : []),
+    ...(o.segment || o.sourceTimes ? ["-copyts"] : []),
     ...(o.segment?.seek !== undefined
       ? ["-seek_timestamp", "1", "-ss", o.segment.seek, "-noaccurate_seek"]
       : []),
@@ -117,9 +130,10 @@ export interface EncodeArgsOptions {
    */
   source?: { path: string; info: MediaInfo; streams: KeptStream[] };
   /**
-   * Seconds from the source's start to its first video frame: the first timestamp of the
-   * frames we send. ffmpeg starts every input at 0, so without this the video would start with
-   * the earliest stream and lose its offset to the audio.
+   * Seconds from the output's start to its first video frame (see ffmpeg/start.ts). ffmpeg
+   * starts every input at 0, so without this the video would start with the earliest stream
+   * and lose its offset to the audio. It may be negative (the video then starts first and the
+   * muxer moves every stream later).
    */
   videoStart?: number;
   color?: ColorTags;

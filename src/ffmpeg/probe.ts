@@ -54,6 +54,11 @@ export interface MediaInfo {
   path: string;
   formatName: string;
   duration?: number;
+  /**
+   * The earliest stream's first timestamp (seconds): ffmpeg moves every stream by it when it
+   * reads the file without `-copyts`.
+   */
+  start?: number;
   streams: StreamInfo[];
   /** The first real video stream, if any. */
   video: VideoInfo | null;
@@ -154,6 +159,7 @@ export function parseProbe(path: string, json: Json): MediaInfo {
     path,
     formatName: json.format?.format_name ?? "unknown",
     duration: num(json.format?.duration),
+    start: num(json.format?.start_time),
     streams,
     video,
     chapters: (json.chapters ?? []).length,

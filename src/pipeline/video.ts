@@ -11,6 +11,7 @@ import type { ColorTags, MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
 import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { copiedOpusDelay, videoStart } from "../ffmpeg/start.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
 import type { StreamPlan } from "../ffmpeg/stream_plan.ts";
 import { type EncoderStream, type RawFrame, startDecoder, startEncoder } from "../ffmpeg/stream.ts";
@@ -264,6 +265,11 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       rgbMatrix: rgbSource ? "bt709" : undefined,
       fullRange,
       segment: job.segment ? { seek: job.segment.seek } : undefined,
+      // The first frame's stored timestamp places the video (see ffmpeg/start.ts).
+      sourceTimes: src.kind === "video",
+      // A segment that starts after a change of picture size is scaled to the first size,
+      // as a one-piece run's decoder scales it.
+      size: src.kind === "video" ? { width, height } : undefined,
       caps: job.caps,
     }),
     frameLayout(format, width, height).frameBytes,
@@ -294,9 +300,13 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     const { first, stream: frames } = window
       ? { first: null, stream: input.stream.pipeThrough(window.stream) }
       : await peekFirst(input.stream);
-    // Where the video starts in the source, which the encoder would otherwise move to 0.
-    const videoStart = first && src.kind === "video"
-      ? first.pts * info.timeBase.num / info.timeBase.den
+    // Where the video starts in the output, which the encoder would otherwise move to 0.
+    const start = first && src.kind === "video" && job.target.kind === "video"
+      ? videoStart(
+        first.pts * info.timeBase.num / info.timeBase.den,
+        src.info,
+        await copiedOpusDelay(job.tools, src.info, job.plan?.kept ?? [], job.signal),
+      )
       : 0;
     const encoderStream: EncoderStream = {
       pixFmt: format.name,
@@ -309,7 +319,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     if (first && job.target.kind === "video") {
       await trialEncode(
         job,
-        encoderArgs(job, format, color, constantRate, videoStart, true),
+        encoderArgs(job, format, color, constantRate, start, true),
         encoderStream,
         frameLayout(format, outW, outH).frameBytes,
         first.pts,
@@ -317,7 +327,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     }
     const encoder = startEncoder(
       job.tools.ffmpeg,
-      encoderArgs(job, format, color, constantRate, videoStart),
+      encoderArgs(job, format, color, constantRate, start),
       encoderStream,
       job.target.path,
     );

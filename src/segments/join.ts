@@ -17,6 +17,7 @@ import { runTool, stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { copiedOpusDelay, videoStart } from "../ffmpeg/start.ts";
 import { extensionOf } from "../pipeline/kinds.ts";
 import { prepareOutput } from "../pipeline/output.ts";
 import { isConstantRate, outputColor } from "../pipeline/video.ts";
@@ -114,11 +115,19 @@ export function itemStreamPlan(
 }
 
 /**
- * Seconds from the source's start to the item's first frame: the concat demuxer starts the
- * joined video at 0, and the join moves it back there as a one-piece run does (videoStart).
+ * Seconds from the output's start to the item's first frame: the concat demuxer starts the
+ * joined video at 0, and the join moves it there as a one-piece run does (see ffmpeg/start.ts).
  */
-export function itemVideoStart(item: Pick<PlanItem, "segments" | "timeBase">): number {
-  return item.segments[0].firstPts * item.timeBase.num / item.timeBase.den;
+export function itemVideoStart(
+  item: Pick<PlanItem, "segments" | "timeBase">,
+  info: Pick<MediaInfo, "start">,
+  opusDelay: number,
+): number {
+  return videoStart(
+    item.segments[0].firstPts * item.timeBase.num / item.timeBase.den,
+    info,
+    opusDelay,
+  );
 }
 
 /** Muxers of the MP4/MOV family (libavformat's mov muxer). */
@@ -212,7 +221,11 @@ export async function joinItem(
     );
     const args = joinArgs({
       kept: streams.kept,
-      videoStart: itemVideoStart(item),
+      videoStart: itemVideoStart(
+        item,
+        job.info,
+        await copiedOpusDelay(job.tools, job.info, streams.kept, job.signal),
+      ),
       input: item.input,
       info: job.info,
       muxer,
