@@ -48,6 +48,7 @@ import {
   writeJsonAtomic,
 } from "./manifest.ts";
 import { planSegments } from "./plan.ts";
+import { checkPrintable } from "./printable.ts";
 import { makeSegment, videoSource } from "./segment.ts";
 import {
   createWork,
@@ -437,8 +438,8 @@ async function jobFiles(
  * @throws {WorkFolderError} `work` holds another plan, or is not a work folder.
  * @throws {InputError} An input is missing, unreadable or has no video.
  * @throws {OutputError} An output exists (without `overwrite`) or cannot be written.
- * @throws {UsageError} The output is not a video file (or, for a folder, not a folder), or the
- *   settings cannot write it (a trial encode failed).
+ * @throws {UsageError} The output is not a video file (or, for a folder, not a folder), the
+ *   settings cannot write it (a trial encode failed), or a path has a control character.
  *
  * @example Plan a film library, run its tasks here one by one, then join
  * ```ts
@@ -467,6 +468,12 @@ async function planFiles(
   io: { input: string; output: string }[],
   work: string,
 ): Promise<JobPlanSummary> {
+  // The scripts and manifests that schedulers read hold these paths (see printable.ts).
+  checkPrintable(work, "the work folder");
+  for (const f of io) {
+    checkPrintable(f.input, "the input's name");
+    checkPrintable(f.output, "the output's name");
+  }
   // A library's outputs share one encoder: the first output's container's usual one unless
   // `codec` names it (an output whose container cannot hold it fails in checkEncoding).
   const codec = io.length > 0 ? await planVideoEncoder(tools, io[0].output, o.codec) : o.codec;

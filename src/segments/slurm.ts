@@ -5,9 +5,11 @@
  * state, so a failed task is resubmitted alone, and an array run again skips finished
  * segments.
  */
+import { UsageError } from "../errors.ts";
 import { sbatch } from "../ffmpeg/scheduler.ts";
 import { formatIndices, jobStatus } from "./job.ts";
 import { readPlan } from "./manifest.ts";
+import { checkPrintable } from "./printable.ts";
 import { tasksOf } from "./work.ts";
 
 /**
@@ -23,6 +25,23 @@ export const MAX_ARRAY = 1000;
 /** Quotes a word for a POSIX shell. */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * A literal folder for sbatch's `--output` file name, whose `%` letters are patterns (`%A` the
+ * array job, `%a` its task): each `%` doubled (`%%` is a literal `%`, see "filename pattern"
+ * in sbatch(1)).
+ *
+ * @throws {UsageError} The folder's name has a backslash, which turns every pattern off.
+ */
+export function sbatchFolder(folder: string): string {
+  if (folder.includes("\\")) {
+    throw new UsageError(
+      `${folder}: sbatch reads a backslash in a log file's name as "no patterns"; ` +
+        "use a work folder without one",
+    );
+  }
+  return folder.replaceAll("%", "%%");
 }
 
 /** A batch script that runs one command (Slurm options are given on sbatch's command line). */
@@ -98,6 +117,7 @@ export interface SlurmSubmission {
  * resubmits only what is missing.
  *
  * @throws {OutputError} `work` is not a work folder.
+ * @throws {UsageError} `work` has a control character or a backslash in it.
  * @throws {ToolError} sbatch is missing or refused a job.
  *
  * @example Submit a plan, the workers running this project's CLI
@@ -117,6 +137,11 @@ export interface SlurmSubmission {
  * ```
  */
 export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
+  checkPrintable(o.work, "the work folder");
+  for (const word of [...o.command.segment, ...o.command.join]) {
+    checkPrintable(word, "a word of the worker's command");
+  }
+  const logPattern = sbatchFolder(`${o.work}/logs`);
   const plan = await readPlan(o.work);
   const tasks = o.all
     ? tasksOf(plan).map((t) => t.index)
@@ -145,7 +170,7 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
       await sbatch([
         "--job-name=fsrcnn-segments",
         `--array=${chunk.spec}${limit}`,
-        `--output=${logs}/segment-%A_%a.log`,
+        `--output=${logPattern}/segment-%A_%a.log`,
         `--export=ALL,${TASK_OFFSET_ENV}=${chunk.offset}`,
         ...extra,
         segmentScript,
@@ -154,7 +179,7 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
   }
   const join = await sbatch([
     "--job-name=fsrcnn-join",
-    `--output=${logs}/join-%j.log`,
+    `--output=${logPattern}/join-%j.log`,
     ...(arrays.length > 0
       ? [`--dependency=afterok:${arrays.join(":")}`, "--kill-on-invalid-dep=yes"]
       : []),
