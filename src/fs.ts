@@ -18,3 +18,33 @@ export async function isFile(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The text of a file of at most `maxBytes` bytes, or null when it is larger (a small record
+ * that a damaged or hostile folder might replace with something huge): read in chunks, never
+ * more than `maxBytes` and one chunk.
+ */
+export async function readTextAtMost(path: string, maxBytes: number): Promise<string | null> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    while (total <= maxBytes) {
+      const chunk = new Uint8Array(Math.min(1 << 20, maxBytes + 1 - total));
+      const n = await file.read(chunk);
+      if (n === null) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    if (total > maxBytes) return null;
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return new TextDecoder().decode(all);
+  } finally {
+    file.close();
+  }
+}

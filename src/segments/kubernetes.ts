@@ -6,6 +6,7 @@
  * applies the manifests with kubectl.
  */
 import { UsageError } from "../errors.ts";
+import { writing } from "./manifest.ts";
 import { checkPrintable } from "./printable.ts";
 
 /** What {@link kubernetesJobs} describes. */
@@ -207,18 +208,21 @@ export async function writeKubernetesJobs(
   // Checks every value, the header's included.
   const jobs = kubernetesJobs(o);
   const dir = `${o.work}/kubernetes`;
-  await Deno.mkdir(dir, { recursive: true });
   const header = (what: string) =>
     `# fsrcnn: ${what} for the plan in ${o.work}.\n` +
     `# The claim ${o.claim} (ReadWriteMany) must hold ${o.mount} as on the planning machine.\n`;
   const files = { segments: `${dir}/segments.yaml`, join: `${dir}/join.yaml` };
-  await Deno.writeTextFile(
-    files.segments,
-    header("one pod per segment (kubectl apply -f segments.yaml)") + toYaml(jobs.segments) + "\n",
-  );
-  await Deno.writeTextFile(
-    files.join,
-    header("the join, to apply once the segments Job has completed") + toYaml(jobs.join) + "\n",
-  );
+  await writing(dir, async () => {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(
+      files.segments,
+      header("one pod per segment (kubectl apply -f segments.yaml)") + toYaml(jobs.segments) +
+        "\n",
+    );
+    await Deno.writeTextFile(
+      files.join,
+      header("the join, to apply once the segments Job has completed") + toYaml(jobs.join) + "\n",
+    );
+  });
   return files;
 }

@@ -15,7 +15,7 @@ import type { OutputTarget } from "../pipeline/output.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
 import { type FrameSource, upscaleVideo } from "../pipeline/video.ts";
 import { WindowMissedError } from "../pipeline/window.ts";
-import type { WorkPlan } from "./manifest.ts";
+import { type WorkPlan, writing } from "./manifest.ts";
 import { seekSeconds } from "./plan.ts";
 import {
   clearAttempts,
@@ -92,7 +92,7 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
     path: final,
     kind: "video",
     temp,
-    commit: () => Deno.rename(temp, final),
+    commit: () => writing(final, () => Deno.rename(temp, final)),
     discard: () => Deno.remove(temp).catch(() => {}),
     // An earlier attempt's temporaries were cleared above (clearAttempts).
     leftovers: { removed: [], kept: [] },
@@ -133,7 +133,7 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
         throw e;
       }
     }
-    await flush(temp);
+    await writing(final, () => flush(temp));
     const packets = await countVideoPackets(job.tools, temp, job.signal);
     if (packets !== spec.frames) {
       throw new ToolError(

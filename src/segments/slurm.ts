@@ -8,7 +8,7 @@
 import { UsageError } from "../errors.ts";
 import { sbatch } from "../ffmpeg/scheduler.ts";
 import { formatIndices, jobStatus } from "./job.ts";
-import { readPlan } from "./manifest.ts";
+import { readPlan, writing } from "./manifest.ts";
 import { checkPrintable } from "./printable.ts";
 import { tasksOf } from "./work.ts";
 
@@ -147,21 +147,23 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
     ? tasksOf(plan).map((t) => t.index)
     : (await jobStatus({ work: o.work, ffmpeg: o.ffmpeg, signal: o.signal })).pending;
   const dir = `${o.work}/slurm`, logs = `${o.work}/logs`;
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.mkdir(logs, { recursive: true });
   const segmentScript = `${dir}/segment.sbatch`, joinScript = `${dir}/join.sbatch`;
-  await Deno.writeTextFile(
-    segmentScript,
-    batchScript(
-      o.command.segment,
-      `fsrcnn: one segment of the plan in ${o.work} per array task.\n` +
-        `Submitted by \`upscale submit\`; run by hand with SLURM_ARRAY_TASK_ID=K.`,
-    ),
-  );
-  await Deno.writeTextFile(
-    joinScript,
-    batchScript(o.command.join, `fsrcnn: joins the segments of the plan in ${o.work}.`),
-  );
+  await writing(dir, async () => {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.mkdir(logs, { recursive: true });
+    await Deno.writeTextFile(
+      segmentScript,
+      batchScript(
+        o.command.segment,
+        `fsrcnn: one segment of the plan in ${o.work} per array task.\n` +
+          `Submitted by \`upscale submit\`; run by hand with SLURM_ARRAY_TASK_ID=K.`,
+      ),
+    );
+    await Deno.writeTextFile(
+      joinScript,
+      batchScript(o.command.join, `fsrcnn: joins the segments of the plan in ${o.work}.`),
+    );
+  });
   const extra = o.sbatchArgs ?? [];
   const arrays: string[] = [];
   for (const chunk of arrayChunks(tasks)) {

@@ -8,7 +8,7 @@ import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { exists } from "../fs.ts";
 import { processTag, removeLeftovers } from "../leftovers.ts";
-import { type PlanItem, type WorkPlan, writeJsonAtomic } from "./manifest.ts";
+import { type PlanItem, type WorkPlan, writeJsonAtomic, writing } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
 
 /**
@@ -166,14 +166,16 @@ export async function createWork(
   // A creation that was killed half-way left its temporary folder: its process is gone.
   await removeLeftovers(parent, [name]);
   const temp = `${parent}/${name.prefix}${processTag()}`;
-  await Deno.mkdir(temp);
+  await writing(work, () => Deno.mkdir(temp));
   try {
-    for (const [i, item] of plan.items.entries()) {
-      await Deno.mkdir(`${temp}/${item.folder}`, { recursive: true });
-      await writeWeights(weightsFile(temp, item), i);
-    }
-    await writeJsonAtomic(`${temp}/plan.json`, plan);
-    await Deno.rename(temp, work);
+    await writing(work, async () => {
+      for (const [i, item] of plan.items.entries()) {
+        await Deno.mkdir(`${temp}/${item.folder}`, { recursive: true });
+        await writeWeights(weightsFile(temp, item), i);
+      }
+      await writeJsonAtomic(`${temp}/plan.json`, plan);
+      await Deno.rename(temp, work);
+    });
   } catch (e) {
     await Deno.remove(temp, { recursive: true }).catch(() => {});
     throw e;
