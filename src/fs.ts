@@ -1,4 +1,5 @@
-/** Small file-system questions asked in several places, answered without throwing. */
+/** Small file-system helpers used in several places. */
+import { createHash } from "node:crypto";
 
 /** Whether anything (file, folder, even a dangling link) has this name. */
 export async function exists(path: string): Promise<boolean> {
@@ -47,4 +48,25 @@ export async function readTextAtMost(path: string, maxBytes: number): Promise<st
   } finally {
     file.close();
   }
+}
+
+/**
+ * SHA-256 of a file's content, hex (as `sha256sum` prints it), read in chunks of 1 MiB so
+ * that a segment of any size costs little memory.
+ */
+export async function fileSha256(path: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash("sha256");
+  const file = await Deno.open(path, { read: true });
+  try {
+    const chunk = new Uint8Array(1 << 20);
+    for (;;) {
+      signal?.throwIfAborted();
+      const n = await file.read(chunk);
+      if (n === null) break;
+      hash.update(chunk.subarray(0, n));
+    }
+  } finally {
+    file.close();
+  }
+  return hash.digest("hex");
 }

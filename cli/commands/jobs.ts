@@ -74,6 +74,7 @@ function statusText(s: JobStatus): string {
       }`,
     );
   }
+  for (const d of s.damaged) lines.push(`task ${d.index}: ${d.problem}`);
   if (s.pending.length > 0) lines.push(`to do: tasks ${formatIndices(s.pending)}`);
   return lines.join("\n");
 }
@@ -269,6 +270,8 @@ function segmentCommand(): Command {
               : undefined,
           });
           if (live) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+          // Told even when quiet: a finished segment was found damaged.
+          if (r.remade) console.error(`fsrcnn: ${r.remade}; made again`);
           say(
             opts.quiet,
             `task ${r.index}: ${r.input} segment ${

@@ -117,9 +117,10 @@ export interface UpscaleNotice {
   /**
    * `video-encoder`: the container's usual encoder is missing, another is used; `converted`:
    * streams the container cannot hold as they are are converted; `dropped`: streams it cannot
-   * hold at all are left out.
+   * hold at all are left out; `segment-remade`: a finished segment of a resumed run did not
+   * match its record (damaged, or recorded without a checksum) and is made again.
    */
-  kind: "video-encoder" | "converted" | "dropped";
+  kind: "video-encoder" | "converted" | "dropped" | "segment-remade";
   /** The line itself, starting with the output's name. */
   message: string;
 }

@@ -51,12 +51,12 @@ import { planSegments } from "./plan.ts";
 import { checkPrintable } from "./printable.ts";
 import { makeSegment, videoSource } from "./segment.ts";
 import {
+  checkSegment,
   createWork,
   isWorkFolder,
   removeWork,
   type Task,
   tasksOf,
-  verifiedDone,
   weightsFile,
   workFolderFor,
 } from "./work.ts";
@@ -614,6 +614,11 @@ export interface TaskSummary {
   frames: number;
   /** True when the segment was already done (verified) and nothing was made. */
   skipped: boolean;
+  /**
+   * Why a finished segment found here did not stand (damaged, no checksum) and was made again,
+   * in one line; absent otherwise.
+   */
+  remade?: string;
   /** Seconds this call took. */
   seconds: number;
   /** The backend that ran (absent when skipped). */
@@ -670,7 +675,8 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
     segments: item.segments.length,
     frames: task.segment.frames,
   };
-  if (await verifiedDone(tools, o.work, plan, task, { signal: o.signal, repair: true })) {
+  const check = await checkSegment(o.work, plan, task, { signal: o.signal, repair: true });
+  if (check.done) {
     return { ...base, skipped: true, seconds: (performance.now() - started) / 1000 };
   }
   await checkUnchanged(item);
@@ -699,6 +705,7 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
   return {
     ...base,
     skipped: false,
+    ...(check.problem ? { remade: check.problem } : {}),
     seconds: (performance.now() - started) / 1000,
     backend: engine.info.backend,
   };
@@ -714,6 +721,11 @@ export interface JobStatus {
   done: number[];
   /** Indices of the tasks still to do. */
   pending: number[];
+  /**
+   * Tasks whose finished segment does not stand (damaged, or recorded without a checksum by
+   * an older version), each with why in one line; they are among `pending`.
+   */
+  damaged: { index: number; problem: string }[];
   /** Frames of all videos. */
   frames: number;
   /** Frames of the segments done. */
@@ -754,8 +766,8 @@ export async function jobStatus(
   o: { work: string; ffmpeg?: string; signal?: AbortSignal },
 ): Promise<JobStatus> {
   const plan = await readPlan(o.work);
-  const tools = await resolveTools(o.ffmpeg);
   const done: number[] = [], pending: number[] = [];
+  const damaged: JobStatus["damaged"] = [];
   let doneFrames = 0;
   const items = plan.items.map((it) => ({
     input: it.input,
@@ -768,8 +780,11 @@ export async function jobStatus(
     items[i].joined = await exists(joinedRecord(o.work, it));
   }
   for (const task of tasksOf(plan)) {
-    const ok = items[task.item].joined ||
-      await verifiedDone(tools, o.work, plan, task, { signal: o.signal, repair: false });
+    const check: { done: boolean; problem?: string | null } = items[task.item].joined
+      ? { done: true }
+      : await checkSegment(o.work, plan, task, { signal: o.signal, repair: false });
+    const ok = check.done;
+    if (!check.done && check.problem) damaged.push({ index: task.index, problem: check.problem });
     (ok ? done : pending).push(task.index);
     if (ok) {
       items[task.item].done++;
@@ -781,6 +796,7 @@ export async function jobStatus(
     tasks: done.length + pending.length,
     done,
     pending,
+    damaged,
     frames: plan.items.reduce((n, it) => n + it.frames, 0),
     doneFrames,
     items,
@@ -845,7 +861,12 @@ export async function joinJob(
       o.work,
       `${status.pending.length} of ${status.tasks} segments are not done yet (tasks ${
         formatIndices(status.pending)
-      })` + (outputs.length > 0 ? `; ${outputs.length} complete videos were joined` : ""),
+      })` + (outputs.length > 0 ? `; ${outputs.length} complete videos were joined` : "") +
+        (status.damaged.length > 0
+          ? `; ${status.damaged.length} of them must be made again (task ${
+            status.damaged[0].index
+          }: ${status.damaged[0].problem})`
+          : ""),
     );
   }
   if (!o.keepWork) await removeWork(o.work);

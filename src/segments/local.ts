@@ -30,11 +30,11 @@ import { joinItem } from "./join.ts";
 import { PLAN_FORMAT, readPlan, type WorkPlan } from "./manifest.ts";
 import { makeSegment } from "./segment.ts";
 import {
+  checkSegment,
   createWork,
   isWorkFolder,
   removeWork,
   tasksOf,
-  verifiedDone,
   workFolderFor,
 } from "./work.ts";
 
@@ -118,10 +118,16 @@ export async function upscaleInSegments(
   try {
     const todo = [];
     for (const task of tasks) {
-      if (await verifiedDone(tools, work, plan, task, { signal: o.signal, repair: true })) {
+      const check = await checkSegment(work, plan, task, { signal: o.signal, repair: true });
+      if (check.done) {
         doneFrames += task.segment.frames;
         doneSegments++;
-      } else todo.push(task);
+      } else {
+        todo.push(task);
+        if (check.problem) {
+          o.onNotice?.({ kind: "segment-remade", message: `${check.problem}; made again` });
+        }
+      }
     }
     const resumed = doneFrames;
     const runStarted = performance.now();
@@ -162,7 +168,18 @@ export async function upscaleInSegments(
       o.onProgress?.(report(0));
     }
     if (o.signal?.aborted) throw new CancelledError("interrupted");
-    const joined = await joinItem({ tools, caps, work, plan, item: 0, info, signal: o.signal });
+    // The overwrite asked for now, not the one planned: a run that continues an earlier one
+    // may find the output that run finished (killed before it removed its work folder).
+    const joined = await joinItem({
+      tools,
+      caps,
+      work,
+      plan,
+      item: 0,
+      info,
+      overwrite: io.overwrite,
+      signal: o.signal,
+    });
     if (!o.keepWork) await removeWork(work);
     const seconds = (performance.now() - ctx.started) / 1000;
     const v = info.video!;

@@ -1,8 +1,8 @@
 /**
  * Making one segment: its frames are decoded from its keyframe, upscaled and encoded into a
  * video-only NUT file (NUT keeps every timestamp exactly and holds any codec) under a
- * temporary name; the file is flushed, its packets counted, and only then renamed into place
- * and recorded as done.
+ * temporary name; the file is flushed, its packets counted and hashed, and only then renamed
+ * into place and recorded as done (with its SHA-256, so that damage found later remakes it).
  */
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import { fileInput } from "../ffmpeg/input_name.ts";
@@ -10,6 +10,7 @@ import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { MediaInfo } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { ToolError } from "../errors.ts";
+import { fileSha256 } from "../fs.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 import type { OutputTarget } from "../pipeline/output.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
@@ -143,10 +144,12 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
       );
     }
     const bytes = (await Deno.stat(temp)).size;
+    const sha256 = await fileSha256(temp, job.signal);
     await target.commit();
     const record: DoneRecord = {
       frames: spec.frames,
       bytes,
+      sha256,
       seconds: (performance.now() - started) / 1000,
       host: Deno.hostname(),
       finished: new Date().toISOString(),

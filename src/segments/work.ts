@@ -2,11 +2,10 @@
  * The files of a work folder besides plan.json: each finished segment (`seg-00003.nut`) with a
  * record written after it (`seg-00003.done.json`), and segments in progress under hidden
  * temporary names. A segment is done only when its record exists and the file still matches
- * it (size, and a packet count equal to the planned frame count).
+ * it: its size and its SHA-256, recorded when the segment was made and checked to hold its
+ * frames.
  */
-import { countVideoPackets } from "../ffmpeg/packets.ts";
-import type { FfmpegTools } from "../ffmpeg/resolve.ts";
-import { exists } from "../fs.ts";
+import { exists, fileSha256, readTextAtMost } from "../fs.ts";
 import { processTag, removeLeftovers } from "../leftovers.ts";
 import { type PlanItem, type WorkPlan, writeJsonAtomic, writing } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
@@ -77,6 +76,8 @@ export function partialFile(work: string, plan: WorkPlan, task: Task): string {
 export interface DoneRecord {
   frames: number;
   bytes: number;
+  /** SHA-256 of the segment's file, hex. */
+  sha256: string;
   /** Seconds the segment took. */
   seconds: number;
   host: string;
@@ -94,33 +95,66 @@ export async function markDone(
   await writeJsonAtomic(doneFile(work, plan, task), record);
 }
 
+/** What checking a segment found: done, or not, and why when a record was there. */
+export type SegmentCheck =
+  | { done: true; record: DoneRecord }
+  /** `problem`: why the record there does not stand for the file (null: no record). */
+  | { done: false; problem: string | null };
+
 /**
- * Whether a segment is done: its record exists and its file matches it (size, and as many
- * video packets as the segment has frames). With `repair`, a record whose file does not match
- * is removed, so that the segment is made again.
+ * Whether a segment is done: its record exists and its file matches it (size and SHA-256). A
+ * record without a checksum (made by an older version) does not count: the segment is made
+ * again. With `repair`, a record that does not stand is removed, so that the segment is made
+ * again.
  */
-export async function verifiedDone(
-  tools: FfmpegTools,
+export async function checkSegment(
   work: string,
   plan: WorkPlan,
   task: Task,
   o: { signal?: AbortSignal; repair: boolean },
-): Promise<DoneRecord | null> {
-  let record: DoneRecord;
+): Promise<SegmentCheck> {
+  const recordPath = doneFile(work, plan, task);
+  let text: string | null;
   try {
-    record = JSON.parse(await Deno.readTextFile(doneFile(work, plan, task)));
-  } catch {
-    return null;
+    text = await readTextAtMost(recordPath, 64 << 10);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { done: false, problem: null };
+    text = null;
   }
   const file = segmentFile(work, plan, task);
-  let size = -1;
+  const problem = await recordProblem(text, file, task, o.signal);
+  if (problem === null) return { done: true, record: JSON.parse(text!) };
+  if (o.repair) await Deno.remove(recordPath).catch(() => {});
+  return { done: false, problem };
+}
+
+async function recordProblem(
+  text: string | null,
+  file: string,
+  task: Task,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  let record: Partial<DoneRecord> | null = null;
+  try {
+    record = text === null ? null : JSON.parse(text);
+  } catch { /* damaged */ }
+  if (record === null || typeof record !== "object") return `${file}: its record is damaged`;
+  if (typeof record.sha256 !== "string") {
+    return `${file}: its record has no checksum (an older version made it)`;
+  }
+  if (record.frames !== task.segment.frames) return `${file}: its record is for other frames`;
+  let size: number;
   try {
     size = (await Deno.stat(file)).size;
-  } catch { /* missing */ }
-  const ok = record.frames === task.segment.frames && record.bytes === size &&
-    await countVideoPackets(tools, file, o.signal) === task.segment.frames;
-  if (ok) return record;
-  if (o.repair) await Deno.remove(doneFile(work, plan, task)).catch(() => {});
+  } catch {
+    return `${file}: is missing`;
+  }
+  if (size !== record.bytes) {
+    return `${file}: has ${size} bytes, its record ${record.bytes}`;
+  }
+  if (await fileSha256(file, signal) !== record.sha256) {
+    return `${file}: does not match the checksum in its record (damaged)`;
+  }
   return null;
 }
 
