@@ -185,3 +185,58 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  ...opts,
+  name: "work folder: locks keep two runs off one segment or one join; stale ones are taken over",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    const sleeper = new Deno.Command("sleep", { args: ["60"] }).spawn();
+    try {
+      const weights = await writeWeights(dir, 2);
+      const input = await clip(dir);
+      const work = `${dir}/work`, items = `${work}/items/0000`;
+      await planJob({ input, output: `${dir}/out.mkv`, work, weights, ...SETTINGS });
+      const host = Deno.hostname(), since = new Date().toISOString();
+      const lock = (path: string, h: string, pid: number) =>
+        Deno.writeTextFile(path, JSON.stringify({ host: h, pid, since }));
+      // Task 0 is being made by a running process here; task 1's maker was killed.
+      await lock(`${items}/seg-00000.lock`, host, sleeper.pid);
+      const gone = new Deno.Command("true").spawn();
+      await gone.status;
+      await lock(`${items}/seg-00001.lock`, host, gone.pid);
+
+      let r = await cli(["upscale", "segment", "--work", work, "--index", "0"]);
+      assertFails(
+        r,
+        1,
+        new RegExp(
+          `^fsrcnn: ${items}/seg-00000\\.nut: is in use by process ${sleeper.pid} on ${host} .*; if no run uses it, remove ${items}/seg-00000\\.lock$`,
+        ),
+      );
+      assert.ok(!(await listDir(items)).includes("seg-00000.nut"));
+      r = await cli(["upscale", "segment", "--work", work, "--index", "1", "-q"]);
+      ok(r);
+      assert.deepEqual(stderrLines(r.stderr), [
+        `fsrcnn: ${items}/seg-00001.lock: taken over from process ${gone.pid} on ${host} (since ${since}), which is gone`,
+      ]);
+      assert.ok((await listDir(items)).includes("seg-00001.done.json"));
+      assert.ok(!(await listDir(items)).includes("seg-00001.lock"), "released");
+
+      // A join running on another node holds the folder.
+      await lock(`${work}/lock`, "node-17", 4242);
+      r = await cli(["upscale", "join", "--work", work]);
+      assertFails(
+        r,
+        1,
+        new RegExp(
+          `^fsrcnn: ${work}: is in use by process 4242 on node-17 .*; if no run uses it, remove ${work}/lock$`,
+        ),
+      );
+    } finally {
+      sleeper.kill();
+      await sleeper.status;
+      await cleanup();
+    }
+  },
+});

@@ -79,6 +79,11 @@ function statusText(s: JobStatus): string {
   return lines.join("\n");
 }
 
+/** A notice from the library (a stale lock taken over): told even when quiet. */
+function notice(message: string): void {
+  console.error(`fsrcnn: ${message}`);
+}
+
 function say(quiet: boolean | undefined, line: string): void {
   if (!quiet) console.error(line);
 }
@@ -112,6 +117,7 @@ async function submit(
     all: opts.all,
     ffmpeg: opts.ffmpeg,
     signal,
+    onNotice: notice,
   });
   // The job ids go to stdout, for scripts; the story to stderr.
   console.log([...r.arrays, r.join].join(" "));
@@ -171,6 +177,7 @@ function planCommand(): Command {
           restart: opts.restart,
           ffmpeg: opts.ffmpeg,
           signal,
+          onNotice: notice,
         });
         say(
           opts.quiet,
@@ -265,13 +272,14 @@ function segmentCommand(): Command {
             batch: opts.batch,
             ffmpeg: opts.ffmpeg,
             signal,
+            onNotice: notice,
             onProgress: live
               ? (p) => Deno.stderr.writeSync(enc.encode(`\r\x1b[K${progressLine(p)}`))
               : undefined,
           });
           if (live) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
           // Told even when quiet: a finished segment was found damaged.
-          if (r.remade) console.error(`fsrcnn: ${r.remade}; made again`);
+          if (r.remade) notice(`${r.remade}; made again`);
           say(
             opts.quiet,
             `task ${r.index}: ${r.input} segment ${
@@ -303,6 +311,7 @@ function joinCommand(): Command {
             keepWork: opts.keepWork,
             ffmpeg: opts.ffmpeg,
             signal,
+            onNotice: notice,
           });
           for (const o of r.outputs) say(opts.quiet, `${o.output}: ${o.frames} frames`);
           if (r.removed) say(opts.quiet, `${opts.work}: removed (logs, if any, are kept)`);

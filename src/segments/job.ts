@@ -46,6 +46,7 @@ import {
   weightsDigest,
   type WorkPlan,
   writeJsonAtomic,
+  writing,
 } from "./manifest.ts";
 import { planSegments } from "./plan.ts";
 import { checkPrintable } from "./printable.ts";
@@ -54,6 +55,8 @@ import {
   checkSegment,
   createWork,
   isWorkFolder,
+  lockFolder,
+  lockSegment,
   removeWork,
   type Task,
   tasksOf,
@@ -312,13 +315,21 @@ export async function reuseProblem(
   return change ? `was made with other settings (${change})` : null;
 }
 
-/** Removes a work folder that the caller asked to discard; refuses folders that are not ours. */
-export async function discardWork(work: string, output: string): Promise<void> {
+/**
+ * Removes a work folder that the caller asked to discard; refuses folders that are not ours,
+ * and folders in use (see lockFolder).
+ */
+export async function discardWork(
+  work: string,
+  output: string,
+  onNotice?: (message: string) => void,
+): Promise<void> {
   if (!(await exists(work))) return;
   if (!(await isWorkFolder(work))) {
     throw new WorkFolderError(output, work, "is not a work folder (no plan.json); left alone");
   }
-  await Deno.remove(work, { recursive: true });
+  await lockFolder(work, onNotice);
+  await writing(work, () => Deno.remove(work, { recursive: true }));
 }
 
 /** What {@link planJob} plans. */
@@ -340,6 +351,8 @@ export interface PlanJobOptions extends PlanSettingsOptions {
   ffmpeg?: string;
   /** Stops planning (nothing is left behind). */
   signal?: AbortSignal;
+  /** Told, in one line, when a lock left by a process that is gone is taken over. */
+  onNotice?: (message: string) => void;
 }
 
 /** What {@link planJob} planned. */
@@ -498,7 +511,7 @@ async function planFiles(
       notices: notices[i] ?? [],
     })),
   });
-  if (o.restart) await discardWork(work, o.output);
+  if (o.restart) await discardWork(work, o.output, o.onNotice);
   if (await isWorkFolder(work)) {
     const plan = await readPlan(work);
     const problem = await reuseProblem(plan, io, settings);
@@ -572,7 +585,8 @@ async function planFiles(
     items: items.map(({ uncuttable: _, ...it }) => it),
   };
   if (await exists(work)) await Deno.remove(work);
-  await createWork(work, plan, (path, i) => saveWeights(path, weights[i]));
+  const lock = await createWork(work, plan, (path, i) => saveWeights(path, weights[i]));
+  await lock.release();
   return summary(plan, false, why, notices);
 }
 
@@ -596,6 +610,8 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   /** Progress within the segment. */
   onProgress?: (p: UpscaleProgress) => void;
+  /** Told, in one line, when a lock left by a process that is gone is taken over. */
+  onNotice?: (message: string) => void;
 }
 
 /** What {@link runTask} did. */
@@ -666,7 +682,6 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
   const started = performance.now();
   const { plan, task } = await taskOf(o.work, o.index);
   const item = plan.items[task.item];
-  const tools = await resolveTools(o.ffmpeg);
   const base = {
     index: o.index,
     input: item.input,
@@ -675,6 +690,24 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
     segments: item.segments.length,
     frames: task.segment.frames,
   };
+  // Held while the segment is checked and made: another run of the same task is refused.
+  const lock = await lockSegment(o.work, plan, task, o.onNotice);
+  try {
+    return await lockedTask(o, plan, task, base, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function lockedTask(
+  o: RunTaskOptions,
+  plan: WorkPlan,
+  task: Task,
+  base: Omit<TaskSummary, "skipped" | "seconds">,
+  started: number,
+): Promise<TaskSummary> {
+  const item = plan.items[task.item];
+  const tools = await resolveTools(o.ffmpeg);
   const check = await checkSegment(o.work, plan, task, { signal: o.signal, repair: true });
   if (check.done) {
     return { ...base, skipped: true, seconds: (performance.now() - started) / 1000 };
@@ -840,9 +873,28 @@ export function formatIndices(indices: readonly number[]): string {
  * ```
  */
 export async function joinJob(
-  o: { work: string; keepWork?: boolean; ffmpeg?: string; signal?: AbortSignal },
+  o: {
+    work: string;
+    keepWork?: boolean;
+    ffmpeg?: string;
+    signal?: AbortSignal;
+    /** Told, in one line, when a lock left by a process that is gone is taken over. */
+    onNotice?: (message: string) => void;
+  },
 ): Promise<JoinSummary> {
   const plan = await readPlan(o.work);
+  const lock = await lockFolder(o.work, o.onNotice);
+  try {
+    return await lockedJoin(o, plan);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function lockedJoin(
+  o: { work: string; keepWork?: boolean; ffmpeg?: string; signal?: AbortSignal },
+  plan: WorkPlan,
+): Promise<JoinSummary> {
   const tools = await resolveTools(o.ffmpeg);
   const caps = await capabilities(tools);
   const status = await jobStatus(o);

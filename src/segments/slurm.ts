@@ -8,9 +8,9 @@
 import { UsageError } from "../errors.ts";
 import { sbatch } from "../ffmpeg/scheduler.ts";
 import { formatIndices, jobStatus } from "./job.ts";
-import { readPlan, writing } from "./manifest.ts";
+import { readPlan, type WorkPlan, writing } from "./manifest.ts";
 import { checkPrintable } from "./printable.ts";
-import { tasksOf } from "./work.ts";
+import { lockFolder, tasksOf } from "./work.ts";
 
 /**
  * Added to `SLURM_ARRAY_TASK_ID` to get the task index: arrays are limited in size
@@ -96,6 +96,8 @@ export interface SlurmOptions {
   ffmpeg?: string;
   /** Stops the submission between sbatch calls. */
   signal?: AbortSignal;
+  /** Told, in one line, when a lock left by a process that is gone is taken over. */
+  onNotice?: (message: string) => void;
 }
 
 /** What {@link submitSlurm} submitted. */
@@ -116,7 +118,8 @@ export interface SlurmSubmission {
  * cancelled if one fails (`--kill-on-invalid-dep=yes`). Calling it again after a failure
  * resubmits only what is missing.
  *
- * @throws {OutputError} `work` is not a work folder.
+ * @throws {OutputError} `work` is not a work folder, or another run uses it (a join, a
+ *   submission).
  * @throws {UsageError} `work` has a control character or a backslash in it.
  * @throws {ToolError} sbatch is missing or refused a job.
  *
@@ -143,6 +146,20 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
   }
   const logPattern = sbatchFolder(`${o.work}/logs`);
   const plan = await readPlan(o.work);
+  // Two submissions at once would both submit the same tasks.
+  const lock = await lockFolder(o.work, o.onNotice);
+  try {
+    return await lockedSubmit(o, plan, logPattern);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function lockedSubmit(
+  o: SlurmOptions,
+  plan: WorkPlan,
+  logPattern: string,
+): Promise<SlurmSubmission> {
   const tasks = o.all
     ? tasksOf(plan).map((t) => t.index)
     : (await jobStatus({ work: o.work, ffmpeg: o.ffmpeg, signal: o.signal })).pending;

@@ -7,6 +7,8 @@
  */
 import { exists, fileSha256, readTextAtMost } from "../fs.ts";
 import { processTag, removeLeftovers } from "../leftovers.ts";
+import { OutputError } from "../errors.ts";
+import { type HeldLock, heldLock, takeLock } from "./lock.ts";
 import { type PlanItem, type WorkPlan, writeJsonAtomic, writing } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
 
@@ -61,6 +63,37 @@ export function segmentFile(work: string, plan: WorkPlan, task: Task): string {
 /** The record that marks a segment done. */
 export function doneFile(work: string, plan: WorkPlan, task: Task): string {
   return `${stem(work, plan, task)}.done.json`;
+}
+
+/** The lock of a whole work folder (see lock.ts). */
+export function folderLockFile(work: string): string {
+  return `${work}/lock`;
+}
+
+/**
+ * Takes the lock of one segment, held while it is checked and made (see lock.ts).
+ *
+ * @throws {OutputError} Another run holds it.
+ */
+export function lockSegment(
+  work: string,
+  plan: WorkPlan,
+  task: Task,
+  onNotice?: (message: string) => void,
+): Promise<HeldLock> {
+  return takeLock(`${stem(work, plan, task)}.lock`, {
+    what: segmentFile(work, plan, task),
+    onNotice,
+  });
+}
+
+/**
+ * Takes the lock of a whole work folder (see lock.ts).
+ *
+ * @throws {OutputError} Another run holds it.
+ */
+export function lockFolder(work: string, onNotice?: (message: string) => void): Promise<HeldLock> {
+  return takeLock(folderLockFile(work), { what: work, onNotice });
 }
 
 /** A temporary name for a segment being made, unique to this process. */
@@ -185,15 +218,17 @@ export function weightsFile(work: string, item: Pick<PlanItem, "folder">): strin
 /**
  * Creates a work folder with its manifest and each video's weights, all or nothing: it is
  * assembled under a temporary name and renamed into place, so a folder named `work` always has
- * a plan.
+ * a plan. It comes locked (see lockFolder), by the caller.
  *
  * @param writeWeights Writes the weights of the plan's video `item` to `path`.
+ * @returns The folder's lock, to release when done.
+ * @throws {OutputError} It cannot be written, or another run created it meanwhile.
  */
 export async function createWork(
   work: string,
   plan: WorkPlan,
   writeWeights: (path: string, item: number) => Promise<void>,
-): Promise<void> {
+): Promise<HeldLock> {
   const slash = work.lastIndexOf("/");
   const parent = slash < 0 ? "." : work.slice(0, slash) || "/";
   const name = { prefix: `${work.slice(slash + 1)}.creating-` };
@@ -208,12 +243,23 @@ export async function createWork(
         await writeWeights(weightsFile(temp, item), i);
       }
       await writeJsonAtomic(`${temp}/plan.json`, plan);
-      await Deno.rename(temp, work);
+      await takeLock(folderLockFile(temp), { what: work });
     });
+    try {
+      await Deno.rename(temp, work);
+    } catch (e) {
+      // Another run made the same folder since this one looked (a rename onto a folder with
+      // entries fails).
+      if (await isWorkFolder(work)) {
+        throw new OutputError(work, "was created by another run at the same time", { cause: e });
+      }
+      await writing(work, () => Promise.reject(e));
+    }
   } catch (e) {
     await Deno.remove(temp, { recursive: true }).catch(() => {});
     throw e;
   }
+  return heldLock(folderLockFile(work));
 }
 
 /** Whether `work` is a work folder (it has a plan.json). */
@@ -223,13 +269,18 @@ export async function isWorkFolder(work: string): Promise<boolean> {
 
 /**
  * Removes a work folder after its outputs are complete, except its `logs` folder when it has
- * one (a scheduler's logs outlive the job; the join's own log may still be open there).
+ * one (a scheduler's logs outlive the job; the join's own log may still be open there). Its
+ * lock goes last, so that no other run finds the folder half removed and unlocked.
  */
 export async function removeWork(work: string): Promise<void> {
   let keep = false;
+  const lock = folderLockFile(work);
   for await (const e of Deno.readDir(work)) {
     if (e.name === "logs" && e.isDirectory) keep = true;
-    else await Deno.remove(`${work}/${e.name}`, { recursive: true });
+    else if (`${work}/${e.name}` !== lock) {
+      await Deno.remove(`${work}/${e.name}`, { recursive: true });
+    }
   }
+  await Deno.remove(lock).catch(() => {});
   if (!keep) await Deno.remove(work);
 }
