@@ -121,13 +121,23 @@ async function submit(
   });
   // The job ids go to stdout, for scripts; the story to stderr.
   console.log([...r.arrays, r.join].join(" "));
+  if (r.queued.length > 0) {
+    say(
+      opts.quiet,
+      `${r.queued.length} segment tasks (${
+        formatIndices(r.queued)
+      }) are still queued or running in Slurm: not submitted again`,
+    );
+  }
   say(
     opts.quiet,
     r.tasks.length > 0
       ? `submitted ${r.tasks.length} segment tasks (${formatIndices(r.tasks)}) as job ${
         r.arrays.join(", ")
       } and the join as job ${r.join}; logs in ${r.logs}`
-      : `every segment is done; submitted the join as job ${r.join}`,
+      : `${
+        r.queued.length > 0 ? "no segment to submit" : "every segment is done"
+      }; submitted the join as job ${r.join}`,
   );
 }
 

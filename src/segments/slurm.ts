@@ -6,9 +6,10 @@
  * segments.
  */
 import { UsageError } from "../errors.ts";
-import { sbatch } from "../ffmpeg/scheduler.ts";
+import { activeArrayTasks, sbatch } from "../ffmpeg/scheduler.ts";
+import { readTextAtMost } from "../fs.ts";
 import { formatIndices, jobStatus } from "./job.ts";
-import { readPlan, type WorkPlan, writing } from "./manifest.ts";
+import { readPlan, type WorkPlan, writeJsonAtomic, writing } from "./manifest.ts";
 import { checkPrintable } from "./printable.ts";
 import { lockFolder, tasksOf } from "./work.ts";
 
@@ -92,6 +93,8 @@ export interface SlurmOptions {
   all?: boolean;
   /** sbatch binary (default `sbatch` on PATH). */
   sbatch?: string;
+  /** squeue binary (default `squeue` on PATH): which tasks are still queued or running. */
+  squeue?: string;
   /** ffmpeg binary (ffprobe checks which segments are done). */
   ffmpeg?: string;
   /** Stops the submission between sbatch calls. */
@@ -104,6 +107,8 @@ export interface SlurmOptions {
 export interface SlurmSubmission {
   /** The tasks submitted. */
   tasks: number[];
+  /** Unfinished tasks not submitted: Slurm still has them queued or running. */
+  queued: number[];
   /** Array job ids, one per chunk of {@link MAX_ARRAY} tasks. */
   arrays: string[];
   /** The join job's id. */
@@ -116,7 +121,8 @@ export interface SlurmSubmission {
  * Writes the batch scripts into `work/slurm/` and submits the plan's unfinished tasks (or all
  * of them) as job arrays, then the join, which waits for every array to succeed and is
  * cancelled if one fails (`--kill-on-invalid-dep=yes`). Calling it again after a failure
- * resubmits only what is missing.
+ * resubmits only what is missing; tasks that Slurm still has queued or running from an
+ * earlier submission (squeue) are not submitted again, and the join waits for them too.
  *
  * @throws {OutputError} `work` is not a work folder, or another run uses it (a join, a
  *   submission).
@@ -155,15 +161,43 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmSubmission> {
   }
 }
 
+/** A submitted job array (recorded in `slurm/arrays.json`) and its first task. */
+interface SubmittedArray {
+  id: string;
+  offset: number;
+}
+
+async function readArrays(path: string): Promise<SubmittedArray[]> {
+  try {
+    const list = JSON.parse((await readTextAtMost(path, 1 << 20)) ?? "[]");
+    return Array.isArray(list)
+      ? list.filter((a) => typeof a?.id === "string" && Number.isSafeInteger(a?.offset))
+      : [];
+  } catch {
+    return []; // none submitted yet (or a damaged record: squeue cannot be asked about them)
+  }
+}
+
 async function lockedSubmit(
   o: SlurmOptions,
   plan: WorkPlan,
   logPattern: string,
 ): Promise<SlurmSubmission> {
-  const tasks = o.all
+  const dir = `${o.work}/slurm`, logs = `${o.work}/logs`;
+  const wanted = o.all
     ? tasksOf(plan).map((t) => t.index)
     : (await jobStatus({ work: o.work, ffmpeg: o.ffmpeg, signal: o.signal })).pending;
-  const dir = `${o.work}/slurm`, logs = `${o.work}/logs`;
+  // Tasks of earlier submissions that Slurm still has: submitted again, two runs of one
+  // segment would race (the second is refused by the segment's lock, and fails its array).
+  const arraysFile = `${dir}/arrays.json`;
+  const earlier = await readArrays(arraysFile);
+  const active = earlier.length > 0
+    ? await activeArrayTasks("fsrcnn-segments", { squeue: o.squeue, signal: o.signal })
+    : new Map<string, number[]>();
+  const live = earlier.filter((a) => active.has(a.id));
+  const queuedSet = new Set(live.flatMap((a) => active.get(a.id)!.map((k) => k + a.offset)));
+  const queued = wanted.filter((t) => queuedSet.has(t));
+  const tasks = wanted.filter((t) => !queuedSet.has(t));
   const segmentScript = `${dir}/segment.sbatch`, joinScript = `${dir}/join.sbatch`;
   await writing(dir, async () => {
     await Deno.mkdir(dir, { recursive: true });
@@ -195,15 +229,21 @@ async function lockedSubmit(
         segmentScript,
       ], { sbatch: o.sbatch, signal: o.signal }),
     );
+    await writeJsonAtomic(arraysFile, [
+      ...live,
+      ...arrays.map((id, i) => ({ id, offset: arrayChunks(tasks)[i].offset })),
+    ]);
   }
+  // The join waits for the tasks still queued from before too.
+  const after = [...live.map((a) => a.id), ...arrays];
   const join = await sbatch([
     "--job-name=fsrcnn-join",
     `--output=${logPattern}/join-%j.log`,
-    ...(arrays.length > 0
-      ? [`--dependency=afterok:${arrays.join(":")}`, "--kill-on-invalid-dep=yes"]
+    ...(after.length > 0
+      ? [`--dependency=afterok:${after.join(":")}`, "--kill-on-invalid-dep=yes"]
       : []),
     ...extra,
     joinScript,
   ], { sbatch: o.sbatch, signal: o.signal });
-  return { tasks, arrays, join, logs };
+  return { tasks, queued, arrays, join, logs };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../errors.ts";
-import { parseJobId } from "../ffmpeg/scheduler.ts";
+import { parseArrayTasks, parseJobId } from "../ffmpeg/scheduler.ts";
 import {
   commonFolder,
   kubernetesJobs,
@@ -136,6 +136,14 @@ Deno.test("checkPrintable: control characters refused, in one line naming the va
       });
     }
   }
+});
+
+Deno.test("parseArrayTasks: squeue's array job ids and task indices, other jobs left out", () => {
+  assert.deepEqual(
+    parseArrayTasks("1234 0\n1234 3\n1300 N/A\n1401 7\n\n"),
+    new Map([["1234", [0, 3]], ["1401", [7]]]),
+  );
+  assert.deepEqual(parseArrayTasks(""), new Map());
 });
 
 Deno.test("parseJobId: sbatch --parsable output", () => {
