@@ -53,7 +53,8 @@ Deno.test({
         ...["-frames:v", "100", "-c:v", "libx264", "-g", "12", "-pix_fmt", "yuv420p"],
         ...["-c:a", "aac", "-t", "4", input],
       );
-      const work = `${dir}/work`, output = `${dir}/out.mkv`;
+      // A % in the work folder: sbatch reads it as a pattern in the log files' names.
+      const work = `${dir}/work 100%`, output = `${dir}/out.mkv`;
       let r = await cli([
         "upscale",
         "plan",
@@ -68,6 +69,11 @@ Deno.test({
         r.stderr,
         /submitted 4 segment tasks \(0-3\) as job \d+ and the join as job \d+/,
       );
+      // Submitted again at once: the tasks Slurm still has are not submitted twice.
+      r = await cli(["upscale", "submit", "--work", work], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /submitted \d+ segment tasks/);
+      assert.match(r.stderr, /still queued or running in Slurm: not submitted again/);
 
       // kill -9 one task in the middle of its segment (its process id is in its file name).
       const items = `${work}/items/0000`;

@@ -74,8 +74,14 @@ function statusText(s: JobStatus): string {
       }`,
     );
   }
+  for (const d of s.damaged) lines.push(`task ${d.index}: ${d.problem}`);
   if (s.pending.length > 0) lines.push(`to do: tasks ${formatIndices(s.pending)}`);
   return lines.join("\n");
+}
+
+/** A notice from the library (a stale lock taken over): told even when quiet. */
+function notice(message: string): void {
+  console.error(`fsrcnn: ${message}`);
 }
 
 function say(quiet: boolean | undefined, line: string): void {
@@ -111,16 +117,27 @@ async function submit(
     all: opts.all,
     ffmpeg: opts.ffmpeg,
     signal,
+    onNotice: notice,
   });
   // The job ids go to stdout, for scripts; the story to stderr.
   console.log([...r.arrays, r.join].join(" "));
+  if (r.queued.length > 0) {
+    say(
+      opts.quiet,
+      `${r.queued.length} segment tasks (${
+        formatIndices(r.queued)
+      }) are still queued or running in Slurm: not submitted again`,
+    );
+  }
   say(
     opts.quiet,
     r.tasks.length > 0
       ? `submitted ${r.tasks.length} segment tasks (${formatIndices(r.tasks)}) as job ${
         r.arrays.join(", ")
       } and the join as job ${r.join}; logs in ${r.logs}`
-      : `every segment is done; submitted the join as job ${r.join}`,
+      : `${
+        r.queued.length > 0 ? "no segment to submit" : "every segment is done"
+      }; submitted the join as job ${r.join}`,
   );
 }
 
@@ -170,6 +187,7 @@ function planCommand(): Command {
           restart: opts.restart,
           ffmpeg: opts.ffmpeg,
           signal,
+          onNotice: notice,
         });
         say(
           opts.quiet,
@@ -264,11 +282,14 @@ function segmentCommand(): Command {
             batch: opts.batch,
             ffmpeg: opts.ffmpeg,
             signal,
+            onNotice: notice,
             onProgress: live
               ? (p) => Deno.stderr.writeSync(enc.encode(`\r\x1b[K${progressLine(p)}`))
               : undefined,
           });
           if (live) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+          // Told even when quiet: a finished segment was found damaged.
+          if (r.remade) notice(`${r.remade}; made again`);
           say(
             opts.quiet,
             `task ${r.index}: ${r.input} segment ${
@@ -300,6 +321,7 @@ function joinCommand(): Command {
             keepWork: opts.keepWork,
             ffmpeg: opts.ffmpeg,
             signal,
+            onNotice: notice,
           });
           for (const o of r.outputs) say(opts.quiet, `${o.output}: ${o.frames} frames`);
           if (r.removed) say(opts.quiet, `${opts.work}: removed (logs, if any, are kept)`);

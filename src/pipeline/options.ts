@@ -117,9 +117,11 @@ export interface UpscaleNotice {
   /**
    * `video-encoder`: the container's usual encoder is missing, another is used; `converted`:
    * streams the container cannot hold as they are are converted; `dropped`: streams it cannot
-   * hold at all are left out.
+   * hold at all are left out; `work-folder`: a resumed run found a finished segment that does
+   * not match its record (damaged, or recorded without a checksum: it is made again), or a
+   * lock left by a process that is gone (taken over).
    */
-  kind: "video-encoder" | "converted" | "dropped";
+  kind: "video-encoder" | "converted" | "dropped" | "work-folder";
   /** The line itself, starting with the output's name. */
   message: string;
 }

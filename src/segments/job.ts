@@ -46,16 +46,20 @@ import {
   weightsDigest,
   type WorkPlan,
   writeJsonAtomic,
+  writing,
 } from "./manifest.ts";
 import { planSegments } from "./plan.ts";
+import { checkPrintable } from "./printable.ts";
 import { makeSegment, videoSource } from "./segment.ts";
 import {
+  checkSegment,
   createWork,
   isWorkFolder,
+  lockFolder,
+  lockSegment,
   removeWork,
   type Task,
   tasksOf,
-  verifiedDone,
   weightsFile,
   workFolderFor,
 } from "./work.ts";
@@ -311,13 +315,21 @@ export async function reuseProblem(
   return change ? `was made with other settings (${change})` : null;
 }
 
-/** Removes a work folder that the caller asked to discard; refuses folders that are not ours. */
-export async function discardWork(work: string, output: string): Promise<void> {
+/**
+ * Removes a work folder that the caller asked to discard; refuses folders that are not ours,
+ * and folders in use (see lockFolder).
+ */
+export async function discardWork(
+  work: string,
+  output: string,
+  onNotice?: (message: string) => void,
+): Promise<void> {
   if (!(await exists(work))) return;
   if (!(await isWorkFolder(work))) {
     throw new WorkFolderError(output, work, "is not a work folder (no plan.json); left alone");
   }
-  await Deno.remove(work, { recursive: true });
+  await lockFolder(work, onNotice);
+  await writing(work, () => Deno.remove(work, { recursive: true }));
 }
 
 /** What {@link planJob} plans. */
@@ -339,6 +351,8 @@ export interface PlanJobOptions extends PlanSettingsOptions {
   ffmpeg?: string;
   /** Stops planning (nothing is left behind). */
   signal?: AbortSignal;
+  /** Told, in one line, when a lock left by a process that is gone is taken over. */
+  onNotice?: (message: string) => void;
 }
 
 /** What {@link planJob} planned. */
@@ -437,8 +451,8 @@ async function jobFiles(
  * @throws {WorkFolderError} `work` holds another plan, or is not a work folder.
  * @throws {InputError} An input is missing, unreadable or has no video.
  * @throws {OutputError} An output exists (without `overwrite`) or cannot be written.
- * @throws {UsageError} The output is not a video file (or, for a folder, not a folder), or the
- *   settings cannot write it (a trial encode failed).
+ * @throws {UsageError} The output is not a video file (or, for a folder, not a folder), the
+ *   settings cannot write it (a trial encode failed), or a path has a control character.
  *
  * @example Plan a film library, run its tasks here one by one, then join
  * ```ts
@@ -467,6 +481,12 @@ async function planFiles(
   io: { input: string; output: string }[],
   work: string,
 ): Promise<JobPlanSummary> {
+  // The scripts and manifests that schedulers read hold these paths (see printable.ts).
+  checkPrintable(work, "the work folder");
+  for (const f of io) {
+    checkPrintable(f.input, "the input's name");
+    checkPrintable(f.output, "the output's name");
+  }
   // A library's outputs share one encoder: the first output's container's usual one unless
   // `codec` names it (an output whose container cannot hold it fails in checkEncoding).
   const codec = io.length > 0 ? await planVideoEncoder(tools, io[0].output, o.codec) : o.codec;
@@ -491,7 +511,7 @@ async function planFiles(
       notices: notices[i] ?? [],
     })),
   });
-  if (o.restart) await discardWork(work, o.output);
+  if (o.restart) await discardWork(work, o.output, o.onNotice);
   if (await isWorkFolder(work)) {
     const plan = await readPlan(work);
     const problem = await reuseProblem(plan, io, settings);
@@ -565,7 +585,8 @@ async function planFiles(
     items: items.map(({ uncuttable: _, ...it }) => it),
   };
   if (await exists(work)) await Deno.remove(work);
-  await createWork(work, plan, (path, i) => saveWeights(path, weights[i]));
+  const lock = await createWork(work, plan, (path, i) => saveWeights(path, weights[i]));
+  await lock.release();
   return summary(plan, false, why, notices);
 }
 
@@ -589,6 +610,8 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   /** Progress within the segment. */
   onProgress?: (p: UpscaleProgress) => void;
+  /** Told, in one line, when a lock left by a process that is gone is taken over. */
+  onNotice?: (message: string) => void;
 }
 
 /** What {@link runTask} did. */
@@ -607,6 +630,11 @@ export interface TaskSummary {
   frames: number;
   /** True when the segment was already done (verified) and nothing was made. */
   skipped: boolean;
+  /**
+   * Why a finished segment found here did not stand (damaged, no checksum) and was made again,
+   * in one line; absent otherwise.
+   */
+  remade?: string;
   /** Seconds this call took. */
   seconds: number;
   /** The backend that ran (absent when skipped). */
@@ -654,7 +682,6 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
   const started = performance.now();
   const { plan, task } = await taskOf(o.work, o.index);
   const item = plan.items[task.item];
-  const tools = await resolveTools(o.ffmpeg);
   const base = {
     index: o.index,
     input: item.input,
@@ -663,7 +690,26 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
     segments: item.segments.length,
     frames: task.segment.frames,
   };
-  if (await verifiedDone(tools, o.work, plan, task, { signal: o.signal, repair: true })) {
+  // Held while the segment is checked and made: another run of the same task is refused.
+  const lock = await lockSegment(o.work, plan, task, o.onNotice);
+  try {
+    return await lockedTask(o, plan, task, base, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function lockedTask(
+  o: RunTaskOptions,
+  plan: WorkPlan,
+  task: Task,
+  base: Omit<TaskSummary, "skipped" | "seconds">,
+  started: number,
+): Promise<TaskSummary> {
+  const item = plan.items[task.item];
+  const tools = await resolveTools(o.ffmpeg);
+  const check = await checkSegment(o.work, plan, task, { signal: o.signal, repair: true });
+  if (check.done) {
     return { ...base, skipped: true, seconds: (performance.now() - started) / 1000 };
   }
   await checkUnchanged(item);
@@ -692,6 +738,7 @@ export async function runTask(o: RunTaskOptions): Promise<TaskSummary> {
   return {
     ...base,
     skipped: false,
+    ...(check.problem ? { remade: check.problem } : {}),
     seconds: (performance.now() - started) / 1000,
     backend: engine.info.backend,
   };
@@ -707,6 +754,11 @@ export interface JobStatus {
   done: number[];
   /** Indices of the tasks still to do. */
   pending: number[];
+  /**
+   * Tasks whose finished segment does not stand (damaged, or recorded without a checksum by
+   * an older version), each with why in one line; they are among `pending`.
+   */
+  damaged: { index: number; problem: string }[];
   /** Frames of all videos. */
   frames: number;
   /** Frames of the segments done. */
@@ -747,8 +799,8 @@ export async function jobStatus(
   o: { work: string; ffmpeg?: string; signal?: AbortSignal },
 ): Promise<JobStatus> {
   const plan = await readPlan(o.work);
-  const tools = await resolveTools(o.ffmpeg);
   const done: number[] = [], pending: number[] = [];
+  const damaged: JobStatus["damaged"] = [];
   let doneFrames = 0;
   const items = plan.items.map((it) => ({
     input: it.input,
@@ -761,8 +813,11 @@ export async function jobStatus(
     items[i].joined = await exists(joinedRecord(o.work, it));
   }
   for (const task of tasksOf(plan)) {
-    const ok = items[task.item].joined ||
-      await verifiedDone(tools, o.work, plan, task, { signal: o.signal, repair: false });
+    const check: { done: boolean; problem?: string | null } = items[task.item].joined
+      ? { done: true }
+      : await checkSegment(o.work, plan, task, { signal: o.signal, repair: false });
+    const ok = check.done;
+    if (!check.done && check.problem) damaged.push({ index: task.index, problem: check.problem });
     (ok ? done : pending).push(task.index);
     if (ok) {
       items[task.item].done++;
@@ -774,6 +829,7 @@ export async function jobStatus(
     tasks: done.length + pending.length,
     done,
     pending,
+    damaged,
     frames: plan.items.reduce((n, it) => n + it.frames, 0),
     doneFrames,
     items,
@@ -817,9 +873,28 @@ export function formatIndices(indices: readonly number[]): string {
  * ```
  */
 export async function joinJob(
-  o: { work: string; keepWork?: boolean; ffmpeg?: string; signal?: AbortSignal },
+  o: {
+    work: string;
+    keepWork?: boolean;
+    ffmpeg?: string;
+    signal?: AbortSignal;
+    /** Told, in one line, when a lock left by a process that is gone is taken over. */
+    onNotice?: (message: string) => void;
+  },
 ): Promise<JoinSummary> {
   const plan = await readPlan(o.work);
+  const lock = await lockFolder(o.work, o.onNotice);
+  try {
+    return await lockedJoin(o, plan);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function lockedJoin(
+  o: { work: string; keepWork?: boolean; ffmpeg?: string; signal?: AbortSignal },
+  plan: WorkPlan,
+): Promise<JoinSummary> {
   const tools = await resolveTools(o.ffmpeg);
   const caps = await capabilities(tools);
   const status = await jobStatus(o);
@@ -838,7 +913,12 @@ export async function joinJob(
       o.work,
       `${status.pending.length} of ${status.tasks} segments are not done yet (tasks ${
         formatIndices(status.pending)
-      })` + (outputs.length > 0 ? `; ${outputs.length} complete videos were joined` : ""),
+      })` + (outputs.length > 0 ? `; ${outputs.length} complete videos were joined` : "") +
+        (status.damaged.length > 0
+          ? `; ${status.damaged.length} of them must be made again (task ${
+            status.damaged[0].index
+          }: ${status.damaged[0].problem})`
+          : ""),
     );
   }
   if (!o.keepWork) await removeWork(o.work);

@@ -184,6 +184,8 @@ export interface JoinJob {
   item: number;
   /** The item's input, probed. */
   info: MediaInfo;
+  /** Replace an existing output, whatever the plan says (a resumed run asked with -y). */
+  overwrite?: boolean;
   signal?: AbortSignal;
 }
 
@@ -207,7 +209,7 @@ export async function joinItem(
   await writeFileAtomic(list, new TextEncoder().encode(concatList(item, encTb)));
   const target = await prepareOutput(item.output, {
     kind: "video",
-    overwrite: item.overwrite,
+    overwrite: job.overwrite || item.overwrite,
     inputs: [item.input],
   });
   try {

@@ -6,6 +6,8 @@
  * applies the manifests with kubectl.
  */
 import { UsageError } from "../errors.ts";
+import { writing } from "./manifest.ts";
+import { checkPrintable } from "./printable.ts";
 
 /** What {@link kubernetesJobs} describes. */
 export interface KubernetesOptions {
@@ -45,7 +47,8 @@ export function commonFolder(paths: readonly string[]): string {
 /**
  * The segment Job (Indexed, one completion per task) and the join Job of a plan.
  *
- * @throws {UsageError} A name or count that Kubernetes would refuse.
+ * @throws {UsageError} A name or count that Kubernetes would refuse, or a value (path, image,
+ *   claim, command word) with a control character in it.
  *
  * @example The Jobs of a 60-task plan, 16 GPU pods at a time
  * ```ts
@@ -69,6 +72,22 @@ export function kubernetesJobs(o: KubernetesOptions): { segments: KubeObject; jo
   const name = o.name ?? "fsrcnn";
   if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) {
     throw new UsageError(`${name}: not a usable Kubernetes name (lower-case letters, digits, -)`);
+  }
+  checkPrintable(o.work, "the work folder");
+  checkPrintable(o.image, "the image");
+  checkPrintable(o.claim, "the claim name");
+  checkPrintable(o.mount, "the mount folder");
+  for (const word of [...o.command.segment, ...o.command.join]) {
+    checkPrintable(word, "a word of the worker's command");
+  }
+  // A DNS subdomain name (RFC 1123), as Kubernetes names a PersistentVolumeClaim.
+  if (
+    o.claim.length > 253 ||
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(o.claim)
+  ) {
+    throw new UsageError(
+      `${o.claim}: not a usable claim name (lower-case letters, digits, - and .)`,
+    );
   }
   if (!o.mount.startsWith("/") || o.mount === "/") {
     throw new UsageError(`${o.mount}: the volume needs a mount folder other than /`);
@@ -115,8 +134,26 @@ export function kubernetesJobs(o: KubernetesOptions): { segments: KubeObject; jo
 
 const YAML_WORDS = /^(y|n|yes|no|on|off|true|false|null)$/i;
 
+/**
+ * A YAML double-quoted string that holds only printable ASCII: `"` and backslash escaped,
+ * every other character as `\uXXXX` (or `\UXXXXXXXX` beyond the BMP). Raw, some characters that
+ * JSON leaves alone are line breaks to a YAML 1.1 reader (U+0085, U+2028, U+2029) or not
+ * allowed at all (DEL, C1 controls).
+ */
+export function yamlString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (c <= 0xffff) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += `\\U${c.toString(16).padStart(8, "0")}`;
+  }
+  return out + '"';
+}
+
 function yamlScalar(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return yamlString(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (v === null || v === undefined) return "null";
   throw new TypeError(`not a YAML scalar: ${typeof v}`);
@@ -128,7 +165,7 @@ function isEmpty(v: unknown): boolean {
 
 /**
  * Block-style YAML of plain data (objects, arrays, strings, numbers, booleans). Strings are
- * written as JSON strings, which YAML reads as the same strings.
+ * written double-quoted (see yamlString), which YAML reads as the same strings.
  */
 export function toYaml(value: unknown, indent = ""): string {
   const lines: string[] = [];
@@ -151,7 +188,7 @@ export function toYaml(value: unknown, indent = ""): string {
     for (const [k, v] of Object.entries(value as object)) {
       // YAML 1.1 reads bare y/n/yes/no/on/off/true/false/null as booleans or null.
       const bare = /^[A-Za-z_][\w./-]*$/.test(k) && !YAML_WORDS.test(k);
-      const key = bare ? k : JSON.stringify(k);
+      const key = bare ? k : yamlString(k);
       if (nested(v)) lines.push(`${indent}${key}:`, toYaml(v, `${indent}  `));
       else lines.push(`${indent}${key}: ${typeof v === "object" && v ? empty(v) : yamlScalar(v)}`);
     }
@@ -168,20 +205,24 @@ export function toYaml(value: unknown, indent = ""): string {
 export async function writeKubernetesJobs(
   o: KubernetesOptions,
 ): Promise<{ segments: string; join: string }> {
+  // Checks every value, the header's included.
   const jobs = kubernetesJobs(o);
   const dir = `${o.work}/kubernetes`;
-  await Deno.mkdir(dir, { recursive: true });
   const header = (what: string) =>
     `# fsrcnn: ${what} for the plan in ${o.work}.\n` +
     `# The claim ${o.claim} (ReadWriteMany) must hold ${o.mount} as on the planning machine.\n`;
   const files = { segments: `${dir}/segments.yaml`, join: `${dir}/join.yaml` };
-  await Deno.writeTextFile(
-    files.segments,
-    header("one pod per segment (kubectl apply -f segments.yaml)") + toYaml(jobs.segments) + "\n",
-  );
-  await Deno.writeTextFile(
-    files.join,
-    header("the join, to apply once the segments Job has completed") + toYaml(jobs.join) + "\n",
-  );
+  await writing(dir, async () => {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(
+      files.segments,
+      header("one pod per segment (kubectl apply -f segments.yaml)") + toYaml(jobs.segments) +
+        "\n",
+    );
+    await Deno.writeTextFile(
+      files.join,
+      header("the join, to apply once the segments Job has completed") + toYaml(jobs.join) + "\n",
+    );
+  });
   return files;
 }

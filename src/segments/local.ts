@@ -27,14 +27,17 @@ import {
   weightsRequest,
 } from "./job.ts";
 import { joinItem } from "./join.ts";
+import type { HeldLock } from "./lock.ts";
 import { PLAN_FORMAT, readPlan, type WorkPlan } from "./manifest.ts";
 import { makeSegment } from "./segment.ts";
 import {
+  checkSegment,
   createWork,
   isWorkFolder,
+  lockFolder,
+  lockSegment,
   removeWork,
   tasksOf,
-  verifiedDone,
   workFolderFor,
 } from "./work.ts";
 
@@ -48,20 +51,39 @@ import {
  */
 export async function upscaleInSegments(
   o: UpscaleOptions,
-  ctx: {
-    tools: FfmpegTools;
-    info: MediaInfo;
-    started: number;
-    /** What the output does differently from the source (see `onNotice`), told once. */
-    notices?: UpscaleNotice[];
-    /** The weights of a new plan (chosen for the input, and told through `onWeights`). */
-    weights: () => Promise<RunWeights>;
-  },
+  ctx: SegmentedRunContext,
+): Promise<UpscaleSummary | null> {
+  // The work folder's lock, once taken: released however the run ends (a successful run
+  // has removed it with the folder).
+  const held: { lock: HeldLock | null } = { lock: null };
+  try {
+    return await segmentedRun(o, ctx, held);
+  } finally {
+    await held.lock?.release();
+  }
+}
+
+/** What {@link upscaleInSegments} is given besides the options. */
+interface SegmentedRunContext {
+  tools: FfmpegTools;
+  info: MediaInfo;
+  started: number;
+  /** What the output does differently from the source (see `onNotice`), told once. */
+  notices?: UpscaleNotice[];
+  /** The weights of a new plan (chosen for the input, and told through `onWeights`). */
+  weights: () => Promise<RunWeights>;
+}
+
+async function segmentedRun(
+  o: UpscaleOptions,
+  ctx: SegmentedRunContext,
+  held: { lock: HeldLock | null },
 ): Promise<UpscaleSummary | null> {
   if (o.segmentSeconds === 0 || o.keepPartial || o.engine) return null;
   const { tools, info } = ctx;
   const work = workFolderFor(o.output);
-  if (o.restart) await discardWork(work, o.output);
+  const notice = (message: string) => o.onNotice?.({ kind: "work-folder", message });
+  if (o.restart) await discardWork(work, o.output, notice);
   const resuming = await exists(work);
   const seconds = o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
   const duration = info.video?.duration ?? info.duration;
@@ -79,6 +101,7 @@ export async function upscaleInSegments(
     if (!(await isWorkFolder(work))) {
       throw new WorkFolderError(o.output, work, "is not a work folder (no plan.json); left alone");
     }
+    held.lock = await lockFolder(work, notice);
     plan = await readPlan(work);
     const problem = await reuseProblem(plan, [io], settings);
     if (problem) throw new WorkFolderError(o.output, work, problem);
@@ -108,7 +131,7 @@ export async function upscaleInSegments(
       run: { backend: o.backend ?? "auto", tile: o.tile ?? null, batch: o.batch ?? 4 },
       items: [item],
     };
-    await createWork(work, plan, (path) => saveWeights(path, weights));
+    held.lock = await createWork(work, plan, (path) => saveWeights(path, weights));
     created = true;
   }
   const engine = await createEngine(weights, { backend: o.backend ?? "auto", threads: o.threads });
@@ -118,10 +141,16 @@ export async function upscaleInSegments(
   try {
     const todo = [];
     for (const task of tasks) {
-      if (await verifiedDone(tools, work, plan, task, { signal: o.signal, repair: true })) {
+      const check = await checkSegment(work, plan, task, { signal: o.signal, repair: true });
+      if (check.done) {
         doneFrames += task.segment.frames;
         doneSegments++;
-      } else todo.push(task);
+      } else {
+        todo.push(task);
+        if (check.problem) {
+          notice(`${check.problem}; made again`);
+        }
+      }
     }
     const resumed = doneFrames;
     const runStarted = performance.now();
@@ -145,6 +174,8 @@ export async function upscaleInSegments(
     const caps = await capabilities(tools);
     const upscaler = new TiledUpscaler(engine, { tile: o.tile });
     for (const task of todo) {
+      // Tasks of a plan made elsewhere may run on the same folder (see runTask).
+      const lock = await lockSegment(work, plan, task, notice);
       await makeSegment({
         tools,
         caps,
@@ -156,13 +187,24 @@ export async function upscaleInSegments(
         info,
         signal: o.signal,
         onProgress: o.onProgress && ((p) => o.onProgress!(report(p.frames))),
-      });
+      }).finally(() => lock.release());
       doneFrames += task.segment.frames;
       doneSegments++;
       o.onProgress?.(report(0));
     }
     if (o.signal?.aborted) throw new CancelledError("interrupted");
-    const joined = await joinItem({ tools, caps, work, plan, item: 0, info, signal: o.signal });
+    // The overwrite asked for now, not the one planned: a run that continues an earlier one
+    // may find the output that run finished (killed before it removed its work folder).
+    const joined = await joinItem({
+      tools,
+      caps,
+      work,
+      plan,
+      item: 0,
+      info,
+      overwrite: io.overwrite,
+      signal: o.signal,
+    });
     if (!o.keepWork) await removeWork(work);
     const seconds = (performance.now() - ctx.started) / 1000;
     const v = info.video!;

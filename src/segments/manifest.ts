@@ -4,7 +4,8 @@
  * It is written once, when the job is planned; progress is recorded per segment beside it (see
  * work.ts), so that many machines can finish segments at once without rewriting one file.
  */
-import { OutputError, WorkFolderError } from "../errors.ts";
+import { FsrcnnError, OutputError, WorkFolderError } from "../errors.ts";
+import { readTextAtMost } from "../fs.ts";
 import type { Rational } from "../rational.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
@@ -187,29 +188,56 @@ export function settingsChange(planned: PixelSettings, now: PixelSettings): stri
   return null;
 }
 
+/** Whether `e` is the file system's refusal (no space, read-only, permission, …). */
+function isFileSystemError(e: unknown): e is Error {
+  return e instanceof Error && !(e instanceof FsrcnnError) &&
+    (Object.values(Deno.errors).some((kind) => e instanceof kind) ||
+      /\(os error \d+\)/.test(e.message));
+}
+
+/**
+ * Runs a write into a work folder (or beside it); the file system's refusal becomes one line
+ * naming `path`: `cannot be written (No space left on device)`.
+ *
+ * @throws {OutputError} The file system refused the write.
+ */
+export async function writing<T>(path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!isFileSystemError(e)) throw e;
+    const reason = e.message.replace(/\s*\(os error \d+\).*$/s, "") || e.name;
+    throw new OutputError(path, `cannot be written (${reason})`, { cause: e });
+  }
+}
+
 /**
  * Writes a file so that readers see the old content or the new, never a part: a temporary
  * sibling, flushed to disk, renamed over the target.
+ *
+ * @throws {OutputError} The file system refused (no space, read-only, permission).
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   const slash = path.lastIndexOf("/");
   const temp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.tmp-${Deno.pid}-${
     crypto.randomUUID().slice(0, 8)
   }`;
-  try {
-    const file = await Deno.open(temp, { write: true, createNew: true });
+  await writing(path, async () => {
     try {
-      let at = 0;
-      while (at < data.length) at += await file.write(data.subarray(at));
-      await file.syncData();
-    } finally {
-      file.close();
+      const file = await Deno.open(temp, { write: true, createNew: true });
+      try {
+        let at = 0;
+        while (at < data.length) at += await file.write(data.subarray(at));
+        await file.syncData();
+      } finally {
+        file.close();
+      }
+      await Deno.rename(temp, path);
+    } catch (e) {
+      await Deno.remove(temp).catch(() => {});
+      throw e;
     }
-    await Deno.rename(temp, path);
-  } catch (e) {
-    await Deno.remove(temp).catch(() => {});
-    throw e;
-  }
+  });
 }
 
 /** Writes JSON atomically (see writeFileAtomic). */
@@ -222,21 +250,132 @@ export function planPath(work: string): string {
   return `${work}/plan.json`;
 }
 
+/** Largest plan.json read (a library of a thousand films, each in a hundred segments, is 20 MB). */
+const MAX_PLAN_BYTES = 256 << 20;
+
+/** A check of one field's value: null when it is fine, else what it should be. */
+type FieldCheck = (v: unknown) => string | null;
+
+const isInt = (v: unknown) => Number.isSafeInteger(v);
+const string: FieldCheck = (v) => typeof v === "string" ? null : "a string";
+const boolean: FieldCheck = (v) => typeof v === "boolean" ? null : "true or false";
+const number: FieldCheck = (v) => typeof v === "number" && Number.isFinite(v) ? null : "a number";
+const count: FieldCheck = (v) => isInt(v) && (v as number) >= 0 ? null : "a whole number";
+const integer: FieldCheck = (v) => isInt(v) ? null : "an integer";
+const orNull = (check: FieldCheck): FieldCheck => (v) =>
+  v === null ? null : check(v) && `${check(v)} or null`;
+// A folder inside the work folder: relative, without `..` (a crafted plan must not make a
+// worker write elsewhere).
+const folder: FieldCheck = (v) =>
+  typeof v === "string" && v !== "" && !v.startsWith("/") &&
+    !v.split("/").some((p) => p === ".." || p === "" || p === ".")
+    ? null
+    : "a folder inside the work folder";
+
+type Shape = { [key: string]: FieldCheck | Shape | [Shape | FieldCheck] };
+
+const SEGMENT: Shape = {
+  index: count,
+  start: orNull(integer),
+  end: orNull(integer),
+  firstPts: integer,
+  frames: count,
+};
+
+const PLAN_SHAPE: Shape = {
+  created: string,
+  settings: {
+    scale: count,
+    weights: string,
+    codec: string,
+    crf: orNull(number),
+    preset: orNull(string),
+    pixFmt: orNull(string),
+    encoderArgs: [string],
+    segmentSeconds: number,
+  },
+  run: { backend: string, tile: orNull(count), batch: count },
+  items: [{
+    input: string,
+    output: string,
+    overwrite: boolean,
+    identity: { path: string, size: count, mtimeMs: orNull(number), headTail: string },
+    folder,
+    timeBase: { num: count, den: count },
+    frames: count,
+    segments: [SEGMENT],
+    weights: { name: orNull(string), reason: string, digest: string },
+  }],
+};
+
+function shapeProblem(value: unknown, shape: Shape | FieldCheck, at: string): string | null {
+  if (typeof shape === "function") {
+    if (value === undefined) return `${at} is missing`;
+    const want = shape(value);
+    return want ? `${at} is not ${want}` : null;
+  }
+  if (value === undefined) return `${at} is missing`;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return `${at} is not an object`;
+  }
+  for (const [key, sub] of Object.entries(shape)) {
+    const v = (value as Record<string, unknown>)[key];
+    const where = at ? `${at}.${key}` : key;
+    if (!Array.isArray(sub)) {
+      const p = shapeProblem(v, sub, where);
+      if (p) return p;
+      continue;
+    }
+    if (v === undefined) return `${where} is missing`;
+    if (!Array.isArray(v)) return `${where} is not a list`;
+    for (const [i, item] of v.entries()) {
+      const p = shapeProblem(item, sub[0], `${where}[${i}]`);
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
 /**
- * Reads a work folder's manifest.
+ * What is wrong with a manifest read from disk (a missing or mistyped field, no videos, a
+ * video without segments or with segments out of order), or null when it can be used.
+ */
+export function planProblem(plan: unknown): string | null {
+  const problem = shapeProblem(plan, PLAN_SHAPE, "");
+  if (problem) return problem;
+  const p = plan as WorkPlan;
+  if (p.items.length === 0) return "items is empty (a plan has at least one video)";
+  for (const [i, it] of p.items.entries()) {
+    if (it.segments.length === 0) return `items[${i}].segments is empty`;
+    if (it.segments.some((s, k) => s.index !== k)) {
+      return `items[${i}].segments are not numbered 0, 1, 2, …`;
+    }
+    if (it.segments.reduce((n, s) => n + s.frames, 0) !== it.frames) {
+      return `items[${i}].frames is not the sum of its segments' frames`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Reads a work folder's manifest, and checks it (see planProblem).
  *
  * @throws {OutputError} The folder has no manifest, or one this version cannot read (a
- *   {@link WorkFolderError} when an older version made it).
+ *   {@link WorkFolderError} when an older version made it), or a damaged one (a field missing
+ *   or of the wrong type, no videos).
  */
 export async function readPlan(work: string): Promise<WorkPlan> {
-  let text: string;
+  let text: string | null;
   try {
-    text = await Deno.readTextFile(planPath(work));
+    text = await readTextAtMost(planPath(work), MAX_PLAN_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new OutputError(work, "is not a segmented job's work folder (no plan.json)");
     }
     throw new OutputError(work, `cannot read plan.json (${(e as Error).message})`);
+  }
+  if (text === null) {
+    throw new OutputError(planPath(work), `is damaged (larger than ${MAX_PLAN_BYTES >> 20} MiB)`);
   }
   let plan: WorkPlan;
   try {
@@ -248,8 +387,10 @@ export async function readPlan(work: string): Promise<WorkPlan> {
     // Version 1 kept one weights file for the whole job, where each video now has its own.
     throw new WorkFolderError(work, work, `was made by an older version (${plan.format})`);
   }
-  if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.items)) {
+  if (plan?.format !== PLAN_FORMAT) {
     throw new OutputError(work, `plan.json is not a ${PLAN_FORMAT} manifest`);
   }
+  const problem = planProblem(plan);
+  if (problem) throw new OutputError(planPath(work), `is damaged: ${problem}`);
   return plan;
 }

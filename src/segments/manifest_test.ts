@@ -1,13 +1,19 @@
 import assert from "node:assert/strict";
+import { OutputError } from "../errors.ts";
 import { fsrcnnConfig } from "../model/config.ts";
 import { cloneWeights, initWeights } from "../model/weights.ts";
 import {
   identityChange,
   inputIdentity,
   type PixelSettings,
+  PLAN_FORMAT,
+  planProblem,
+  readPlan,
   settingsChange,
   weightsDigest,
+  type WorkPlan,
   writeJsonAtomic,
+  writing,
 } from "./manifest.ts";
 
 const SETTINGS: PixelSettings = {
@@ -97,4 +103,120 @@ Deno.test("writeJsonAtomic replaces a file whole and leaves no temporary file", 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+function validPlan(): WorkPlan {
+  return structuredClone({
+    format: PLAN_FORMAT,
+    created: "2026-12-07T00:00:00.000Z",
+    settings: SETTINGS,
+    run: { backend: "auto", tile: null, batch: 4 },
+    items: [{
+      input: "/films/a.mkv",
+      output: "/films/a_x2.mkv",
+      overwrite: false,
+      identity: { path: "/films/a.mkv", size: 1000, mtimeMs: 1, headTail: "ab" },
+      folder: "items/0000",
+      timeBase: { num: 1, den: 1000 },
+      frames: 30,
+      segments: [
+        { index: 0, start: null, end: 480, firstPts: 0, frames: 12 },
+        { index: 1, start: 480, end: null, firstPts: 480, frames: 18 },
+      ],
+      weights: { name: "paper", reason: "asked for", digest: "c".repeat(64) },
+    }],
+  });
+}
+
+Deno.test("planProblem names the first missing or mistyped field of a damaged plan", () => {
+  assert.equal(planProblem(validPlan()), null);
+  // deno-lint-ignore no-explicit-any
+  const table: [(p: any) => void, string][] = [
+    [(p) => delete p.settings, "settings is missing"],
+    [(p) => delete p.settings.codec, "settings.codec is missing"],
+    [(p) => (p.settings.crf = "18"), "settings.crf is not a number or null"],
+    [(p) => (p.settings.encoderArgs = [1]), "settings.encoderArgs[0] is not a string"],
+    [(p) => delete p.run, "run is missing"],
+    [(p) => (p.items = {}), "items is not a list"],
+    [(p) => (p.items = []), "items is empty (a plan has at least one video)"],
+    [(p) => (p.items[0] = null), "items[0] is not an object"],
+    [(p) => delete p.items[0].output, "items[0].output is missing"],
+    [(p) => delete p.items[0].identity.size, "items[0].identity.size is missing"],
+    [(p) => (p.items[0].timeBase.den = 0.5), "items[0].timeBase.den is not a whole number"],
+    [(p) => delete p.items[0].segments[1].frames, "items[0].segments[1].frames is missing"],
+    [(p) => (p.items[0].segments = []), "items[0].segments is empty"],
+    [(p) => (p.items[0].segments[1].index = 5), "items[0].segments are not numbered 0, 1, 2, …"],
+    [(p) => (p.items[0].frames = 31), "items[0].frames is not the sum of its segments' frames"],
+    [(p) => delete p.items[0].weights.digest, "items[0].weights.digest is missing"],
+    [
+      (p) => (p.items[0].folder = "../../etc"),
+      "items[0].folder is not a folder inside the work folder",
+    ],
+    [(p) => (p.items[0].folder = "/tmp"), "items[0].folder is not a folder inside the work folder"],
+  ];
+  for (const [damage, problem] of table) {
+    const p = validPlan();
+    damage(p);
+    assert.equal(planProblem(p), problem);
+  }
+});
+
+Deno.test("readPlan refuses a damaged plan in one line naming plan.json and the field", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const p = validPlan() as Partial<WorkPlan>;
+    delete p.settings;
+    await writeJsonAtomic(`${dir}/plan.json`, p);
+    await assert.rejects(() => readPlan(dir), (e: Error) => {
+      assert.ok(e instanceof OutputError);
+      assert.equal(e.message, `${dir}/plan.json: is damaged: settings is missing`);
+      return true;
+    });
+    await writeJsonAtomic(`${dir}/plan.json`, validPlan());
+    assert.deepEqual(await readPlan(dir), validPlan());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeJsonAtomic on a full file system: one line naming the file, nothing left", async () => {
+  const dir = await Deno.makeTempDir();
+  const mount = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir],
+    stderr: "null",
+  }).output().catch(() => ({ code: -1 }));
+  try {
+    if (mount.code !== 0) {
+      console.warn("full file system test skipped: cannot mount a tmpfs (not root?)");
+      return;
+    }
+    // Fill it: writes fail with ENOSPC.
+    await Deno.writeFile(`${dir}/fill`, new Uint8Array(64 << 10)).catch(() => {});
+    await assert.rejects(
+      () => writeJsonAtomic(`${dir}/seg.done.json`, { n: "x".repeat(8192) }),
+      (e: Error) => {
+        assert.ok(e instanceof OutputError, String(e));
+        assert.equal(
+          e.message,
+          `${dir}/seg.done.json: cannot be written (No space left on device)`,
+        );
+        return true;
+      },
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["fill"]);
+  } finally {
+    if (mount.code === 0) await new Deno.Command("umount", { args: [dir] }).output();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writing: other errors pass through unchanged", async () => {
+  const bug = new TypeError("a bug");
+  await assert.rejects(() => writing("/x", () => Promise.reject(bug)), (e) => e === bug);
+  await assert.rejects(
+    () => writing("/nonexistent-folder/x", () => Deno.writeTextFile("/nonexistent-folder/x", "")),
+    (e: Error) =>
+      e instanceof OutputError &&
+      /^\/nonexistent-folder\/x: cannot be written \(No such file or directory\)$/.test(e.message),
+  );
 });

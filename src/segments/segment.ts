@@ -1,8 +1,8 @@
 /**
  * Making one segment: its frames are decoded from its keyframe, upscaled and encoded into a
  * video-only NUT file (NUT keeps every timestamp exactly and holds any codec) under a
- * temporary name; the file is flushed, its packets counted, and only then renamed into place
- * and recorded as done.
+ * temporary name; the file is flushed, its packets counted and hashed, and only then renamed
+ * into place and recorded as done (with its SHA-256, so that damage found later remakes it).
  */
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import { fileInput } from "../ffmpeg/input_name.ts";
@@ -10,12 +10,13 @@ import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { MediaInfo } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { ToolError } from "../errors.ts";
+import { fileSha256 } from "../fs.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 import type { OutputTarget } from "../pipeline/output.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
 import { type FrameSource, upscaleVideo } from "../pipeline/video.ts";
 import { WindowMissedError } from "../pipeline/window.ts";
-import type { WorkPlan } from "./manifest.ts";
+import { type WorkPlan, writing } from "./manifest.ts";
 import { seekSeconds } from "./plan.ts";
 import {
   clearAttempts,
@@ -92,7 +93,7 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
     path: final,
     kind: "video",
     temp,
-    commit: () => Deno.rename(temp, final),
+    commit: () => writing(final, () => Deno.rename(temp, final)),
     discard: () => Deno.remove(temp).catch(() => {}),
     // An earlier attempt's temporaries were cleared above (clearAttempts).
     leftovers: { removed: [], kept: [] },
@@ -133,7 +134,7 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
         throw e;
       }
     }
-    await flush(temp);
+    await writing(final, () => flush(temp));
     const packets = await countVideoPackets(job.tools, temp, job.signal);
     if (packets !== spec.frames) {
       throw new ToolError(
@@ -143,10 +144,12 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
       );
     }
     const bytes = (await Deno.stat(temp)).size;
+    const sha256 = await fileSha256(temp, job.signal);
     await target.commit();
     const record: DoneRecord = {
       frames: spec.frames,
       bytes,
+      sha256,
       seconds: (performance.now() - started) / 1000,
       host: Deno.hostname(),
       finished: new Date().toISOString(),

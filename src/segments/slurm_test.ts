@@ -1,7 +1,61 @@
 import assert from "node:assert/strict";
-import { parseJobId } from "../ffmpeg/scheduler.ts";
-import { commonFolder, kubernetesJobs, toYaml } from "./kubernetes.ts";
-import { arrayChunks, batchScript, shellQuote } from "./slurm.ts";
+import { UsageError } from "../errors.ts";
+import { parseArrayTasks, parseJobId } from "../ffmpeg/scheduler.ts";
+import {
+  commonFolder,
+  kubernetesJobs,
+  type KubernetesOptions,
+  toYaml,
+  writeKubernetesJobs,
+  yamlString,
+} from "./kubernetes.ts";
+import { checkPrintable } from "./printable.ts";
+import { arrayChunks, batchScript, sbatchFolder, shellQuote } from "./slurm.ts";
+
+/**
+ * YAML text read back by PyYAML, as JSON data; null (with a warning) where python3 with PyYAML
+ * is missing (it is not a dependency of this project).
+ */
+async function parseYaml(text: string, what: string): Promise<unknown> {
+  let py;
+  try {
+    py = new Deno.Command("python3", {
+      args: [
+        "-c",
+        "import sys, json, yaml; print(json.dumps(list(yaml.safe_load_all(sys.stdin))))",
+      ],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch {
+    console.warn(`${what}: YAML read-back skipped: python3 is not available`);
+    return null;
+  }
+  const w = py.stdin.getWriter();
+  await w.write(new TextEncoder().encode(text));
+  await w.close();
+  const out = await py.output();
+  const err = new TextDecoder().decode(out.stderr);
+  if (out.code !== 0 && /No module named .?yaml/.test(err)) {
+    console.warn(`${what}: YAML read-back skipped: python3 has no PyYAML`);
+    return null;
+  }
+  assert.equal(out.code, 0, `PyYAML could not read it: ${err}\n${text}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** Values a hostile caller might give: quotes, YAML and shell syntax, %, non-ASCII. */
+const CRAFTED = [
+  `/mnt/a" ]\n- kind: Pod`.replace("\\n", " "),
+  `x: y # z`,
+  `'single' "double" \\ back`,
+  "$(touch /tmp/pwned) `id` ${HOME} 100% %A %%",
+  "- [a, b]: {c}",
+  "caf\u00e9 \u{1F600} \u00a0nbsp",
+  "no",
+  "",
+];
 
 Deno.test("arrayChunks: task indices as job arrays of at most 1000, with their offsets", () => {
   assert.deepEqual(arrayChunks([0, 1, 2, 3, 7]), [{ offset: 0, spec: "0-3,7", count: 5 }]);
@@ -22,6 +76,74 @@ Deno.test("batchScript: one exec line, every word quoted for the shell", () => {
     batchScript(["deno", "run", "/my films/cli.ts", "--work", "$HOME"], "one\ntwo"),
     "#!/bin/sh\n# one\n# two\nexec deno run '/my films/cli.ts' --work '$HOME'\n",
   );
+});
+
+Deno.test("batchScript: crafted words come out literal, the comment stays comment", async () => {
+  const words = [...CRAFTED, "line one\nline two; echo injected", "tab\there"];
+  const script = batchScript(
+    ["printf", "[%s]\\n", ...words],
+    "plan in /w\necho injected-from-comment",
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/job.sbatch`, script);
+    const syntax = await new Deno.Command("bash", { args: ["-n", `${dir}/job.sbatch`] }).output();
+    assert.equal(syntax.code, 0, new TextDecoder().decode(syntax.stderr));
+    const out = await new Deno.Command("sh", { args: [`${dir}/job.sbatch`], cwd: dir }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.equal(new TextDecoder().decode(out.stdout), words.map((w) => `[${w}]\n`).join(""));
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir), (e) => e.name), ["job.sbatch"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sbatchFolder: % doubled for sbatch's file name patterns; a backslash refused", () => {
+  const table: [string, string][] = [
+    ["/shared/job/logs", "/shared/job/logs"],
+    ["/shared/100% done/logs", "/shared/100%% done/logs"],
+    ["/a/%j%%/logs", "/a/%%j%%%%/logs"],
+  ];
+  for (const [folder, escaped] of table) assert.equal(sbatchFolder(folder), escaped, folder);
+  assert.throws(() => sbatchFolder("/a\\b/logs"), UsageError);
+});
+
+Deno.test("checkPrintable: control characters refused, in one line naming the value", () => {
+  const table: [string, boolean][] = [
+    ["/shared/job", true],
+    ["/films/caf\u00e9 100% $(x)", true],
+    ["/a\nb", false],
+    ["/a\tb", false],
+    ["/a\rb", false],
+    ["/a\u007fb", false],
+    ["/a\u0085b", false],
+    ["/a\u2028b", false],
+    ["/a\u001bb", false],
+  ];
+  for (const [value, ok] of table) {
+    if (ok) checkPrintable(value, "the work folder");
+    else {
+      assert.throws(() => checkPrintable(value, "the work folder"), (e: Error) => {
+        assert.ok(e instanceof UsageError);
+        assert.equal(
+          e.message,
+          `${
+            JSON.stringify(value)
+          }: the work folder has a control character (newline, tab, …) in it`,
+        );
+        assert.ok(!/[\n\r]/.test(e.message));
+        return true;
+      });
+    }
+  }
+});
+
+Deno.test("parseArrayTasks: squeue's array job ids and task indices, other jobs left out", () => {
+  assert.deepEqual(
+    parseArrayTasks("1234 0\n1234 3\n1300 N/A\n1401 7\n\n"),
+    new Map([["1234", [0, 3]], ["1401", [7]]]),
+  );
+  assert.deepEqual(parseArrayTasks(""), new Map());
 });
 
 Deno.test("parseJobId: sbatch --parsable output", () => {
@@ -83,20 +205,77 @@ Deno.test("toYaml: block YAML that a YAML parser reads back as the same data", a
     ),
     text,
   );
-  // Read back by PyYAML where it is installed (it is not a dependency of this project).
-  const py = await new Deno.Command("python3", {
-    args: ["-c", "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const w = py.stdin.getWriter();
-  await w.write(new TextEncoder().encode(text));
-  await w.close();
-  const out = await py.output();
-  if (out.code !== 0) {
-    console.warn("toYaml round trip skipped: python3 with PyYAML is not available");
-    return;
+  const back = await parseYaml(text, "toYaml");
+  if (back !== null) assert.deepEqual(back, [data]);
+});
+
+Deno.test("yamlString: printable ASCII only, every other character escaped", () => {
+  assert.equal(yamlString('a "b" \\ c'), '"a \\"b\\" \\\\ c"');
+  assert.equal(yamlString("caf\u00e9\u2028\u0085\n"), '"caf\\u00e9\\u2028\\u0085\\u000a"');
+  assert.equal(yamlString("\u{1F600}"), '"\\U0001f600"');
+  for (const v of CRAFTED) assert.match(yamlString(v), /^"[\x20-\x7e]*"$/);
+});
+
+Deno.test("toYaml: crafted strings and keys read back as exactly the same data", async () => {
+  const data = {
+    strings: CRAFTED,
+    keys: Object.fromEntries(CRAFTED.map((v, i) => [v, i])),
+    nested: [{ a: CRAFTED[0], b: [CRAFTED[1]] }],
+    control: "a\nkind: Pod\r\u0000\u007f\u0085\u2028\u2029 end",
+  };
+  const back = await parseYaml(toYaml(data), "toYaml crafted");
+  if (back !== null) assert.deepEqual(back, [data]);
+});
+
+const K8S: KubernetesOptions = {
+  work: "/mnt/films/work",
+  tasks: 3,
+  image: "registry/fsrcnn:1",
+  command: { segment: ["deno", "seg"], join: ["deno", "join"] },
+  claim: "films",
+  mount: "/mnt/films",
+};
+
+Deno.test("kubernetesJobs: a control character in any value, or a crafted claim, is refused", () => {
+  const bad: Partial<KubernetesOptions>[] = [
+    { work: "/mnt/films/work\n---\nkind: Pod" },
+    { work: "/mnt/films/work\u2028x" },
+    { image: "evil\n  image: x" },
+    { claim: "films\nkind: Pod" },
+    { claim: "films # x" },
+    { claim: 'films"' },
+    { claim: "Films" },
+    { mount: "/mnt/\tfilms" },
+    { command: { segment: ["deno", "a\nb"], join: ["deno"] } },
+  ];
+  for (const b of bad) {
+    assert.throws(() => kubernetesJobs({ ...K8S, ...b }), UsageError, JSON.stringify(b));
   }
-  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), data);
+  kubernetesJobs({ ...K8S, claim: "films.nfs-1" });
+});
+
+Deno.test("writeKubernetesJobs: crafted paths and image make exactly the two intended Jobs", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    // Printable but hostile: quotes, YAML syntax, a comment sign, %, $(…), non-ASCII.
+    const work = `${root}/w" ]: x # y '% $(id) \`id\` caf\u00e9`;
+    await Deno.mkdir(work);
+    const o: KubernetesOptions = {
+      ...K8S,
+      work,
+      mount: root,
+      image: `img:1" # - {kind: Pod}`,
+      command: { segment: ["deno", "--work", work], join: ["deno", "--work", work] },
+    };
+    const files = await writeKubernetesJobs(o);
+    const jobs = kubernetesJobs(o);
+    for (const key of ["segments", "join"] as const) {
+      const back = await parseYaml(await Deno.readTextFile(files[key]), `kubernetes ${key}`);
+      if (back === null) return;
+      assert.deepEqual(back, [jobs[key]]);
+    }
+    assert.deepEqual(jobs.segments.spec.template.spec.containers[0].command[2], work);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

@@ -2,13 +2,14 @@
  * The files of a work folder besides plan.json: each finished segment (`seg-00003.nut`) with a
  * record written after it (`seg-00003.done.json`), and segments in progress under hidden
  * temporary names. A segment is done only when its record exists and the file still matches
- * it (size, and a packet count equal to the planned frame count).
+ * it: its size and its SHA-256, recorded when the segment was made and checked to hold its
+ * frames.
  */
-import { countVideoPackets } from "../ffmpeg/packets.ts";
-import type { FfmpegTools } from "../ffmpeg/resolve.ts";
-import { exists } from "../fs.ts";
+import { exists, fileSha256, readTextAtMost } from "../fs.ts";
 import { processTag, removeLeftovers } from "../leftovers.ts";
-import { type PlanItem, type WorkPlan, writeJsonAtomic } from "./manifest.ts";
+import { OutputError } from "../errors.ts";
+import { type HeldLock, heldLock, takeLock } from "./lock.ts";
+import { type PlanItem, type WorkPlan, writeJsonAtomic, writing } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
 
 /**
@@ -64,6 +65,37 @@ export function doneFile(work: string, plan: WorkPlan, task: Task): string {
   return `${stem(work, plan, task)}.done.json`;
 }
 
+/** The lock of a whole work folder (see lock.ts). */
+export function folderLockFile(work: string): string {
+  return `${work}/lock`;
+}
+
+/**
+ * Takes the lock of one segment, held while it is checked and made (see lock.ts).
+ *
+ * @throws {OutputError} Another run holds it.
+ */
+export function lockSegment(
+  work: string,
+  plan: WorkPlan,
+  task: Task,
+  onNotice?: (message: string) => void,
+): Promise<HeldLock> {
+  return takeLock(`${stem(work, plan, task)}.lock`, {
+    what: segmentFile(work, plan, task),
+    onNotice,
+  });
+}
+
+/**
+ * Takes the lock of a whole work folder (see lock.ts).
+ *
+ * @throws {OutputError} Another run holds it.
+ */
+export function lockFolder(work: string, onNotice?: (message: string) => void): Promise<HeldLock> {
+  return takeLock(folderLockFile(work), { what: work, onNotice });
+}
+
 /** A temporary name for a segment being made, unique to this process. */
 export function partialFile(work: string, plan: WorkPlan, task: Task): string {
   const path = stem(work, plan, task);
@@ -77,6 +109,8 @@ export function partialFile(work: string, plan: WorkPlan, task: Task): string {
 export interface DoneRecord {
   frames: number;
   bytes: number;
+  /** SHA-256 of the segment's file, hex. */
+  sha256: string;
   /** Seconds the segment took. */
   seconds: number;
   host: string;
@@ -94,33 +128,66 @@ export async function markDone(
   await writeJsonAtomic(doneFile(work, plan, task), record);
 }
 
+/** What checking a segment found: done, or not, and why when a record was there. */
+export type SegmentCheck =
+  | { done: true; record: DoneRecord }
+  /** `problem`: why the record there does not stand for the file (null: no record). */
+  | { done: false; problem: string | null };
+
 /**
- * Whether a segment is done: its record exists and its file matches it (size, and as many
- * video packets as the segment has frames). With `repair`, a record whose file does not match
- * is removed, so that the segment is made again.
+ * Whether a segment is done: its record exists and its file matches it (size and SHA-256). A
+ * record without a checksum (made by an older version) does not count: the segment is made
+ * again. With `repair`, a record that does not stand is removed, so that the segment is made
+ * again.
  */
-export async function verifiedDone(
-  tools: FfmpegTools,
+export async function checkSegment(
   work: string,
   plan: WorkPlan,
   task: Task,
   o: { signal?: AbortSignal; repair: boolean },
-): Promise<DoneRecord | null> {
-  let record: DoneRecord;
+): Promise<SegmentCheck> {
+  const recordPath = doneFile(work, plan, task);
+  let text: string | null;
   try {
-    record = JSON.parse(await Deno.readTextFile(doneFile(work, plan, task)));
-  } catch {
-    return null;
+    text = await readTextAtMost(recordPath, 64 << 10);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { done: false, problem: null };
+    text = null;
   }
   const file = segmentFile(work, plan, task);
-  let size = -1;
+  const problem = await recordProblem(text, file, task, o.signal);
+  if (problem === null) return { done: true, record: JSON.parse(text!) };
+  if (o.repair) await Deno.remove(recordPath).catch(() => {});
+  return { done: false, problem };
+}
+
+async function recordProblem(
+  text: string | null,
+  file: string,
+  task: Task,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  let record: Partial<DoneRecord> | null = null;
+  try {
+    record = text === null ? null : JSON.parse(text);
+  } catch { /* damaged */ }
+  if (record === null || typeof record !== "object") return `${file}: its record is damaged`;
+  if (typeof record.sha256 !== "string") {
+    return `${file}: its record has no checksum (an older version made it)`;
+  }
+  if (record.frames !== task.segment.frames) return `${file}: its record is for other frames`;
+  let size: number;
   try {
     size = (await Deno.stat(file)).size;
-  } catch { /* missing */ }
-  const ok = record.frames === task.segment.frames && record.bytes === size &&
-    await countVideoPackets(tools, file, o.signal) === task.segment.frames;
-  if (ok) return record;
-  if (o.repair) await Deno.remove(doneFile(work, plan, task)).catch(() => {});
+  } catch {
+    return `${file}: is missing`;
+  }
+  if (size !== record.bytes) {
+    return `${file}: has ${size} bytes, its record ${record.bytes}`;
+  }
+  if (await fileSha256(file, signal) !== record.sha256) {
+    return `${file}: does not match the checksum in its record (damaged)`;
+  }
   return null;
 }
 
@@ -151,33 +218,48 @@ export function weightsFile(work: string, item: Pick<PlanItem, "folder">): strin
 /**
  * Creates a work folder with its manifest and each video's weights, all or nothing: it is
  * assembled under a temporary name and renamed into place, so a folder named `work` always has
- * a plan.
+ * a plan. It comes locked (see lockFolder), by the caller.
  *
  * @param writeWeights Writes the weights of the plan's video `item` to `path`.
+ * @returns The folder's lock, to release when done.
+ * @throws {OutputError} It cannot be written, or another run created it meanwhile.
  */
 export async function createWork(
   work: string,
   plan: WorkPlan,
   writeWeights: (path: string, item: number) => Promise<void>,
-): Promise<void> {
+): Promise<HeldLock> {
   const slash = work.lastIndexOf("/");
   const parent = slash < 0 ? "." : work.slice(0, slash) || "/";
   const name = { prefix: `${work.slice(slash + 1)}.creating-` };
   // A creation that was killed half-way left its temporary folder: its process is gone.
   await removeLeftovers(parent, [name]);
   const temp = `${parent}/${name.prefix}${processTag()}`;
-  await Deno.mkdir(temp);
+  await writing(work, () => Deno.mkdir(temp));
   try {
-    for (const [i, item] of plan.items.entries()) {
-      await Deno.mkdir(`${temp}/${item.folder}`, { recursive: true });
-      await writeWeights(weightsFile(temp, item), i);
+    await writing(work, async () => {
+      for (const [i, item] of plan.items.entries()) {
+        await Deno.mkdir(`${temp}/${item.folder}`, { recursive: true });
+        await writeWeights(weightsFile(temp, item), i);
+      }
+      await writeJsonAtomic(`${temp}/plan.json`, plan);
+      await takeLock(folderLockFile(temp), { what: work });
+    });
+    try {
+      await Deno.rename(temp, work);
+    } catch (e) {
+      // Another run made the same folder since this one looked (a rename onto a folder with
+      // entries fails).
+      if (await isWorkFolder(work)) {
+        throw new OutputError(work, "was created by another run at the same time", { cause: e });
+      }
+      await writing(work, () => Promise.reject(e));
     }
-    await writeJsonAtomic(`${temp}/plan.json`, plan);
-    await Deno.rename(temp, work);
   } catch (e) {
     await Deno.remove(temp, { recursive: true }).catch(() => {});
     throw e;
   }
+  return heldLock(folderLockFile(work));
 }
 
 /** Whether `work` is a work folder (it has a plan.json). */
@@ -187,13 +269,18 @@ export async function isWorkFolder(work: string): Promise<boolean> {
 
 /**
  * Removes a work folder after its outputs are complete, except its `logs` folder when it has
- * one (a scheduler's logs outlive the job; the join's own log may still be open there).
+ * one (a scheduler's logs outlive the job; the join's own log may still be open there). Its
+ * lock goes last, so that no other run finds the folder half removed and unlocked.
  */
 export async function removeWork(work: string): Promise<void> {
   let keep = false;
+  const lock = folderLockFile(work);
   for await (const e of Deno.readDir(work)) {
     if (e.name === "logs" && e.isDirectory) keep = true;
-    else await Deno.remove(`${work}/${e.name}`, { recursive: true });
+    else if (`${work}/${e.name}` !== lock) {
+      await Deno.remove(`${work}/${e.name}`, { recursive: true });
+    }
   }
+  await Deno.remove(lock).catch(() => {});
   if (!keep) await Deno.remove(work);
 }
