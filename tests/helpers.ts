@@ -353,3 +353,30 @@ export async function taggedMkv(
 export function ok(r: { code: number; stderr: string }): void {
   assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
 }
+
+/** A stack trace line, which no failure may print. */
+export const STACK = /at .*\.ts:\d+/;
+
+/** Deno's own first-run "Download https://registry…" lines: not the program's output. */
+// deno-lint-ignore no-control-regex -- colour codes around Deno's word "Download"
+const DENO_DOWNLOAD = /^(\x1b\[[\d;]*m)*Download(\x1b\[[\d;]*m)* https?:\/\//;
+
+/** The program's stderr lines (non-empty). */
+export function stderrLines(stderr: string): string[] {
+  return stderr.split("\n").filter((l) => l.trim() !== "" && !DENO_DOWNLOAD.test(l));
+}
+
+/** Exit status, exactly one stderr line matching `message`, and no stack trace. */
+export function assertFails(
+  r: { code: number; stderr: string },
+  code: number,
+  message: RegExp,
+): void {
+  const lines = stderrLines(r.stderr);
+  assert.equal(r.code, code, `exit ${r.code}, expected ${code}: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, STACK, `stack trace on stderr: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
+  assert.equal(lines.length, 1, `expected one line on stderr, got: ${r.stderr}`);
+  assert.match(lines[0], /^fsrcnn: /, r.stderr);
+  assert.match(lines[0], message);
+}

@@ -7,18 +7,19 @@
 import assert from "node:assert/strict";
 import { Rng } from "../src/random.ts";
 import { stderrTail } from "../src/ffmpeg/process.ts";
-import { CLI, ffmpeg, ffprobe, listDir, makeClip, run, tempDir, writeWeights } from "./helpers.ts";
-
-const STACK = /at .*\.ts:\d+/;
-
-/** Deno's own first-run "Download https://registry…" lines: not the program's output. */
-// deno-lint-ignore no-control-regex -- colour codes around Deno's word "Download"
-const DENO_DOWNLOAD = /^(\x1b\[[\d;]*m)*Download(\x1b\[[\d;]*m)* https?:\/\//;
-
-/** The program's stderr lines (non-empty). */
-function stderrLines(stderr: string): string[] {
-  return stderr.split("\n").filter((l) => l.trim() !== "" && !DENO_DOWNLOAD.test(l));
-}
+import {
+  assertFails,
+  CLI,
+  ffmpeg,
+  ffprobe,
+  listDir,
+  makeClip,
+  run,
+  STACK,
+  stderrLines,
+  tempDir,
+  writeWeights,
+} from "./helpers.ts";
 
 /** Runs `upscale` with `dir` as the working directory, so that messages carry short names. */
 function upscale(dir: string, args: string[]) {
@@ -41,21 +42,6 @@ async function withFixture(
 }
 
 const W = ["--weights", "w2.safetensors", "--backend", "onnx"];
-
-/** Exit status, exactly one stderr line matching `message`, and no stack trace. */
-function assertFails(
-  r: { code: number; stderr: string },
-  code: number,
-  message: RegExp,
-): void {
-  const lines = stderrLines(r.stderr);
-  assert.equal(r.code, code, `exit ${r.code}, expected ${code}: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, STACK, `stack trace on stderr: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
-  assert.equal(lines.length, 1, `expected one line on stderr, got: ${r.stderr}`);
-  assert.match(lines[0], /^fsrcnn: /, r.stderr);
-  assert.match(lines[0], message);
-}
 
 /** A commander usage error: its `error: …` line first, exit 2, no stack trace. */
 function assertUsage(r: { code: number; stderr: string }, message: RegExp): void {
