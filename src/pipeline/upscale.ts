@@ -3,6 +3,7 @@
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
 import { CancelledError, UsageError } from "../errors.ts";
+import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
@@ -71,6 +72,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   const started = performance.now();
   // An unsupported scale is a usage error whatever the weights say.
   if (o.scale !== undefined) checkScale(o.scale);
+  checkEncoderArgs(o.encoderArgs ?? []);
   const tools = await resolveTools(o.ffmpeg);
   const inKind = await inputKind(o.input);
   const outKind = await outputKind(o.output);

@@ -5,6 +5,7 @@
  * process talks to another.
  */
 import { InputError, OptionError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
+import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { probeVideoPackets } from "../ffmpeg/packets.ts";
 import { trialEncode } from "../ffmpeg/trial.ts";
@@ -133,7 +134,9 @@ export async function weightsRequest(
  * The pixel-changing settings of a run, resolved (defaults filled in; `codec` as
  * planVideoEncoder gives it).
  *
- * @throws {OptionError} `segmentSeconds` is negative or not a number.
+ * @throws {OptionError} `segmentSeconds` is negative or not a number, or `encoderArgs` holds a
+ *   word that is not an option or its value, or an option that names files (see
+ *   checkEncoderArgs).
  */
 export function pixelSettings(
   o: PlanSettingsOptions,
@@ -145,6 +148,7 @@ export function pixelSettings(
   }
   const codec = o.codec ?? "libx264";
   const extra = o.encoderArgs ?? [];
+  checkEncoderArgs(extra);
   return {
     scale: weights.scale,
     weights: weights.key,
