@@ -418,7 +418,8 @@ async function jobFiles(
     });
     madeFolder = outDir;
   }
-  if (absolutePath(outDir) === absolutePath(o.input.replace(/\/+$/, ""))) {
+  // Through links too: a link to the input folder is the input folder.
+  if (await Deno.realPath(outDir) === await Deno.realPath(o.input)) {
     throw new UsageError(`${o.output}: the output folder is the input folder`);
   }
   const io = (await listVideos(o.input)).map((name) => {
@@ -519,7 +520,8 @@ async function planFiles(
     await prepareOutput(f.output, {
       kind: "video",
       overwrite: o.overwrite ?? false,
-      inputs: [f.input],
+      // A library's outputs must spare every input, not only their own.
+      inputs: io.map((x) => ({ path: x.input, kind: "video" as const })),
     });
     await checkEncoding(tools, settings, f, info, checked, o.signal);
     // As a one-piece run tells them; a library shares one encoder, so a missing usual one is
