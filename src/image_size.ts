@@ -3,6 +3,7 @@
  * small reads (JPEG: from one segment header to the next; TIFF: its first directory), so that
  * the sizes of thousands of frames are known at once.
  */
+import { readAt } from "./fs.ts";
 
 /** A picture's size in pixels. */
 export interface PictureSize {
@@ -83,18 +84,6 @@ export function tiffDirectorySize(dir: Uint8Array, littleEndian: boolean): Pictu
     if (tag === 257) height = value;
   }
   return width > 0 && height > 0 ? { width, height } : null;
-}
-
-async function readAt(file: Deno.FsFile, at: number, n: number): Promise<Uint8Array> {
-  await file.seek(at, Deno.SeekMode.Start);
-  const buf = new Uint8Array(n);
-  let got = 0;
-  while (got < n) {
-    const r = await file.read(buf.subarray(got));
-    if (r === null) break;
-    got += r;
-  }
-  return buf.subarray(0, got);
 }
 
 /** JPEG: walks the segments to the first start-of-frame marker, which holds the size. */

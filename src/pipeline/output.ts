@@ -72,7 +72,12 @@ async function checkWritableDir(dir: string, target: string): Promise<void> {
   try {
     st = await Deno.stat(dir);
   } catch {
-    throw new OutputError(target, `output folder ${dir} does not exist`);
+    throw new OutputError(
+      target,
+      await exists(dir)
+        ? `output folder ${dir} is a link to nothing`
+        : `output folder ${dir} does not exist`,
+    );
   }
   if (!st.isDirectory) throw new OutputError(target, `${dir} is not a folder`);
   const probe = `${dir}/${WRITE_PROBE}${processTag()}`;
