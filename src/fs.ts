@@ -1,4 +1,7 @@
-/** Small file-system helpers used in several places. */
+/**
+ * Small file-system helpers used in several places: questions answered without throwing, and
+ * bounded reads (a few bytes at an offset, a small record, a file's hash in chunks).
+ */
 import { createHash } from "node:crypto";
 
 /** Whether anything (file, folder, even a dangling link) has this name. */
@@ -69,4 +72,21 @@ export async function fileSha256(path: string, signal?: AbortSignal): Promise<st
     file.close();
   }
   return hash.digest("hex");
+}
+
+/** Up to `length` bytes of an open file from `offset` (fewer at its end). */
+export async function readAt(
+  file: Deno.FsFile,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
+  await file.seek(offset, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < length) {
+    const n = await file.read(buf.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
 }

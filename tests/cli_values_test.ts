@@ -5,11 +5,7 @@
  * this ffmpeg lacks, a tile too small for the network) must look the same to the user.
  */
 import assert from "node:assert/strict";
-import { CLI, makeClip, run, tempDir } from "./helpers.ts";
-
-/** Deno's own first-run "Download https://registry…" lines: not the program's output. */
-// deno-lint-ignore no-control-regex -- colour codes around Deno's word "Download"
-const DENO_DOWNLOAD = /^(\x1b\[[\d;]*m)*Download(\x1b\[[\d;]*m)* https?:\/\//;
+import { CLI, makeClip, run, stderrLines, tempDir } from "./helpers.ts";
 
 interface Case {
   args: string[];
@@ -20,7 +16,7 @@ interface Case {
 async function assertUsageLine(c: Case, cwd: string): Promise<void> {
   const r = await run(Deno.execPath(), ["run", "-A", CLI, ...c.args], { cwd });
   const what = `fsrcnn ${c.args.join(" ")}`;
-  const lines = r.stderr.split("\n").filter((l) => l.trim() !== "" && !DENO_DOWNLOAD.test(l));
+  const lines = stderrLines(r.stderr);
   assert.equal(r.code, 2, `${what}: exit ${r.code}, expected 2; stderr: ${r.stderr}`);
   assert.equal(lines.length, 1, `${what}: expected one line on stderr, got: ${r.stderr}`);
   assert.match(lines[0], /^(error|fsrcnn): /, `${what}: ${lines[0]}`);

@@ -354,7 +354,7 @@ export function ok(r: { code: number; stderr: string }): void {
   assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
 }
 
-/** A stack trace line. */
+/** A stack trace line, which no failure may print. */
 export const STACK = /at .*\.ts:\d+/;
 
 /** Deno's own first-run "Download https://registry…" lines: not the program's output. */

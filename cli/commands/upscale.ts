@@ -114,7 +114,10 @@ export function pixelOptions(command: Command): Command {
     )
     .option("--preset <name>", "encoder preset (e.g. medium, slow)")
     .option("--pix-fmt <fmt>", "output pixel format (default: the source's depth, 4:2:0)")
-    .option("--encoder-args <args>", 'extra ffmpeg output arguments, e.g. "-tune film"')
+    .option(
+      "--encoder-args <args>",
+      'extra ffmpeg output options and their values, e.g. "-tune film" (no files, inputs or outputs)',
+    )
     .option(
       "--segment-seconds <s>",
       "cut videos at keyframes into segments of about this long, resumable (default 120; 0: one piece)",

@@ -3,6 +3,7 @@
  * turns any input into raw YUV frames in NUT on stdout, and the encoder that takes our NUT
  * on stdin and writes the output, carrying over everything of the source but its pixels.
  */
+import { OptionError } from "../errors.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
@@ -116,6 +117,134 @@ export interface VideoEncoding {
   pixFmt: string;
   /** Extra arguments passed through to ffmpeg, each a separate argument. */
   extra?: string[];
+}
+
+/**
+ * ffmpeg's own options that take no value (and their `-no…` forms). Every other option,
+ * ffmpeg's or an encoder's or muxer's, takes the word after it as its value, whatever it is.
+ */
+const VALUELESS_OPTIONS = new Set([
+  "accurate_seek",
+  "an",
+  "auto_conversion_filters",
+  "autorotate",
+  "autoscale",
+  "benchmark",
+  "benchmark_all",
+  "bitexact",
+  "copy_unknown",
+  "copyinkf",
+  "copyts",
+  "debug_ts",
+  "deinterlace",
+  "dn",
+  "dump",
+  "find_stream_info",
+  "fix_sub_duration",
+  "force_fps",
+  "hex",
+  "hide_banner",
+  "ignore_unknown",
+  "intra",
+  "n",
+  "psnr",
+  "qphist",
+  "re",
+  "recast_media",
+  "report",
+  "shortest",
+  "sn",
+  "start_at_zero",
+  "stats",
+  "stdin",
+  "vn",
+  "vstats",
+  "xerror",
+  "y",
+  // Informational: ffmpeg prints and exits.
+  "L",
+  "version",
+  "buildconf",
+  "formats",
+  "muxers",
+  "demuxers",
+  "devices",
+  "codecs",
+  "decoders",
+  "encoders",
+  "bsfs",
+  "protocols",
+  "filters",
+  "pix_fmts",
+  "layouts",
+  "sample_fmts",
+  "colors",
+  "dispositions",
+  "hwaccels",
+]);
+
+/**
+ * Options that add inputs or outputs, pick the format, or read or write files of their own
+ * (besides any whose name ends in `file`, `filename` or `_script`).
+ */
+const FILE_OPTIONS = new Set([
+  "i",
+  "y",
+  "n",
+  "f",
+  "map",
+  "attach",
+  "dump_attachment",
+  "filter_complex",
+  "lavfi",
+  "pass",
+  "progress",
+  "report",
+  "vstats",
+  "sdp_file",
+  "passlogfile",
+  "vstats_file",
+]);
+
+/** The name of an option word: `-c:v` → `c`, `-nostats` → `nostats`. */
+function optionName(word: string): string {
+  return word.slice(1).split(":")[0];
+}
+
+function takesNoValue(name: string): boolean {
+  return VALUELESS_OPTIONS.has(name) ||
+    (name.startsWith("no") && VALUELESS_OPTIONS.has(name.slice(2)));
+}
+
+/**
+ * Checks extra encoder arguments the way ffmpeg reads them: each must be an option (`-name`)
+ * or the value that follows one (every option but ffmpeg's few valueless ones takes the next
+ * word, even one that starts with `-`). A word that is neither would be an output file ffmpeg
+ * writes (`-tune film victim.mkv` replaces victim.mkv), so it is refused, and so are options
+ * that add inputs or outputs or read or write files (`-i`, `-y`, `-f`, `-map`, `-passlogfile`,
+ * …) and an option left without its value (it would take the next argument of ours).
+ *
+ * @throws {OptionError} For `encoderArgs`, naming the word at fault.
+ */
+export function checkEncoderArgs(args: readonly string[]): void {
+  const refuse = (problem: string) => new OptionError("encoderArgs", problem);
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    if (!word.startsWith("-") || word === "-" || /^-\.?\d/.test(word)) {
+      throw refuse(
+        `holds ${JSON.stringify(word)}, which is neither an option nor an option's value`,
+      );
+    }
+    const name = optionName(word);
+    if (FILE_OPTIONS.has(name) || /(file|filename|_script)$/.test(name)) {
+      throw refuse(
+        `may not hold ${word}: it picks inputs, outputs, their format, or files ffmpeg reads or writes`,
+      );
+    }
+    if (takesNoValue(name)) continue;
+    if (i + 1 >= args.length) throw refuse(`ends with ${word}, which needs a value`);
+    i++;
+  }
 }
 
 export interface EncodeArgsOptions {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  checkEncoderArgs,
   decodeArgs,
   dispositionValue,
   encodeArgs,
@@ -11,6 +12,7 @@ import { parseEncoders, parseHelp, parseListing } from "./capabilities.ts";
 import { planStreams } from "./stream_plan.ts";
 import { parseProbe, rotationOf } from "./probe.ts";
 import { rotateArgs } from "./rotate.ts";
+import { OptionError } from "../errors.ts";
 
 const old = { fpsMode: false, encTimeBase: "-1" as const, displayRotation: false };
 const modern = { fpsMode: true, encTimeBase: "demux" as const, displayRotation: true };
@@ -263,4 +265,55 @@ Deno.test("image sequences: RGB conversion follows the source matrix and range",
   assert.equal(after(j, "-vf"), "scale=in_color_matrix=bt601:in_range=tv");
   assert.equal(after(j, "-c:v"), "mjpeg");
   assert.equal(swsMatrix("bt2020nc"), "bt2020");
+});
+
+Deno.test("encoder arguments: options and their values only, and no files", () => {
+  const fine = [
+    [],
+    ["-tune", "film"],
+    ["-tune", "film", "-x264-params", "ref=2:bframes=0"],
+    ["-shortest", "-tune", "film"],
+    ["-nostats", "-an"],
+    ["-crf:v", "-1"],
+    ["-metadata", "-x"],
+    ["-b:v", "2M", "-maxrate", "3M"],
+    ["-movflags", "+faststart"],
+  ];
+  for (const args of fine) checkEncoderArgs(args);
+  const refused: [string[], RegExp][] = [
+    [["-tune", "film", "victim.mkv"], /holds "victim\.mkv", which is neither/],
+    [["victim.mkv"], /holds "victim\.mkv"/],
+    [["-shortest", "victim.mkv"], /holds "victim\.mkv"/],
+    [["-noshortest", "victim.mkv"], /holds "victim\.mkv"/],
+    [["-metadata", "-x", "victim.mkv"], /holds "victim\.mkv"/],
+    [["-"], /holds "-"/],
+    [["-1"], /holds "-1"/],
+    [[""], /holds ""/],
+    [["-tune"], /ends with -tune, which needs a value/],
+    [["-y"], /may not hold -y: /],
+    [["-n"], /may not hold -n: /],
+    [["-i", "x.mp4"], /may not hold -i: /],
+    [["-f", "matroska"], /may not hold -f: /],
+    [["-map", "0"], /may not hold -map: /],
+    [["-map:v", "0"], /may not hold -map:v: /],
+    [["-passlogfile", "p"], /may not hold -passlogfile: /],
+    [["-vstats_file", "v"], /may not hold -vstats_file: /],
+    [["-vstats"], /may not hold -vstats: /],
+    [["-report"], /may not hold -report: /],
+    [["-pass", "1"], /may not hold -pass: /],
+    [["-progress", "p.txt"], /may not hold -progress: /],
+    [["-filter_complex_script", "s"], /may not hold -filter_complex_script: /],
+    [["-filter_script:v", "s"], /may not hold -filter_script:v: /],
+    [["-dump_attachment:t", "a"], /may not hold -dump_attachment:t: /],
+    [["-attach", "a.ttf"], /may not hold -attach: /],
+    [["-sdp_file", "s"], /may not hold -sdp_file: /],
+    [["-hls_segment_filename", "s"], /may not hold -hls_segment_filename: /],
+  ];
+  for (const [args, says] of refused) {
+    assert.throws(
+      () => checkEncoderArgs(args),
+      (e) => e instanceof OptionError && e.option === "encoderArgs" && says.test(e.problem),
+      JSON.stringify(args),
+    );
+  }
 });

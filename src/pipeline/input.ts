@@ -7,10 +7,11 @@ import { fileInput, imageSequenceInput } from "../ffmpeg/input_name.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
+import { type PictureSize, pictureSize } from "../image_size.ts";
 import { makeTaggedTempDir } from "../leftovers.ts";
 import { rateOf } from "../rational.ts";
 import type { MediaKind } from "./kinds.ts";
-import { firstOfPattern } from "./sequence.ts";
+import { firstOfPattern, patternPath } from "./sequence.ts";
 import type { FrameSource } from "./video.ts";
 
 /** What {@link openInput} needs to know (a subset of the upscale options). */
@@ -22,10 +23,58 @@ export interface InputOptions {
   signal?: AbortSignal;
 }
 
-/** A probed input; `source` is null for a still image, which has no frame stream. */
+/** A picture of a frame sequence and its size. */
+export interface SizedPicture extends PictureSize {
+  path: string;
+}
+
+/**
+ * The pictures of a frame sequence whose sizes differ, which no one frame size holds: all of
+ * them in order, the first, and the first whose size differs from it.
+ */
+export interface MixedSizes {
+  files: string[];
+  first: SizedPicture;
+  other: SizedPicture;
+}
+
+/**
+ * A probed input; `source` is null for a still image, which has no frame stream;
+ * `mixedSizes` is there for a frame sequence of pictures of different sizes.
+ */
 export interface OpenedInput {
   info: MediaInfo;
   source: FrameSource | null;
+  mixedSizes?: MixedSizes;
+}
+
+/** A picture's size: from its header, or where that does not say, from ffprobe. */
+async function sizeOf(
+  tools: FfmpegTools,
+  path: string,
+  signal?: AbortSignal,
+): Promise<SizedPicture> {
+  const size = await pictureSize(path);
+  if (size) return { path, ...size };
+  const info = await probe(tools, path, { signal });
+  requireVideo(info, path);
+  return { path, width: info.video!.width, height: info.video!.height };
+}
+
+/** The sizes of a sequence's pictures, when they differ (ffmpeg would stretch them to one). */
+async function mixedSizes(
+  tools: FfmpegTools,
+  files: string[],
+  signal?: AbortSignal,
+): Promise<MixedSizes | undefined> {
+  const first = await sizeOf(tools, files[0], signal);
+  for (const path of files.slice(1)) {
+    const other = await sizeOf(tools, path, signal);
+    if (other.width !== first.width || other.height !== first.height) {
+      return { files, first, other };
+    }
+  }
+  return undefined;
 }
 
 function requireVideo(info: MediaInfo, path: string): void {
@@ -102,19 +151,29 @@ export async function openInput(
     const first = await firstOfPattern(o.input);
     const info = await probe(tools, first.path, { signal: o.signal });
     requireVideo(info, first.path);
-    return imageSequence(o.input, inKind, info, {
-      pattern: o.input,
-      start: first.start,
-      count: first.count,
-      fps,
-    });
+    const files = Array.from(
+      { length: first.count },
+      (_, i) => patternPath(o.input, first.start + i),
+    );
+    return {
+      ...imageSequence(o.input, inKind, info, {
+        pattern: o.input,
+        start: first.start,
+        count: first.count,
+        fps,
+      }),
+      mixedSizes: await mixedSizes(tools, files, o.signal),
+    };
   }
   if (inKind === "sequence-dir") {
     const files = await listImages(o.input);
     const info = await probe(tools, files[0], { signal: o.signal });
     requireVideo(info, files[0]);
     const pattern = await numberedLinks(o.input, files, cleanups);
-    return imageSequence(o.input, inKind, info, { pattern, start: 1, count: files.length, fps });
+    return {
+      ...imageSequence(o.input, inKind, info, { pattern, start: 1, count: files.length, fps }),
+      mixedSizes: await mixedSizes(tools, files, o.signal),
+    };
   }
   await checkInputFile(o.input);
   const info = await probe(tools, o.input, { signal: o.signal });

@@ -140,7 +140,7 @@ export interface UpscaleSummary {
   seconds: number;
   /** `frames / seconds`: end-to-end frames per second. */
   fps: number;
-  /** Output width in pixels. */
+  /** Output width in pixels (of the first picture, when a sequence's pictures differ in size). */
   width: number;
   /** Output height in pixels. */
   height: number;

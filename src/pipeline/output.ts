@@ -6,9 +6,10 @@
  */
 import { OutputError, UsageError } from "../errors.ts";
 import { exists } from "../fs.ts";
+import { isImageName } from "../image_files.ts";
 import { type LeftoverReport, processTag, removeLeftovers } from "../leftovers.ts";
 import type { MediaKind } from "./kinds.ts";
-import { frameName } from "./sequence.ts";
+import { frameName, matchesNamePattern, parseNamePattern } from "./sequence.ts";
 
 export interface OutputTarget {
   /** What the user asked for. */
@@ -71,7 +72,12 @@ async function checkWritableDir(dir: string, target: string): Promise<void> {
   try {
     st = await Deno.stat(dir);
   } catch {
-    throw new OutputError(target, `output folder ${dir} does not exist`);
+    throw new OutputError(
+      target,
+      await exists(dir)
+        ? `output folder ${dir} is a link to nothing`
+        : `output folder ${dir} does not exist`,
+    );
   }
   if (!st.isDirectory) throw new OutputError(target, `${dir} is not a folder`);
   const probe = `${dir}/${WRITE_PROBE}${processTag()}`;
@@ -83,11 +89,112 @@ async function checkWritableDir(dir: string, target: string): Promise<void> {
   }
 }
 
+/** An input of a run: a file, a frame pattern or a folder of images, and which. */
+/** The folder an output writes its files into, and a test of the names it may write there. */
+function outputNames(
+  path: string,
+  kind: MediaKind,
+  frameExtension = "png",
+): { dir: string; writes: (name: string) => boolean } {
+  if (kind === "video" || kind === "image") {
+    const { dir, base } = splitPath(path);
+    return { dir, writes: (name) => name === base };
+  }
+  const { dir, base } = kind === "sequence-pattern"
+    ? splitPath(path)
+    : { dir: path.replace(/\/+$/, "") || "/", base: `${DIR_FRAME_PATTERN}.${frameExtension}` };
+  const pattern = parseNamePattern(base)!;
+  return { dir, writes: (name) => matchesNamePattern(name, pattern) };
+}
+
+/** The files an input reads: a file, a pattern's frames (all that exist), a folder's images. */
+async function inputFiles(input: InputPlace): Promise<string[]> {
+  if (input.kind === "video" || input.kind === "image") return [input.path];
+  const { dir, base } = input.kind === "sequence-pattern"
+    ? splitPath(input.path)
+    : { dir: input.path.replace(/\/+$/, "") || "/", base: "" };
+  const pattern = parseNamePattern(base);
+  const files: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (pattern ? matchesNamePattern(e.name, pattern) : isImageName(e.name)) {
+        files.push(`${dir}/${e.name}`);
+      }
+    }
+  } catch {
+    // An unreadable folder has no frames to protect; reading the input reports it.
+  }
+  return files;
+}
+
+/**
+ * Refuses an output that would write into or over an input, whatever the spelling (relative
+ * or absolute, `./`, symbolic links, `%4d` for `%04d`): the same file, a frame pattern or
+ * folder whose frame names include an input's file (or the file a link among the inputs points
+ * to), or frames written into a folder of images that is an input. Asks nothing of a file that
+ * does not exist yet, which no input can be. Overwriting never permits this.
+ *
+ * @throws {UsageError} The output would write into or over an input.
+ */
+export async function refuseWritingOverInputs(
+  path: string,
+  kind: MediaKind,
+  inputs: readonly InputPlace[],
+  frameExtension?: string,
+): Promise<void> {
+  const out = outputNames(path, kind, frameExtension);
+  const outDir = await realOrNull(out.dir);
+  if (outDir === null) return;
+  const realPath = await realOrNull(path);
+  for (const input of inputs) {
+    const inputReal = await realOrNull(input.path);
+    if (kind === "video" || kind === "image") {
+      if (realPath !== null && realPath === inputReal) {
+        throw new UsageError(`${path}: output is the same file as the input`);
+      }
+    } else if (input.kind === "sequence-dir" && inputReal === outDir) {
+      throw new UsageError(
+        kind === "sequence-dir"
+          ? `${path}: output is the input folder`
+          : `${path}: writes frames into the input folder ${input.path}`,
+      );
+    } else if (
+      kind === "sequence-dir" && input.kind === "sequence-pattern" &&
+      await realOrNull(splitPath(input.path).dir) === outDir
+    ) {
+      // A folder output takes the folder for its frames; this one holds the input's.
+      throw new UsageError(`${path}: output is the folder of the input frames ${input.path}`);
+    }
+    const dirs = new Map<string, string | null>();
+    const realDir = async (dir: string) => {
+      if (!dirs.has(dir)) dirs.set(dir, await realOrNull(dir));
+      return dirs.get(dir);
+    };
+    for (const file of await inputFiles(input)) {
+      // The name itself, and where a link among the inputs leads: both would be lost.
+      const named = splitPath(file);
+      const target = await realOrNull(file);
+      const places = [{ dir: await realDir(named.dir), base: named.base }];
+      if (target !== null) {
+        places.push({ dir: splitPath(target).dir, base: splitPath(target).base });
+      }
+      if (places.some((p) => p.dir === outDir && out.writes(p.base))) {
+        throw new UsageError(`${path}: would write over the input ${file}`);
+      }
+    }
+  }
+}
+
+export interface InputPlace {
+  path: string;
+  kind: MediaKind;
+}
+
 export interface PrepareOptions {
   kind: MediaKind;
   overwrite: boolean;
-  /** Input paths (files or folders) that must not be written over. */
-  inputs: string[];
+  /** The run's inputs, which must not be written over (see {@link refuseWritingOverInputs}). */
+  inputs: InputPlace[];
   /** Frame file extension for sequence-dir outputs. */
   frameExtension?: string;
 }
@@ -102,17 +209,14 @@ const SEQUENCE_TEMP = ".fsrcnn-partial-";
 /** Validates the output path and reserves a temporary name beside it. */
 export async function prepareOutput(path: string, o: PrepareOptions): Promise<OutputTarget> {
   const tag = processTag();
-  const inputs = (await Promise.all(o.inputs.map(realOrNull))).filter((p) => p !== null);
-  const same = async (p: string) => {
-    const real = await realOrNull(p);
-    return real !== null && inputs.includes(real);
-  };
+  await refuseWritingOverInputs(path, o.kind, o.inputs, o.frameExtension);
   if (o.kind === "video" || o.kind === "image") {
     const { dir, base } = splitPath(path);
-    if (await same(path)) throw new UsageError(`${path}: output is the same file as the input`);
     await checkWritableDir(dir, path);
     if (await exists(path)) {
-      if ((await Deno.stat(path)).isDirectory) throw new OutputError(path, "is a folder");
+      // lstat found it; stat follows a link, which may lead nowhere (then the link is replaced).
+      const st = await Deno.stat(path).catch(() => null);
+      if (st?.isDirectory) throw new OutputError(path, "is a folder");
       if (!o.overwrite) throw new OutputError(path, "already exists", { exists: true });
     }
     const dot = base.lastIndexOf(".");
@@ -129,25 +233,25 @@ export async function prepareOutput(path: string, o: PrepareOptions): Promise<Ou
       }]),
     };
   }
-  // Sequences: frames go into a hidden temporary folder, then move into place one by one.
-  let targetDir: string, pattern: string;
+  // Sequences: frames go into a hidden temporary folder, then move into place one by one. A
+  // missing output folder is made (its parent must exist), and removed again on failure.
+  const s = o.kind === "sequence-pattern" ? splitPath(path) : {
+    dir: path.replace(/\/+$/, "") || "/",
+    base: `${DIR_FRAME_PATTERN}.${o.frameExtension ?? "png"}`,
+  };
+  const targetDir = s.dir, pattern = s.base;
   let created = false;
-  if (o.kind === "sequence-pattern") {
-    const s = splitPath(path);
-    targetDir = s.dir;
-    pattern = s.base;
-  } else {
-    targetDir = path.replace(/\/+$/, "") || "/";
-    pattern = `${DIR_FRAME_PATTERN}.${o.frameExtension ?? "png"}`;
-    if (await same(targetDir)) throw new UsageError(`${path}: output is the input folder`);
-    if (!(await exists(targetDir))) {
-      const parent = splitPath(targetDir).dir;
-      await checkWritableDir(parent, path);
-      await Deno.mkdir(targetDir);
-      created = true;
-    }
+  if (!(await exists(targetDir))) {
+    await checkWritableDir(splitPath(targetDir).dir, path);
+    await Deno.mkdir(targetDir);
+    created = true;
   }
-  await checkWritableDir(targetDir, path);
+  try {
+    await checkWritableDir(targetDir, path);
+  } catch (e) {
+    if (created) await Deno.remove(targetDir).catch(() => {});
+    throw e;
+  }
   const first = `${targetDir}/${frameName(pattern, 1)}`;
   if (await exists(first) && !o.overwrite) {
     throw new OutputError(first, "already exists", { exists: true });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { OutputError, UsageError } from "../errors.ts";
-import { prepareOutput } from "./output.ts";
+import type { MediaKind } from "./kinds.ts";
+import { type InputPlace, prepareOutput, refuseWritingOverInputs } from "./output.ts";
 
 async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "fsrcnn-output-" });
@@ -69,7 +70,11 @@ Deno.test("output file: the input itself is refused", async () => {
     const path = `${dir}/clip.mp4`;
     await Deno.writeTextFile(path, "input");
     await assert.rejects(
-      prepareOutput(`${dir}/./clip.mp4`, { kind: "video", overwrite: true, inputs: [path] }),
+      prepareOutput(`${dir}/./clip.mp4`, {
+        kind: "video",
+        overwrite: true,
+        inputs: [{ path, kind: "video" }],
+      }),
       UsageError,
     );
   });
@@ -88,5 +93,49 @@ Deno.test("output frames: a frame that appears during the run stops the move of 
     await t.discard();
     assert.deepEqual(await names(out), ["000002.png"]);
     assert.equal(await Deno.readTextFile(`${out}/000002.png`), "theirs");
+  });
+});
+
+Deno.test("outputs over inputs: refused through any spelling; others pass", async () => {
+  await inTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/F`);
+    for (const n of ["0001", "0002", "1000"]) await Deno.writeTextFile(`${dir}/F/${n}.png`, n);
+    await Deno.writeTextFile(`${dir}/F/clip.mp4`, "video");
+    await Deno.symlink("F", `${dir}/L`);
+    await Deno.mkdir(`${dir}/G`);
+    await Deno.symlink("../F/0002.png", `${dir}/G/linked.png`);
+    const pattern: InputPlace = { path: `${dir}/F/%04d.png`, kind: "sequence-pattern" };
+    const folder: InputPlace = { path: `${dir}/F`, kind: "sequence-dir" };
+    const video: InputPlace = { path: `${dir}/F/clip.mp4`, kind: "video" };
+    const linked: InputPlace = { path: `${dir}/G`, kind: "sequence-dir" };
+    const refused: [string, MediaKind, InputPlace, RegExp][] = [
+      [`${dir}/F/%04d.png`, "sequence-pattern", pattern, /would write over the input/],
+      [`${dir}/L/%4d.png`, "sequence-pattern", pattern, /would write over the input/],
+      [`${dir}/./F/%d.png`, "sequence-pattern", pattern, /F\/1000\.png$/],
+      [`${dir}/F/%04d.png`, "sequence-pattern", folder, /writes frames into the input folder/],
+      [`${dir}/L/`, "sequence-dir", folder, /output is the input folder$/],
+      [`${dir}/F`, "sequence-dir", pattern, /output is the folder of the input frames/],
+      [`${dir}/F/%04d.png`, "sequence-pattern", linked, /G\/linked\.png$/],
+      [`${dir}/L/clip.mp4`, "video", video, /output is the same file as the input$/],
+    ];
+    for (const [path, kind, input, says] of refused) {
+      await assert.rejects(
+        refuseWritingOverInputs(path, kind, [input]),
+        (e) => e instanceof UsageError && says.test(e.message),
+        `${path} over ${JSON.stringify(input)}`,
+      );
+    }
+    const passed: [string, MediaKind, InputPlace][] = [
+      [`${dir}/F/up_%04d.png`, "sequence-pattern", pattern],
+      [`${dir}/F/%06d.png`, "sequence-pattern", pattern],
+      [`${dir}/F/%05d.png`, "sequence-pattern", pattern],
+      [`${dir}/F/sub`, "sequence-dir", folder],
+      [`${dir}/F/out.mp4`, "video", folder],
+      [`${dir}/F`, "sequence-dir", video],
+      [`${dir}/new/%04d.png`, "sequence-pattern", pattern],
+    ];
+    for (const [path, kind, input] of passed) {
+      await refuseWritingOverInputs(path, kind, [input]);
+    }
   });
 });

@@ -4,16 +4,44 @@
  */
 import { InputError } from "../errors.ts";
 
-/** The file name a printf-style pattern gives frame `n` (`%06d` → `000001`). */
+/**
+ * The file name a printf-style pattern gives frame `n` (`%06d` → `000001`). ffmpeg pads with
+ * zeros whatever the flags say: `%6d` and `%006d` name the same files as `%06d`.
+ */
 export function frameName(pattern: string, n: number): string {
-  return pattern.replace(/%(0?)(\d*)d/, (_, zero: string, width: string) => {
-    const w = Number(width || 0);
-    return zero ? String(n).padStart(w, "0") : String(n).padStart(w, " ");
-  });
+  return pattern.replace(/%(\d*)d/, (_, width: string) => String(n).padStart(Number(width), "0"));
+}
+
+/** A frame file-name pattern in parts: `f_%04d.png` is `f_`, 4 digits at least, `.png`. */
+export interface NamePattern {
+  prefix: string;
+  width: number;
+  suffix: string;
+}
+
+/** The parts of a frame file-name pattern (a name without folders), or null for a plain name. */
+export function parseNamePattern(name: string): NamePattern | null {
+  const m = /%(\d*)d/.exec(name);
+  if (!m) return null;
+  return {
+    prefix: name.slice(0, m.index),
+    width: Number(m[1]),
+    suffix: name.slice(m.index + m[0].length),
+  };
+}
+
+/** Whether ffmpeg names some frame number (0 or more) `name` with this pattern. */
+export function matchesNamePattern(name: string, p: NamePattern): boolean {
+  if (!name.startsWith(p.prefix) || !name.endsWith(p.suffix)) return false;
+  const digits = name.slice(p.prefix.length, name.length - p.suffix.length);
+  if (!/^\d+$/.test(digits)) return false;
+  // Exactly `width` digits (leading zeros allowed), or more without a leading zero.
+  const least = Math.max(p.width, 1);
+  return digits.length === least || (digits.length > least && digits[0] !== "0");
 }
 
 /** The path of frame `n` of a pattern whose file name (not its folders) holds the number. */
-function patternPath(pattern: string, n: number): string {
+export function patternPath(pattern: string, n: number): string {
   const slash = pattern.lastIndexOf("/");
   return pattern.slice(0, slash + 1) + frameName(pattern.slice(slash + 1), n);
 }

@@ -11,10 +11,12 @@ import { fullToStudio, studioToFull } from "../frame/luma_range.ts";
 import { upsamplePlaneFloat } from "../frame/resample.ts";
 import { rgbToYCbCr, yCbCrToRgb } from "../frame/ycbcr.ts";
 import { readImageRaw, writeImage } from "../ffmpeg/image.ts";
-import type { MediaInfo } from "../ffmpeg/probe.ts";
+import { type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 import { extensionOf } from "./kinds.ts";
+import { ProgressMeter, type UpscaleProgress } from "./progress.ts";
+import { frameName } from "./sequence.ts";
 
 /** How a still is held in memory: channels and bytes per sample. */
 interface StillLayout {
@@ -109,4 +111,44 @@ export async function upscaleStill(job: StillJob): Promise<{ width: number; heig
     signal: job.signal,
   });
   return { width: ow, height: oh };
+}
+
+export interface PicturesJob {
+  tools: FfmpegTools;
+  upscaler: TiledUpscaler;
+  /** The pictures, in order. */
+  files: string[];
+  /** The folder to write into, and the file-name pattern of its frames (numbered from 1). */
+  folder: string;
+  pattern: string;
+  signal?: AbortSignal;
+  onProgress?: (p: UpscaleProgress) => void;
+}
+
+/**
+ * Upscales pictures of different sizes one by one, each at its own size, into numbered image
+ * files (a frame sequence holds one size only). Returns the size of the first.
+ */
+export async function upscalePictures(
+  job: PicturesJob,
+): Promise<{ frames: number; width: number; height: number }> {
+  const meter = new ProgressMeter(job.files.length, job.onProgress);
+  let first: { width: number; height: number } | undefined;
+  for (const [i, input] of job.files.entries()) {
+    const info = await probe(job.tools, input, { signal: job.signal });
+    const name = frameName(job.pattern, i + 1);
+    const size = await upscaleStill({
+      tools: job.tools,
+      upscaler: job.upscaler,
+      input,
+      info,
+      outputFile: `${job.folder}/${name}`,
+      outputName: name,
+      signal: job.signal,
+    });
+    first ??= size;
+    meter.add();
+  }
+  job.onProgress?.(meter.snapshot());
+  return { frames: job.files.length, ...first! };
 }

@@ -3,6 +3,7 @@
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
 import { CancelledError, UsageError } from "../errors.ts";
+import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
@@ -12,12 +13,12 @@ import { checkScale } from "../model/config.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { engineFor, resolveWeights, type RunWeights } from "./engine.ts";
 import { extensionOf, inputKind, outputKind } from "./kinds.ts";
-import { prepareOutput } from "./output.ts";
+import { prepareOutput, refuseWritingOverInputs } from "./output.ts";
 import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
 import { measureInput, sampleSourceOf } from "./sample.ts";
 import { upscaleInSegments } from "../segments/local.ts";
-import { upscaleStill } from "./still.ts";
+import { upscalePictures, upscaleStill } from "./still.ts";
 import { upscaleVideo } from "./video.ts";
 
 /**
@@ -32,11 +33,14 @@ import { upscaleVideo } from "./video.ts";
  * @param o What to read and write, and how; see {@link UpscaleOptions}.
  * @returns What was written, and how fast.
  * @throws {UsageError} An unsupported scale, a scale that the weights or engine do not have, an
- *   image input with a video output (or the reverse), an output that is the input, an unusable
- *   `ffmpeg`; an {@link OptionError} for a non-positive `fps`, a `codec` that the ffmpeg lacks
- *   or whose video the output's container cannot hold (H.264 in WebM), a `tile` too small for
- *   the network, a `threads` count beyond reason, shipped `weights` named for a scale they are
- *   not shipped for.
+ *   image input with a video output (or the reverse), an output that would write into or over
+ *   the input (the same file, frames named as the input's, frames into the input folder), a
+ *   folder or pattern of pictures of different sizes into a video, an unusable `ffmpeg`; an
+ *   {@link OptionError} for a non-positive `fps`, a `codec` that the ffmpeg lacks or whose
+ *   video the output's container cannot hold (H.264 in WebM), a `tile` too small for the
+ *   network, a `threads` count beyond reason, shipped `weights` named for a scale they are not
+ *   shipped for, `encoderArgs` with a word that is neither an option nor its value or with an
+ *   option that names files (`-i`, `-y`, `-f`, `-map`, `-passlogfile`, …).
  * @throws {InputError} The input is missing, unreadable, has no video, or is corrupt or truncated
  *   (unless `keepPartial` keeps what was upscaled; its `keepableFrames` says how many it would).
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
@@ -71,6 +75,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   const started = performance.now();
   // An unsupported scale is a usage error whatever the weights say.
   if (o.scale !== undefined) checkScale(o.scale);
+  checkEncoderArgs(o.encoderArgs ?? []);
   const tools = await resolveTools(o.ffmpeg);
   const inKind = await inputKind(o.input);
   const outKind = await outputKind(o.output);
@@ -87,7 +92,16 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   // Inspect the input fully before touching the output.
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    const { info, source } = await openInput(o, inKind, tools, cleanups);
+    const { info, source, mixedSizes } = await openInput(o, inKind, tools, cleanups);
+    // Before anything is written, a segmented run's work folder included.
+    await refuseWritingOverInputs(o.output, outKind, [{ path: o.input, kind: inKind }]);
+    if (mixedSizes && outKind === "video") {
+      const { first, other } = mixedSizes;
+      throw new UsageError(
+        `${other.path}: ${other.width}x${other.height}, unlike ${first.path} ` +
+          `(${first.width}x${first.height}): a video has one picture size`,
+      );
+    }
     let plan: StreamPlan | undefined;
     if (outKind === "video") {
       // Settled before the engine starts, so that an output ffmpeg cannot write (an encoder it
@@ -128,11 +142,22 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
     const target = await prepareOutput(o.output, {
       kind: outKind,
       overwrite: o.overwrite ?? false,
-      inputs: [o.input],
+      inputs: [{ path: o.input, kind: inKind }],
     });
     try {
       let frames = 1, width: number, height: number, partial: string | undefined;
-      if (!source) {
+      if (mixedSizes) {
+        // Pictures of different sizes into pictures: each keeps its own.
+        ({ frames, width, height } = await upscalePictures({
+          tools,
+          upscaler,
+          files: mixedSizes.files,
+          folder: target.temp,
+          pattern: target.pattern!,
+          signal: o.signal,
+          onProgress: o.onProgress,
+        }));
+      } else if (!source) {
         ({ width, height } = await upscaleStill({
           tools,
           upscaler,

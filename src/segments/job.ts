@@ -5,6 +5,7 @@
  * process talks to another.
  */
 import { InputError, OptionError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
+import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { probeVideoPackets } from "../ffmpeg/packets.ts";
 import { trialEncode } from "../ffmpeg/trial.ts";
@@ -23,7 +24,7 @@ import {
 } from "../model/weights.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { extensionOf, outputKind } from "../pipeline/kinds.ts";
-import { prepareOutput } from "../pipeline/output.ts";
+import { prepareOutput, refuseWritingOverInputs } from "../pipeline/output.ts";
 import { isConstantRate } from "../pipeline/video.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
@@ -137,7 +138,9 @@ export async function weightsRequest(
  * The pixel-changing settings of a run, resolved (defaults filled in; `codec` as
  * planVideoEncoder gives it).
  *
- * @throws {OptionError} `segmentSeconds` is negative or not a number.
+ * @throws {OptionError} `segmentSeconds` is negative or not a number, or `encoderArgs` holds a
+ *   word that is not an option or its value, or an option that names files (see
+ *   checkEncoderArgs).
  */
 export function pixelSettings(
   o: PlanSettingsOptions,
@@ -149,6 +152,7 @@ export function pixelSettings(
   }
   const codec = o.codec ?? "libx264";
   const extra = o.encoderArgs ?? [];
+  checkEncoderArgs(extra);
   return {
     scale: weights.scale,
     weights: weights.key,
@@ -416,19 +420,17 @@ async function jobFiles(
     return { io: [{ input: o.input, output: o.output }], work: o.work ?? workFolderFor(o.output) };
   }
   const outDir = o.output.replace(/\/+$/, "") || "/";
-  let madeFolder: string | undefined;
+  let outExists = true;
   try {
     if (!(await Deno.stat(outDir)).isDirectory) {
       throw new UsageError(`${o.output}: a folder of videos needs an output folder`);
     }
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
-    await Deno.mkdir(outDir).catch((err) => {
-      throw new OutputError(o.output, `cannot create the folder (${(err as Error).message})`);
-    });
-    madeFolder = outDir;
+    outExists = false;
   }
-  if (absolutePath(outDir) === absolutePath(o.input.replace(/\/+$/, ""))) {
+  // Through links too: a link to the input folder is the input folder.
+  if (outExists && await Deno.realPath(outDir) === await Deno.realPath(o.input)) {
     throw new UsageError(`${o.output}: the output folder is the input folder`);
   }
   const io = (await listVideos(o.input)).map((name) => {
@@ -437,6 +439,22 @@ async function jobFiles(
     const out = ext in VIDEO_MUXERS ? name : `${name.slice(0, -ext.length)}mkv`;
     return { input: `${o.input.replace(/\/+$/, "")}/${name}`, output: `${outDir}/${out}` };
   });
+  // `a.avi` and `a.mkv` both become `a.mkv`: the second would replace the first.
+  const seen = new Map<string, string>();
+  for (const f of io) {
+    const other = seen.get(f.output);
+    if (other !== undefined) {
+      throw new UsageError(`${f.output}: both ${other} and ${f.input} would be written to it`);
+    }
+    seen.set(f.output, f.input);
+  }
+  let madeFolder: string | undefined;
+  if (!outExists) {
+    await Deno.mkdir(outDir).catch((err) => {
+      throw new OutputError(o.output, `cannot create the folder (${(err as Error).message})`);
+    });
+    madeFolder = outDir;
+  }
   return { io, work: o.work ?? `${outDir}/.fsrcnn-work`, madeFolder };
 }
 
@@ -511,6 +529,9 @@ async function planFiles(
       notices: notices[i] ?? [],
     })),
   });
+  // Before anything is written or discarded: no output may write over any input.
+  const inputs = io.map((f) => ({ path: f.input, kind: "video" as const }));
+  for (const f of io) await refuseWritingOverInputs(f.output, "video", inputs);
   if (o.restart) await discardWork(work, o.output, o.onNotice);
   if (await isWorkFolder(work)) {
     const plan = await readPlan(work);
@@ -535,7 +556,8 @@ async function planFiles(
     await prepareOutput(f.output, {
       kind: "video",
       overwrite: o.overwrite ?? false,
-      inputs: [f.input],
+      // A library's outputs must spare every input, not only their own.
+      inputs,
     });
     await checkEncoding(tools, settings, f, info, checked, o.signal);
     // As a one-piece run tells them; a library shares one encoder, so a missing usual one is

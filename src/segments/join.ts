@@ -210,7 +210,7 @@ export async function joinItem(
   const target = await prepareOutput(item.output, {
     kind: "video",
     overwrite: job.overwrite || item.overwrite,
-    inputs: [item.input],
+    inputs: [{ path: item.input, kind: "video" }],
   });
   try {
     const muxer = VIDEO_MUXERS[extensionOf(item.output)];

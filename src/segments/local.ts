@@ -92,7 +92,11 @@ async function segmentedRun(
   const io = { input: o.input, output: o.output, overwrite: o.overwrite ?? false };
   // Checked now, not after hours of work (it creates nothing for a video).
   const checkOutput = () =>
-    prepareOutput(o.output, { kind: "video", overwrite: io.overwrite, inputs: [o.input] });
+    prepareOutput(o.output, {
+      kind: "video",
+      overwrite: io.overwrite,
+      inputs: [{ path: o.input, kind: "video" }],
+    });
   let plan: WorkPlan;
   let weights: FsrcnnWeights;
   let created = false;

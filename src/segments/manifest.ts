@@ -5,7 +5,7 @@
  * work.ts), so that many machines can finish segments at once without rewriting one file.
  */
 import { FsrcnnError, OutputError, WorkFolderError } from "../errors.ts";
-import { readTextAtMost } from "../fs.ts";
+import { readAt, readTextAtMost } from "../fs.ts";
 import type { Rational } from "../rational.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
@@ -101,18 +101,6 @@ async function sha256Hex(parts: Uint8Array[]): Promise<string> {
   }
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
   return [...hash].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
-  await file.seek(offset, Deno.SeekMode.Start);
-  let got = 0;
-  while (got < length) {
-    const n = await file.read(buf.subarray(got));
-    if (n === null) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
 }
 
 /** Absolute form of a path (not resolving links: the user's name is what they will type). */
