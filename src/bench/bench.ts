@@ -6,6 +6,7 @@
 import { CancelledError, UsageError } from "../errors.ts";
 import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
 import {
+  checkThreads,
   createEngine,
   createEngineFor,
   parseBackend,
@@ -15,7 +16,7 @@ import {
 import { autoBackends, BACKEND_NAMES, type BackendName, backendSpec } from "../model/backends.ts";
 import type { SrEngine } from "../model/engine.ts";
 import { getGpu } from "../model/gpu.ts";
-import { TiledUpscaler } from "../model/tiled.ts";
+import { checkTile, TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, initWeights, loadWeights } from "../model/weights.ts";
 import { Rng } from "../random.ts";
 import { describeDevice, type DeviceReport } from "./device.ts";
@@ -321,7 +322,15 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const seconds = o.seconds ?? d.seconds;
   const warmup = o.warmup ?? d.warmup;
   const wanted = o.backends ?? d.backends;
-  const first = await weightsFor(scales[0], o.weights);
+  // Everything a cell could refuse is checked before the table starts.
+  checkThreads(o.threads);
+  const weightsByScale: FsrcnnWeights[] = [];
+  for (const scale of scales) {
+    const weights = await weightsFor(scale, o.weights);
+    if (o.tile !== undefined) checkTile(weights.config, o.tile);
+    weightsByScale.push(weights);
+  }
+  const first = weightsByScale[0];
   const backends = await resolveBackends(wanted, first, o.threads);
   const start: BenchStart = {
     device: await describeDevice(o.ffmpeg),
@@ -335,8 +344,8 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
     cells.push(c);
     o.onCell?.(c);
   };
-  for (const scale of scales) {
-    const weights = scale === scales[0] ? first : await weightsFor(scale, o.weights);
+  for (const [i, scale] of scales.entries()) {
+    const weights = weightsByScale[i];
     for (const backend of backends) {
       let skipped = await softwareSkip(backend, wanted);
       let engine: SrEngine | null = null;
