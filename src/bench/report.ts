@@ -13,7 +13,7 @@ const COLUMNS = [
   { head: "×", width: 1, numeric: true },
   { head: "batch", width: 5, numeric: true },
   { head: "output", width: 9, numeric: false },
-  { head: "ms/frame", width: 20, numeric: false },
+  { head: "ms/frame", width: 24, numeric: false },
   { head: "fps", width: 8, numeric: true },
   { head: "MP/s", width: 6, numeric: true },
   { head: "GMAC/s", width: 6, numeric: true },
