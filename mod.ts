@@ -179,16 +179,26 @@ export type { TrainProgress } from "./src/train/checkpoint.ts";
 export { benchmark } from "./src/bench/run.ts";
 export {
   BENCH_DEFAULTS,
+  type BenchBackend,
   type BenchCell,
   type BenchMode,
   type BenchOptions,
   type BenchReport,
+  type BenchStart,
   type E2eRequest,
+  parseBenchBackend,
   parseSizes,
 } from "./src/bench/bench.ts";
 export type { Summary } from "./src/bench/stats.ts";
 export type { DeviceReport } from "./src/bench/device.ts";
-export { formatTable as formatBenchTable, plotSvg as plotBenchSvg } from "./src/bench/report.ts";
+export type { MemoryMethod } from "./src/bench/memory.ts";
+export {
+  formatTable as formatBenchTable,
+  formatTableFoot as formatBenchTableFoot,
+  formatTableHead as formatBenchTableHead,
+  formatTableRow as formatBenchTableRow,
+  plotSvg as plotBenchSvg,
+} from "./src/bench/report.ts";
 
 // Errors (every expected failure is one of these, with a one-line message).
 export {

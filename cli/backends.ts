@@ -13,16 +13,17 @@ export function neverAuto(): string[] {
 }
 
 /**
- * A help block for the end of a command's help: what `auto` means there, then each backend and
- * what runs it.
+ * A help block for the end of a command's help: what `auto` means there (and any other word the
+ * command takes, as [word, meaning]), then each backend and what runs it.
  */
-export function backendsHelp(auto: string): string {
+export function backendsHelp(auto: string, ...words: Array<[string, string]>): string {
   const width = Math.max(...BACKEND_NAMES.map((n) => n.length));
   const row = (name: string, text: string) => `  ${name.padEnd(width)}  ${text}`;
   return [
     "",
     "Backends:",
     row("auto", auto),
+    ...words.map(([word, meaning]) => row(word, meaning)),
     ...BACKEND_NAMES.map((n) => row(n, BACKENDS[n].description)),
   ].join("\n");
 }

@@ -46,11 +46,13 @@ Deno.test({
       const weights = await writeWeights(dir, 2, "random");
       const input = `${dir}/in.mkv`;
       // 4 s, a keyframe every 12 frames: with 0.5 s segments, four of them (24, 24, 24, 28
-      // frames), large enough to take a moment each.
+      // frames), large enough to take a moment each. No B-frames: with them, the embedded
+      // ffmpeg 4.1 writes the first frame at 0 s rather than with the others' spacing (AAC's
+      // 21 ms priming), which stretches the first keyframe interval past 0.5 s.
       await ffmpeg(
         ...["-f", "lavfi", "-i", "testsrc2=size=192x144:rate=25"],
         ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"],
-        ...["-frames:v", "100", "-c:v", "libx264", "-g", "12", "-pix_fmt", "yuv420p"],
+        ...["-frames:v", "100", "-c:v", "libx264", "-g", "12", "-bf", "0", "-pix_fmt", "yuv420p"],
         ...["-c:a", "aac", "-t", "4", input],
       );
       // A % in the work folder: sbatch reads it as a pattern in the log files' names.

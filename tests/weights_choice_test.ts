@@ -19,7 +19,7 @@ import {
   shippedWeightsPath,
 } from "../src/model/weights_choice.ts";
 import { weightsDigest } from "../src/segments/manifest.ts";
-import { cli, decodeRaw, ffmpeg, ok, tempDir, TOOLS, writeWeights } from "./helpers.ts";
+import { cli, decodeRaw, ffmpeg, ok, ROOT, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -32,6 +32,15 @@ async function weightsFor(origin: LrOrigin): Promise<ShippedWeightsName> {
   return SHIPPED_WEIGHTS.find((w) => shipped.includes(w.name) && w.chosenFor.includes(origin))!
     .name;
 }
+
+/**
+ * The fractal blurred, scaled down bicubically and through x264 at CRF 23: 6 frames, and 50 with
+ * a keyframe every 12. Committed, because ffmpeg's filters make slightly different frames from
+ * one version to the next (the embedded ffmpeg 4.1 leaves such a clip where the scaler is
+ * unclear); decoding H.264 does not. See the make.sh beside them.
+ */
+const COMPRESSED = `${ROOT}fixtures/weights_choice/compressed.mp4`;
+const COMPRESSED_GOP12 = `${ROOT}fixtures/weights_choice/compressed_gop12.mp4`;
 
 /** A 640x480 picture with detail at every scale. */
 async function mandelbrot(path: string): Promise<string> {
@@ -121,20 +130,7 @@ Deno.test({
       // A still made by an antialiasing scaler, never compressed; a video through x264.
       const still = `${dir}/still.png`;
       await ffmpeg("-i", hr, "-vf", "scale=320:240:flags=bicubic", still);
-      const video = `${dir}/clip.mp4`;
-      await ffmpeg(
-        ...["-f", "lavfi", "-i", "mandelbrot=size=640x480:rate=25", "-frames:v", "6"],
-        // Blurred first: the fractal's own aliasing would otherwise leave the scaler unclear.
-        ...[
-          "-vf",
-          "gblur=sigma=1.5,scale=320:240:flags=bicubic",
-          "-c:v",
-          "libx264",
-          "-crf",
-          "23",
-          video,
-        ],
-      );
+      const video = COMPRESSED;
       const upscale = async (input: string, output: string, ...args: string[]) => {
         const r = await cli(["upscale", input, output, "-q", "--verbose", ...args]);
         ok(r);
@@ -197,13 +193,7 @@ Deno.test({
   fn: async () => {
     const { dir, cleanup } = await tempDir();
     try {
-      const video = `${dir}/clip.mp4`;
-      await ffmpeg(
-        ...["-f", "lavfi", "-i", "mandelbrot=size=640x480:rate=25", "-frames:v", "50"],
-        ...["-vf", "gblur=sigma=1.5,scale=320:240:flags=bicubic", "-c:v", "libx264"],
-        ...["-crf", "23", "-g", "12"],
-        video,
-      );
+      const video = COMPRESSED_GOP12;
       const work = `${dir}/work`;
       const r = await cli([
         ...["upscale", "plan", video, `${dir}/out.mkv`, "--work", work, "--verbose"],

@@ -3,8 +3,10 @@ import { Command, Option } from "commander";
 import {
   BENCH_DEFAULTS as d,
   benchmark,
-  formatBenchTable,
-  parseBackend,
+  formatBenchTableFoot,
+  formatBenchTableHead,
+  formatBenchTableRow,
+  parseBenchBackend,
   parseSizes,
   plotBenchSvg,
 } from "../../mod.ts";
@@ -32,7 +34,12 @@ export function benchCommand(): Command {
       listOption("--scales <list>", "upscaling factors", positiveInt("--scales"), [...d.scales]),
     )
     .addOption(
-      listOption("--backends <list>", backendChoices(), flagParser(parseBackend), [...d.backends]),
+      listOption(
+        "--backends <list>",
+        `${backendChoices()}, or all`,
+        flagParser(parseBenchBackend),
+        [...d.backends],
+      ),
     )
     .addOption(
       listOption("--batch <list>", "frames per call", positiveInt("--batch"), [...d.batches]),
@@ -55,7 +62,15 @@ export function benchCommand(): Command {
     .option("--json <file>", "write every cell as JSON")
     .option("--plot <file>", "write an SVG chart of fps by size")
     .option("--ffmpeg <path>", "ffmpeg binary")
-    .addHelpText("after", backendsHelp(`every one available here but ${neverAuto().join(", ")}`))
+    .addHelpText(
+      "after",
+      backendsHelp("the one upscale would use here", [
+        "all",
+        `every one available here but ${neverAuto().join(", ")}`,
+      ]) +
+        "\nA WebGPU backend on a software adapter (lavapipe, llvmpipe, SwiftShader) is timed only" +
+        "\nwhen named; all skips it.",
+    )
     .action((opts) =>
       runCommand(() =>
         withCancel(async (signal) => {
@@ -72,15 +87,12 @@ export function benchCommand(): Command {
             threads: opts.threads,
             ffmpeg: opts.ffmpeg,
             signal,
-            onCell: (c) =>
-              console.error(
-                c.skipped
-                  ? `${c.backend} ${c.width}x${c.height}: skipped (${c.skipped})`
-                  : `${c.mode} ${c.backend} ${c.width}x${c.height} x${c.scale} b${c.batch}: ` +
-                    `${c.msPerFrame.median.toFixed(1)} ms/frame, ${c.fps.toFixed(2)} fps`,
-              ),
+            // The table prints as it is measured: a row appears as soon as its cell is done.
+            onStart: (start) => console.log(formatBenchTableHead(start)),
+            onCell: (c) => console.log(formatBenchTableRow(c)),
           });
-          console.log(formatBenchTable(report));
+          const foot = formatBenchTableFoot(report);
+          if (foot) console.log(foot);
           if (opts.json) {
             await Deno.writeTextFile(opts.json, JSON.stringify(report, null, 2) + "\n");
           }

@@ -5,18 +5,32 @@
  */
 import { CancelledError, UsageError } from "../errors.ts";
 import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
-import { createEngineFor, REFERENCE_TOLERANCE, referenceDifference } from "../model/create.ts";
+import {
+  checkThreads,
+  createEngine,
+  createEngineFor,
+  parseBackend,
+  REFERENCE_TOLERANCE,
+  referenceDifference,
+} from "../model/create.ts";
 import { autoBackends, BACKEND_NAMES, type BackendName, backendSpec } from "../model/backends.ts";
 import type { SrEngine } from "../model/engine.ts";
 import { getGpu } from "../model/gpu.ts";
-import { TiledUpscaler } from "../model/tiled.ts";
+import { checkTile, TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, initWeights, loadWeights } from "../model/weights.ts";
 import { Rng } from "../random.ts";
 import { describeDevice, type DeviceReport } from "./device.ts";
+import { type CellMemory, type MemoryMethod, memoryMethod, watchMemory } from "./memory.ts";
 import { summarise, type Summary } from "./stats.ts";
 
 /** What a cell times: the network alone (`model`) or decode → SR → encode (`e2e`). */
 export type BenchMode = "model" | "e2e";
+
+/**
+ * A backend to time: a name, `auto` (the one upscaling picks by default here) or `all` (every
+ * one available here but those `auto` never picks, such as `cpu`).
+ */
+export type BenchBackend = BackendName | "auto" | "all";
 
 /**
  * What {@link benchmark} measures: one cell per scale × backend × size × batch (× mode). Every
@@ -32,8 +46,12 @@ export interface BenchOptions {
   sizes?: Array<[number, number]>;
   /** Upscaling factors (2, 3, 4); default [2]. */
   scales?: number[];
-  /** Backends, or "auto" for every one available here except `cpu`; default ["auto"]. */
-  backends?: Array<BackendName | "auto">;
+  /**
+   * Backends to time; default ["auto"]: the one backend upscaling would use. A WebGPU backend
+   * on a software adapter (lavapipe, llvmpipe, SwiftShader: seconds per frame) is timed only
+   * when named; `all` reports it as skipped.
+   */
+  backends?: BenchBackend[];
   /** Frames per engine call to try; default [1]. */
   batches?: number[];
   /** Window side in LR pixels for the tiler; default: what its memory budget fits. */
@@ -55,6 +73,8 @@ export interface BenchOptions {
   ffmpeg?: string;
   /** Aborting stops between timed runs with a CancelledError. */
   signal?: AbortSignal;
+  /** Called once, before the first cell is measured, with what the cells will run on. */
+  onStart?: (start: BenchStart) => void;
   /** Called with each cell as soon as it is measured (or skipped). */
   onCell?: (cell: BenchCell) => void;
   /**
@@ -128,18 +148,34 @@ export interface BenchCell {
   megapixelsPerSecond: number;
   /** Network multiply-accumulates achieved, in billions per second (meaningful in model mode). */
   gmacPerSecond: number;
-  /** Peak resident memory of the process during the cell (MiB). */
+  /** Resident memory of this process when the cell started (MiB). */
+  startRssMiB: number;
+  /**
+   * Highest resident memory of this process during this cell alone (MiB; not counting the
+   * ffmpeg processes of e2e cells); {@link BenchReport.memory} says how it was found.
+   */
   peakRssMiB: number;
   /** Set when the cell was skipped (e.g. a WebGPU result disagreed with the reference). */
   skipped?: string;
 }
 
-/** Everything {@link benchmark} measured, and on what. */
-export interface BenchReport {
+/** What a benchmark runs on, known before its first cell. */
+export interface BenchStart {
   /** The machine: CPU, GPU adapter, OS, and the versions of Deno, tfjs, onnxruntime, ffmpeg. */
   device: DeviceReport;
-  /** Shape of the network timed (of the last scale, when several). */
+  /** Shape of the network timed (of the first scale, when several). */
   network: { d: number; s: number; m: number };
+  /** The backends the cells run, in order (`auto` and `all` resolved). */
+  backends: BackendName[];
+  /**
+   * How {@link BenchCell.peakRssMiB} is found: the kernel's high-water mark, reset at each
+   * cell's start (Linux), or the largest resident size sampled after each run.
+   */
+  memory: MemoryMethod;
+}
+
+/** Everything {@link benchmark} measured, and on what. */
+export interface BenchReport extends BenchStart {
   /** The measurements, in the order they were made. */
   cells: BenchCell[];
 }
@@ -159,14 +195,69 @@ export function parseSizes(text: string): Array<[number, number]> {
   });
 }
 
+/**
+ * Parses one `backends` item as a user gives it: a backend name, `auto` or `all`.
+ *
+ * @throws {UsageError} Any other value.
+ */
+export function parseBenchBackend(value: string): BenchBackend {
+  if (value === "all") return value;
+  try {
+    return parseBackend(value);
+  } catch {
+    throw new UsageError(
+      `unknown backend "${value}" (choose auto, all, ${BACKEND_NAMES.join(", ")})`,
+    );
+  }
+}
+
 /** Backends usable on this machine (webgpu only with an adapter). */
 async function availableBackends(): Promise<BackendName[]> {
   const gpu = await getGpu();
   return BACKEND_NAMES.filter((b) => !backendSpec(b).gpu || gpu !== null);
 }
 
-function rssMiB(): number {
-  return Deno.memoryUsage().rss / (1024 * 1024);
+/**
+ * The backends to time, each once, in the order asked: `auto` is the backend
+ * {@link createEngine} picks (so the default times what upscaling would run), `all` every
+ * available one that `auto` may pick.
+ *
+ * @throws {UsageError} A named backend is not available here.
+ */
+async function resolveBackends(
+  wanted: readonly BenchBackend[],
+  weights: FsrcnnWeights,
+  threads: number | undefined,
+): Promise<BackendName[]> {
+  const available = await availableBackends();
+  const backends: BackendName[] = [];
+  for (const b of wanted) {
+    if (b === "auto") {
+      const engine = await createEngine(weights, { backend: "auto", threads });
+      backends.push(engine.info.backend);
+      engine.dispose();
+    } else if (b === "all") {
+      backends.push(...autoBackends().filter((x) => available.includes(x)));
+    } else if (!available.includes(b)) {
+      throw new UsageError(`backend ${b} is not available on this machine`);
+    } else {
+      backends.push(b);
+    }
+  }
+  return [...new Set(backends)];
+}
+
+/**
+ * Why a backend is not timed unless it was named: a WebGPU backend on a software adapter takes
+ * seconds to minutes per frame, which says nothing about speed. Null when it is timed.
+ */
+async function softwareSkip(
+  backend: BackendName,
+  wanted: readonly BenchBackend[],
+): Promise<string | null> {
+  const gpu = await getGpu();
+  if (!backendSpec(backend).gpu || !gpu?.summary.fallback || wanted.includes(backend)) return null;
+  return `software adapter (${gpu.summary.description}): timed only when named`;
 }
 
 /** Weights for a scale: the given file's feature layers, or a fresh initialisation. */
@@ -183,30 +274,30 @@ async function timeCell(
   seconds: number,
   warmup: number,
   signal?: AbortSignal,
-): Promise<{ samples: number[]; peak: number }> {
-  let peak = rssMiB();
+): Promise<{ samples: number[]; memory: CellMemory }> {
+  const memory = watchMemory();
   for (let i = 0; i < warmup; i++) {
     await run();
-    peak = Math.max(peak, rssMiB());
+    memory.sample();
   }
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < 3 || performance.now() - start < seconds * 1000) {
     if (signal?.aborted) throw new CancelledError();
     samples.push(await run());
-    peak = Math.max(peak, rssMiB());
+    memory.sample();
   }
-  return { samples, peak };
+  return { samples, memory: memory.end() };
 }
 
 function cellFrom(
   base: Omit<
     BenchCell,
-    "msPerFrame" | "fps" | "megapixelsPerSecond" | "gmacPerSecond" | "peakRssMiB"
+    "msPerFrame" | "fps" | "megapixelsPerSecond" | "gmacPerSecond" | "startRssMiB" | "peakRssMiB"
   >,
   cfg: FsrcnnConfig,
   msPerFrame: number[],
-  peak: number,
+  memory: CellMemory,
 ): BenchCell {
   const ms = summarise(msPerFrame);
   const fps = 1000 / ms.median;
@@ -216,7 +307,8 @@ function cellFrom(
     fps,
     megapixelsPerSecond: (fps * base.outWidth * base.outHeight) / 1e6,
     gmacPerSecond: (fps * macsPerFrame(cfg, base.width, base.height)) / 1e9,
-    peakRssMiB: peak,
+    startRssMiB: memory.startMiB,
+    peakRssMiB: memory.peakMiB,
   };
 }
 
@@ -229,38 +321,42 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const batches = o.batches ?? d.batches;
   const seconds = o.seconds ?? d.seconds;
   const warmup = o.warmup ?? d.warmup;
-  const available = await availableBackends();
   const wanted = o.backends ?? d.backends;
-  const auto = autoBackends();
-  const backends = [
-    ...new Set(
-      wanted.flatMap((b) => (b === "auto" ? available.filter((x) => auto.includes(x)) : [b])),
-    ),
-  ];
-  for (const b of backends) {
-    if (!available.includes(b)) {
-      throw new UsageError(`backend ${b} is not available on this machine`);
-    }
+  // Everything a cell could refuse is checked before the table starts.
+  checkThreads(o.threads);
+  const weightsByScale: FsrcnnWeights[] = [];
+  for (const scale of scales) {
+    const weights = await weightsFor(scale, o.weights);
+    if (o.tile !== undefined) checkTile(weights.config, o.tile);
+    weightsByScale.push(weights);
   }
-  const device = await describeDevice(o.ffmpeg);
+  const first = weightsByScale[0];
+  const backends = await resolveBackends(wanted, first, o.threads);
+  const start: BenchStart = {
+    device: await describeDevice(o.ffmpeg),
+    network: { d: first.config.d, s: first.config.s, m: first.config.m },
+    backends,
+    memory: memoryMethod(),
+  };
+  o.onStart?.(start);
   const cells: BenchCell[] = [];
   const emit = (c: BenchCell) => {
     cells.push(c);
     o.onCell?.(c);
   };
-  let network = { d: 56, s: 12, m: 4 };
-  for (const scale of scales) {
-    const weights = await weightsFor(scale, o.weights);
-    network = { d: weights.config.d, s: weights.config.s, m: weights.config.m };
+  for (const [i, scale] of scales.entries()) {
+    const weights = weightsByScale[i];
     for (const backend of backends) {
-      let skipped: string | null = null;
+      let skipped = await softwareSkip(backend, wanted);
       let engine: SrEngine | null = null;
       try {
-        engine = await createEngineFor(weights, backend, { threads: o.threads });
+        if (!skipped) engine = await createEngineFor(weights, backend, { threads: o.threads });
         // WebGPU drivers and shader compilers have been wrong before: check the result on a
         // small plane before timing anything on it.
-        const diff = backendSpec(backend).gpu ? await referenceDifference(engine, weights) : 0;
-        if (diff > REFERENCE_TOLERANCE) {
+        const diff = engine && backendSpec(backend).gpu
+          ? await referenceDifference(engine, weights)
+          : 0;
+        if (engine && diff > REFERENCE_TOLERANCE) {
           skipped = `${backend} result differs from the reference by ${diff.toExponential(2)}`;
           engine.dispose();
           engine = null;
@@ -271,7 +367,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
               backend,
               device: engine?.info.device ?? backend,
               fallback: engine?.info.fallback ??
-                (backendSpec(backend).gpu && device.gpu?.fallback === true),
+                (backendSpec(backend).gpu && start.device.gpu?.fallback === true),
               width,
               height,
               scale,
@@ -281,7 +377,11 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
               outHeight: height * scale,
             };
             if (skipped) {
-              emit({ ...cellFrom({ ...base, mode: "model" }, weights.config, [NaN], 0), skipped });
+              const none = { startMiB: 0, peakMiB: 0 };
+              emit({
+                ...cellFrom({ ...base, mode: "model" }, weights.config, [NaN], none),
+                skipped,
+              });
               continue;
             }
             if (engine && mode !== "e2e") {
@@ -289,7 +389,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
               const rng = new Rng(width * 7 + height);
               const plane = new Float32Array(width * height).map(() => rng.uniform());
               const planes = Array.from({ length: batch }, () => ({ data: plane, width, height }));
-              const { samples, peak } = await timeCell(
+              const { samples, memory } = await timeCell(
                 async () => {
                   const t0 = performance.now();
                   await tiler.upscale(planes);
@@ -299,12 +399,12 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
                 warmup,
                 o.signal,
               );
-              emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, peak));
+              emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, memory));
             }
             if (engine && mode !== "model" && o.e2e) {
               const frames = o.e2eFrames ?? d.e2eFrames;
               const e2e = o.e2e;
-              const { samples, peak } = await timeCell(
+              const { samples, memory } = await timeCell(
                 async () => {
                   const r = await e2e({
                     width,
@@ -322,7 +422,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
                 0,
                 o.signal,
               );
-              emit(cellFrom({ ...base, mode: "e2e" }, weights.config, samples, peak));
+              emit(cellFrom({ ...base, mode: "e2e" }, weights.config, samples, memory));
             }
           }
         }
@@ -331,5 +431,5 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
       }
     }
   }
-  return { device, network, cells };
+  return { ...start, cells };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fsrcnnConfig, macsPerFrame } from "../model/config.ts";
-import { parseSizes, runBench } from "./bench.ts";
+import { parseBenchBackend, parseSizes, runBench } from "./bench.ts";
 import { formatTable, plotSvg } from "./report.ts";
 import { quantile } from "./stats.ts";
 
@@ -19,6 +19,11 @@ Deno.test("sizes parse and bad ones are refused", () => {
   assert.deepEqual(parseSizes("480x270, 1920x1080"), [[480, 270], [1920, 1080]]);
   assert.throws(() => parseSizes("480*270"), /bad size/);
   assert.throws(() => parseSizes("0x10"), /bad size/);
+});
+
+Deno.test("bench backends: a name, auto or all; anything else refused", () => {
+  for (const b of ["onnx", "webgpu-wgsl", "auto", "all"]) assert.equal(parseBenchBackend(b), b);
+  assert.throws(() => parseBenchBackend("cuda"), /unknown backend "cuda" \(choose auto, all, /);
 });
 
 Deno.test("quantiles", () => {
@@ -50,7 +55,8 @@ Deno.test({
     assert.ok(c.fps > 0 && Math.abs(c.fps - 1000 / c.msPerFrame.median) < 1e-9);
     assert.ok(Math.abs(c.megapixelsPerSecond - (c.fps * 120 * 72) / 1e6) < 1e-9);
     assert.ok(Math.abs(c.gmacPerSecond - (c.fps * 12464 * 40 * 24) / 1e9) < 1e-9);
-    assert.ok(c.peakRssMiB > 10);
+    assert.ok(c.startRssMiB > 10 && c.startRssMiB <= c.peakRssMiB);
+    assert.deepEqual(r.backends, ["onnx"]);
     assert.ok(r.device.cpu.cores >= 1 && r.device.deno && r.device.tfjs && r.device.onnxruntime);
     const json = JSON.parse(JSON.stringify(r));
     for (const k of ["device", "network", "cells"]) assert.ok(k in json, k);

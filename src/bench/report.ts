@@ -1,12 +1,38 @@
 /** Presenting benchmark results: a text table and an SVG chart of fps by input size. */
-import type { BenchCell, BenchReport } from "./bench.ts";
+import type { BenchCell, BenchReport, BenchStart } from "./bench.ts";
 
 function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-/** A readable table, one row per cell, preceded by the device description. */
-export function formatTable(r: BenchReport): string {
+/** The table's columns: heading, least width (rows print before all are known), numeric. */
+const COLUMNS = [
+  { head: "mode", width: 5, numeric: false },
+  { head: "backend", width: 12, numeric: false },
+  { head: "input", width: 9, numeric: false },
+  { head: "×", width: 1, numeric: true },
+  { head: "batch", width: 5, numeric: true },
+  { head: "output", width: 9, numeric: false },
+  { head: "ms/frame", width: 24, numeric: false },
+  { head: "fps", width: 8, numeric: true },
+  { head: "MP/s", width: 6, numeric: true },
+  { head: "GMAC/s", width: 6, numeric: true },
+  { head: "peak MiB", width: 8, numeric: true },
+  { head: "+MiB", width: 5, numeric: true },
+] as const;
+
+function tableLine(row: readonly string[]): string {
+  return row.map((x, i) =>
+    pad(x, Math.max(COLUMNS[i].width, COLUMNS[i].head.length), COLUMNS[i].numeric)
+  )
+    .join("  ").trimEnd();
+}
+
+/**
+ * The table's head: the device, the network, what the memory columns mean, and the column
+ * headings. Printed before the first row, so that rows can follow as they are measured.
+ */
+export function formatTableHead(r: BenchStart): string {
   const d = r.device;
   const gpu = d.gpu
     ? `${d.gpu.description} (${d.gpu.vendor || "?"}${
@@ -14,62 +40,52 @@ export function formatTable(r: BenchReport): string {
     })` +
       (d.gpu.fallback ? " [software fallback]" : "")
     : "none";
-  const lines = [
+  const peak = r.memory === "high-water mark"
+    ? "the kernel's high-water mark, reset per cell"
+    : "sampled after each run";
+  return [
     `CPU: ${d.cpu.model} × ${d.cpu.cores}   GPU: ${gpu}`,
     `Deno ${d.deno}, tfjs ${d.tfjs}, onnxruntime ${d.onnxruntime}, ${d.ffmpeg}`,
     `FSRCNN(d=${r.network.d}, s=${r.network.s}, m=${r.network.m}); ms/frame: median [p10–p90]`,
+    `peak MiB: the most this process held resident during the cell (${peak});`,
+    "+MiB: that peak less what it held as the cell started (ffmpeg's own memory not counted)",
     "",
-  ];
-  const head = [
-    "mode",
-    "backend",
-    "input",
-    "×",
-    "batch",
-    "output",
-    "ms/frame",
-    "fps",
-    "MP/s",
-    "GMAC/s",
-    "RSS MiB",
-  ];
-  const rows = r.cells.map((c) =>
-    c.skipped
-      ? [
-        c.mode,
-        c.backend,
-        `${c.width}x${c.height}`,
-        String(c.scale),
-        String(c.batch),
-        `skipped: ${c.skipped}`,
-      ]
-      : [
-        c.mode,
-        c.backend + (c.fallback ? "*" : ""),
-        `${c.width}x${c.height}`,
-        String(c.scale),
-        String(c.batch),
-        `${c.outWidth}x${c.outHeight}`,
-        `${c.msPerFrame.median.toFixed(1)} [${c.msPerFrame.p10.toFixed(1)}–${
-          c.msPerFrame.p90.toFixed(1)
-        }]`,
-        c.fps.toFixed(2),
-        c.megapixelsPerSecond.toFixed(1),
-        c.mode === "model" ? c.gmacPerSecond.toFixed(1) : "",
-        c.peakRssMiB.toFixed(0),
-      ]
-  );
-  const widths = head.map((h, i) =>
-    Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length))
-  );
-  const numeric = new Set([3, 4, 7, 8, 9, 10]);
-  const fmt = (row: string[]) =>
-    row.map((x, i) => pad(x ?? "", widths[i], numeric.has(i))).join("  ").trimEnd();
-  lines.push(fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt));
-  if (r.cells.some((c) => c.fallback)) {
-    lines.push("", "* software (fallback) adapter: correctness only, not speed");
-  }
-  return lines.join("\n");
+    tableLine(COLUMNS.map((c) => c.head)),
+    tableLine(COLUMNS.map((c) => "-".repeat(Math.max(c.width, c.head.length)))),
+  ].join("\n");
+}
+
+/** One row of the table: a cell as it was measured, or why it was skipped. */
+export function formatTableRow(c: BenchCell): string {
+  const where = [c.mode, c.backend + (c.fallback ? "*" : ""), `${c.width}x${c.height}`];
+  const setup = [String(c.scale), String(c.batch)];
+  if (c.skipped) return tableLine([...where, ...setup, `skipped: ${c.skipped}`]);
+  return tableLine([
+    ...where,
+    ...setup,
+    `${c.outWidth}x${c.outHeight}`,
+    `${c.msPerFrame.median.toFixed(1)} [${c.msPerFrame.p10.toFixed(1)}–${
+      c.msPerFrame.p90.toFixed(1)
+    }]`,
+    c.fps.toFixed(2),
+    c.megapixelsPerSecond.toFixed(1),
+    c.mode === "model" ? c.gmacPerSecond.toFixed(1) : "",
+    c.peakRssMiB.toFixed(0),
+    (c.peakRssMiB - c.startRssMiB).toFixed(0),
+  ]);
+}
+
+/** What follows the rows: the note on software adapters when a row was timed on one. */
+export function formatTableFoot(r: BenchReport): string {
+  return r.cells.some((c) => c.fallback && !c.skipped)
+    ? "\n* software (fallback) adapter: correctness only, not speed"
+    : "";
+}
+
+/** A readable table, one row per cell, preceded by the device description. */
+export function formatTable(r: BenchReport): string {
+  const foot = formatTableFoot(r);
+  return [formatTableHead(r), ...r.cells.map(formatTableRow), ...(foot ? [foot] : [])].join("\n");
 }
 
 const COLORS = [

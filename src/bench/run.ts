@@ -9,7 +9,7 @@ import { e2eRunner } from "./e2e.ts";
  * result disagrees with the reference is reported as skipped rather than timed.
  *
  * @param options What to measure; see {@link BenchOptions}. Default: the model alone, ×2, batch
- *   1, at 480x270, 960x540 and 1920x1080, on every available backend but `cpu`.
+ *   1, at 480x270, 960x540 and 1920x1080, on the backend upscaling would use (`auto`).
  * @throws {UsageError} A requested backend is not available here.
  * @throws {WeightsError} The `weights` file is missing or corrupt.
  * @throws {CancelledError} `signal` was aborted.

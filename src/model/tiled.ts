@@ -6,7 +6,7 @@
 import type { Plane } from "../frame/pixels.ts";
 import { OptionError } from "../errors.ts";
 import { planTiles, tileForBudget, type TilePlan } from "../tile/geometry.ts";
-import { contextRadius } from "./config.ts";
+import { contextRadius, type FsrcnnConfig } from "./config.ts";
 import type { SrEngine } from "./engine.ts";
 
 /** How {@link TiledUpscaler} splits planes and batches windows. */
@@ -23,6 +23,24 @@ export interface TilingOptions {
 }
 
 const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Checks a window side for a network: a whole number of LR pixels larger than twice its context
+ * radius (so that each window has pixels of its own).
+ *
+ * @returns `tile`, unchanged.
+ * @throws {OptionError} Any other value.
+ */
+export function checkTile(cfg: FsrcnnConfig, tile: number): number {
+  const context = contextRadius(cfg);
+  if (!Number.isInteger(tile) || tile <= 2 * context) {
+    throw new OptionError(
+      "tile",
+      `must be a whole number of pixels above ${2 * context} (got ${tile})`,
+    );
+  }
+  return tile;
+}
 
 /**
  * Runs an {@link SrEngine} on planes of any size, splitting them into overlapping windows that
@@ -67,13 +85,10 @@ export class TiledUpscaler {
     const bytesPerPixel = 4 * (2 * cfg.d + 2 * cfg.scale * cfg.scale);
     const budget = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
     this.#budgetPixels = Math.max(1, Math.floor(budget / bytesPerPixel));
-    this.tile = options.tile ?? tileForBudget(budget, bytesPerPixel, 2 * this.context + 16);
-    if (!Number.isInteger(this.tile) || this.tile <= 2 * this.context) {
-      throw new OptionError(
-        "tile",
-        `must be a whole number of pixels above ${2 * this.context} (got ${this.tile})`,
-      );
-    }
+    this.tile = checkTile(
+      cfg,
+      options.tile ?? tileForBudget(budget, bytesPerPixel, 2 * this.context + 16),
+    );
     this.#maxBatch = options.maxBatch ?? Infinity;
   }
 
