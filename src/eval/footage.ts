@@ -24,6 +24,7 @@ import {
 } from "../ffmpeg/footage.ts";
 import { probe } from "../ffmpeg/probe.ts";
 import { tools as resolveTools } from "../ffmpeg/resolve.ts";
+import type { LrStatistics } from "../frame/lr_statistics.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import { checkScale } from "../model/config.ts";
 import type { Rational } from "../rational.ts";
@@ -153,6 +154,8 @@ export interface FootageCell {
   gain: number;
   /** The weights `upscale` ran, and why (one line). */
   weights: string;
+  /** The statistics of the LR pictures that the automatic choice measured, when it measured. */
+  statistics?: LrStatistics;
   /** With `compare`: the mean Y-PSNR (dB) of each of those weights. */
   compared?: Partial<Record<ShippedWeightsName, number>>;
 }
@@ -336,6 +339,7 @@ export async function evaluateFootage(o: FootageOptions): Promise<FootageReport>
         const coded = `${work}/lr.${codecExtension(d.codec)}`;
         await makeLowResolution(tools, caps, { input: truth, output: coded, ...lr }, d, o.signal);
         let chosen = typeof weights === "string" ? weights : `${weights.shipped} weights`;
+        let statistics: LrStatistics | undefined;
         const upscaled = [weights, ...compare.map((name) => ({ shipped: name }))].map(
           (w, i) => ({ weights: w, output: `${work}/upscaled-${i}.mkv` }),
         );
@@ -351,7 +355,12 @@ export async function evaluateFootage(o: FootageOptions): Promise<FootageReport>
             overwrite: true,
             ffmpeg: tools.ffmpeg,
             signal: o.signal,
-            onWeights: i === 0 ? (c) => chosen = c.reason : undefined,
+            onWeights: i === 0
+              ? (c) => {
+                chosen = c.reason;
+                statistics = c.statistics;
+              }
+              : undefined,
           });
         }
         const r = await scoreInLockstep(
@@ -374,6 +383,7 @@ export async function evaluateFootage(o: FootageOptions): Promise<FootageReport>
           psnr: { upscale: up, lanczos, bicubic },
           gain: up - lanczos,
           weights: chosen,
+          ...(statistics ? { statistics } : {}),
           ...(compare.length > 0
             ? { compared: Object.fromEntries(compare.map((name, i) => [name, others[i]])) }
             : {}),

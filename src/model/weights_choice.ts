@@ -107,6 +107,9 @@ export const ORIGIN_THRESHOLDS = {
   detailedTiles: 16,
 } as const;
 
+/** Where the statistics part the origins (see {@link ORIGIN_THRESHOLDS}). */
+export type OriginThresholds = { readonly [K in keyof typeof ORIGIN_THRESHOLDS]: number };
+
 /** An origin and the one-line reason for it. */
 export interface LrOriginVerdict {
   /** How the pictures look to have been made; null when they hold too little detail to tell. */
@@ -123,10 +126,14 @@ const f2 = (v: number) => v.toFixed(2);
  * the aliasing is just under the threshold), else clean.
  *
  * @param s Statistics of the pictures' luma (see lrStatistics).
+ * @param t Where the statistics part the origins; the shipped {@link ORIGIN_THRESHOLDS} unless a
+ *   calibration tries others.
  * @returns The origin (null when too flat to tell) and the comparison that decided it.
  */
-export function lrOrigin(s: LrStatistics): LrOriginVerdict {
-  const t = ORIGIN_THRESHOLDS;
+export function lrOrigin(
+  s: LrStatistics,
+  t: OriginThresholds = ORIGIN_THRESHOLDS,
+): LrOriginVerdict {
   if (!(s.detailedTiles >= t.detailedTiles)) {
     return {
       origin: null,
@@ -173,6 +180,8 @@ export interface WeightsChoice {
   reason: string;
   /** The origin the choice was made for, when it was made from statistics. */
   origin?: LrOrigin | null;
+  /** The statistics it was made from, when it was made from statistics. */
+  statistics?: LrStatistics;
 }
 
 /**
@@ -213,6 +222,7 @@ export function chooseWeights(
     path: shippedWeightsPath(name, scale),
     reason: `${name} weights: ${reason}`,
     origin,
+    ...(statistics ? { statistics } : {}),
   });
   if (available.length === 1) {
     return pick(available[0].name, `the only ones shipped for x${scale}`);
