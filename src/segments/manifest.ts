@@ -5,6 +5,7 @@
  * work.ts), so that many machines can finish segments at once without rewriting one file.
  */
 import { OutputError, WorkFolderError } from "../errors.ts";
+import { MIB, readTextBounded } from "../fs.ts";
 import type { Rational } from "../rational.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
@@ -87,8 +88,6 @@ export interface WorkPlan {
   run: RunSettings;
   items: PlanItem[];
 }
-
-const MIB = 1 << 20;
 
 async function sha256Hex(parts: Uint8Array[]): Promise<string> {
   const total = parts.reduce((n, p) => n + p.length, 0);
@@ -223,16 +222,28 @@ export function planPath(work: string): string {
 }
 
 /**
+ * The largest plan.json read: 64 MiB, room for thousands of videos of thousands of segments
+ * each, and a bound that keeps a damaged or replaced manifest from filling the memory.
+ */
+export const MAX_PLAN_BYTES: number = 64 * MIB;
+
+/**
  * Reads a work folder's manifest.
  *
  * @throws {OutputError} The folder has no manifest, or one this version cannot read (a
- *   {@link WorkFolderError} when an older version made it).
+ *   {@link WorkFolderError} when an older version made it), or its manifest is not a regular
+ *   file or is larger than {@link MAX_PLAN_BYTES}.
  */
 export async function readPlan(work: string): Promise<WorkPlan> {
   let text: string;
   try {
-    text = await Deno.readTextFile(planPath(work));
+    text = await readTextBounded(planPath(work), {
+      maxBytes: MAX_PLAN_BYTES,
+      what: "a work plan",
+      error: OutputError,
+    });
   } catch (e) {
+    if (e instanceof OutputError) throw e;
     if (e instanceof Deno.errors.NotFound) {
       throw new OutputError(work, "is not a segmented job's work folder (no plan.json)");
     }

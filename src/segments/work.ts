@@ -6,7 +6,7 @@
  */
 import { countVideoPackets } from "../ffmpeg/packets.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
-import { exists } from "../fs.ts";
+import { exists, readTextBounded } from "../fs.ts";
 import { processTag, removeLeftovers } from "../leftovers.ts";
 import { type PlanItem, type WorkPlan, writeJsonAtomic } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
@@ -108,7 +108,12 @@ export async function verifiedDone(
 ): Promise<DoneRecord | null> {
   let record: DoneRecord;
   try {
-    record = JSON.parse(await Deno.readTextFile(doneFile(work, plan, task)));
+    // A record is a few hundred bytes; anything else (a folder, a FIFO, a huge file) is not one.
+    const text = await readTextBounded(doneFile(work, plan, task), {
+      maxBytes: 64 * 1024,
+      what: "a segment's record",
+    });
+    record = JSON.parse(text);
   } catch {
     return null;
   }
