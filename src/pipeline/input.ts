@@ -19,7 +19,21 @@ export interface InputOptions {
   input: string;
   /** Frame rate given to frame-sequence inputs (default 25). */
   fps?: number;
+  /** The largest input picture, in pixels (default {@link DEFAULT_MAX_PIXELS}). */
+  maxPixels?: number;
   signal?: AbortSignal;
+}
+
+/**
+ * The default limit on an input picture's size: 100 megapixels (a 12000x8000 photograph, twelve
+ * 8K frames). A picture is held in memory as floating-point planes, so a small file that
+ * claims a huge size (a decompression bomb) would otherwise fill the memory.
+ */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** A pixel count in megapixels, to three significant digits: `256`, `12`, `0.3`. */
+function megapixels(pixels: number): string {
+  return String(Number((pixels / 1e6).toPrecision(3)));
 }
 
 /** A probed input; `source` is null for a still image, which has no frame stream. */
@@ -28,8 +42,28 @@ export interface OpenedInput {
   source: FrameSource | null;
 }
 
-function requireVideo(info: MediaInfo, path: string): void {
-  if (!info.video) throw new InputError(path, "has no video stream");
+/**
+ * Checks that the input has pictures to decode (a video stream, or an image) of at most
+ * `maxPixels` each, before anything is decoded.
+ *
+ * @throws {InputError} No video stream; a picture too large for ffmpeg to decode; a picture
+ *   over the limit (its `overLimit` is `maxPixels`).
+ */
+export function requirePictures(
+  info: MediaInfo,
+  path: string,
+  maxPixels: number = DEFAULT_MAX_PIXELS,
+): void {
+  const size = info.video ?? info.undecodableSize;
+  if (!size) throw new InputError(path, "has no video stream");
+  const { width, height } = size;
+  const what = `${width}x${height} is ${megapixels(width * height)} megapixels`;
+  if (!info.video) throw new InputError(path, `${what}, too large to decode`);
+  if (width * height > maxPixels) {
+    throw new InputError(path, `${what}, over the limit of ${megapixels(maxPixels)}`, {
+      overLimit: "maxPixels",
+    });
+  }
 }
 
 /** Numbered image files read at a fixed frame rate. */
@@ -98,10 +132,13 @@ export async function openInput(
 ): Promise<OpenedInput> {
   const fps = o.fps ?? 25;
   if (!(fps > 0)) throw new OptionError("fps", `must be positive (got ${fps})`);
+  if (o.maxPixels !== undefined && !(o.maxPixels > 0)) {
+    throw new OptionError("maxPixels", `must be positive (got ${o.maxPixels})`);
+  }
   if (inKind === "sequence-pattern") {
     const first = await firstOfPattern(o.input);
     const info = await probe(tools, first.path, { signal: o.signal });
-    requireVideo(info, first.path);
+    requirePictures(info, first.path, o.maxPixels);
     return imageSequence(o.input, inKind, info, {
       pattern: o.input,
       start: first.start,
@@ -112,13 +149,13 @@ export async function openInput(
   if (inKind === "sequence-dir") {
     const files = await listImages(o.input);
     const info = await probe(tools, files[0], { signal: o.signal });
-    requireVideo(info, files[0]);
+    requirePictures(info, files[0], o.maxPixels);
     const pattern = await numberedLinks(o.input, files, cleanups);
     return imageSequence(o.input, inKind, info, { pattern, start: 1, count: files.length, fps });
   }
   await checkInputFile(o.input);
   const info = await probe(tools, o.input, { signal: o.signal });
-  requireVideo(info, o.input);
+  requirePictures(info, o.input, o.maxPixels);
   if (inKind === "image") return { info, source: null };
   return {
     info,
