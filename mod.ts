@@ -24,6 +24,7 @@
 
 // Whole files.
 export { upscaleFile } from "./src/pipeline/upscale.ts";
+export { DEFAULT_MAX_PIXELS } from "./src/pipeline/input.ts";
 export type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "./src/pipeline/options.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";
 export type { Leftover, LeftoverReport } from "./src/leftovers.ts";

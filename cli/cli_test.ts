@@ -65,6 +65,13 @@ Deno.test("errors: exit status by class, words about flags from the error's fact
     ],
     [new InputError("i.mp4", "contains no video frames"), 1, "i.mp4: contains no video frames"],
     [
+      new InputError("big.png", "16000x16000 is 256 megapixels, over the limit of 100", {
+        overLimit: "maxPixels",
+      }),
+      1,
+      "big.png: 16000x16000 is 256 megapixels, over the limit of 100 (--max-pixels)",
+    ],
+    [
       new WeightsError("w.safetensors", "weights file not found"),
       1,
       "w.safetensors: weights file not found",

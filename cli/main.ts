@@ -1,6 +1,7 @@
 /**
  * fsrcnn command line: `upscale`, `bench`, `train` and `eval`. A thin shell over mod.ts: it
- * parses flags, prints, and picks exit codes (0 ok, 1 failure, 2 usage error, 130 interrupted).
+ * parses flags, prints, and picks exit codes (0 ok, 1 failure, 2 usage error, 130, 143 or 129
+ * when SIGINT, SIGTERM or SIGHUP stopped it).
  */
 // First: it sets up the environment that the native libraries read when they load.
 import "./environment.ts";

@@ -1,6 +1,6 @@
 /**
  * How every command ends: expected failures print one line and exit with their code
- * (2 usage, 1 failure, 130 cancelled); anything else is a bug, reported in one line without a
+ * (2 usage, 1 failure, 128 + the signal's number when a signal stopped it); anything else is a bug, reported in one line without a
  * stack trace unless FSRCNN_DEBUG is set. The library's errors carry facts; the words about
  * this command line's flags are chosen here.
  */
@@ -22,8 +22,28 @@ import {
   type ShippedChoice,
 } from "../mod.ts";
 
-/** Exit statuses: success, failure, bad usage, interrupted (128 + SIGINT). */
+/** Exit statuses: success, failure, bad usage, interrupted (128 + SIGINT, as for SIGTERM's below). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * The signals that stop a command cleanly, the word said for each and the exit status the
+ * shells' convention gives (128 + the signal's number): Ctrl-C, `kill` or a scheduler's stop
+ * (`timeout`, Slurm, Kubernetes), and a closed terminal.
+ */
+const STOP_SIGNALS = {
+  SIGINT: { said: "interrupted", exit: EXIT.interrupted },
+  SIGTERM: { said: "terminated", exit: 143 },
+  SIGHUP: { said: "hung up", exit: 129 },
+} as const;
+
+type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** A command stopped by a signal; it exits with that signal's status. */
+class StoppedBySignal extends CancelledError {
+  constructor(readonly by: StopSignal) {
+    super(STOP_SIGNALS[by].said);
+  }
+}
 
 /** Writes one line to stderr. */
 export function printError(message: string): void {
@@ -32,6 +52,7 @@ export function printError(message: string): void {
 
 /** The exit status for an error that ends a command. */
 export function exitCodeFor(e: unknown): number {
+  if (e instanceof StoppedBySignal) return STOP_SIGNALS[e.by].exit;
   if (e instanceof CancelledError) return EXIT.interrupted;
   if (e instanceof UsageError || e instanceof CommanderError) return EXIT.usage;
   return EXIT.failure;
@@ -52,6 +73,7 @@ export function describeError(e: FsrcnnError | InvalidArgumentError): string {
   if (e instanceof InputError && e.keepableFrames > 0) {
     return `${e.message} (use --keep-partial to keep them)`;
   }
+  if (e instanceof InputError && e.overLimit) return `${e.message} (${flagOf(e.overLimit)})`;
   return e.message;
 }
 
@@ -78,21 +100,25 @@ export async function runCommand(body: () => Promise<void>): Promise<never> {
 }
 
 /**
- * Runs `body` with an AbortSignal that fires on Ctrl-C (SIGINT) or SIGTERM, so that the
- * library can stop its children and clean up; the command then exits 130.
+ * Runs `body` with an AbortSignal that fires on Ctrl-C (SIGINT), SIGTERM or SIGHUP, so that
+ * the library can stop its children and clean up; the command then exits 128 + the signal's
+ * number (130, 143, 129).
  */
 export async function withCancel(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
   const controller = new AbortController();
-  const onSignal = () => controller.abort(new CancelledError("interrupted"));
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  const listeners = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((s) => {
+    // The first signal decides the status; the cleanup it starts is not cut short.
+    const listener = () => controller.abort(new StoppedBySignal(s));
+    Deno.addSignalListener(s, listener);
+    return () => Deno.removeSignalListener(s, listener);
+  });
   try {
     await body(controller.signal);
   } catch (e) {
-    if (controller.signal.aborted) throw new CancelledError("interrupted");
+    if (controller.signal.aborted) throw controller.signal.reason;
     throw e;
   } finally {
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    for (const remove of listeners) remove();
   }
 }
 

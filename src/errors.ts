@@ -68,19 +68,25 @@ export class InputError extends FsrcnnError {
    */
   readonly keepableFrames: number;
   /**
+   * The option whose limit the input is over (e.g. `maxPixels`), when raising that limit
+   * would let it through.
+   */
+  readonly overLimit?: string;
+  /**
    * The message is `` `${path}: ${problem}` ``.
    *
    * @param path The input file or folder at fault (kept as the `path` property).
    * @param problem What is wrong with it, e.g. `"no such file"`.
-   * @param options Standard error options (e.g. `cause`), and `keepableFrames`.
+   * @param options Standard error options (e.g. `cause`), `keepableFrames` and `overLimit`.
    */
   constructor(
     readonly path: string,
     problem: string,
-    options?: ErrorOptions & { keepableFrames?: number },
+    options?: ErrorOptions & { keepableFrames?: number; overLimit?: string },
   ) {
     super(`${path}: ${problem}`, options);
     this.keepableFrames = options?.keepableFrames ?? 0;
+    this.overLimit = options?.overLimit;
   }
 }
 

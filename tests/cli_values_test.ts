@@ -68,6 +68,7 @@ Deno.test("upscale: every bad flag value is one line and exit 2", async () => {
       ...values(UPSCALE, "--batch", ["0", "-1", "1.5"]),
       ...values(UPSCALE, "--crf", ["-1", "abc", ""]),
       ...values(UPSCALE, "--fps", ["0", "-25", "x"]),
+      ...values(UPSCALE, "--max-pixels", ["0", "-1", "lots"]),
       ...values(UPSCALE, "--threads", ["0", "many", "1000000"]),
       ...values(UPSCALE, "--codec", ["no_such_encoder"]),
       ...values(UPSCALE, "--weights", ["", " "]),

@@ -5,6 +5,7 @@
  * temporary file left in the output folder, and no existing file clobbered unless asked.
  */
 import assert from "node:assert/strict";
+import { crc32, deflateSync } from "node:zlib";
 import { Rng } from "../src/random.ts";
 import { stderrTail } from "../src/ffmpeg/process.ts";
 import {
@@ -441,7 +442,11 @@ async function ffmpegsMentioning(text: string): Promise<string[]> {
   return found;
 }
 
-Deno.test("Ctrl-C: exit 130, no output, no temporary files, no ffmpeg left running", async () => {
+/**
+ * Stops an upscale under way with `signal` and checks the promise: exit `code` within a few
+ * seconds, one line `fsrcnn: <said>`, no output, no temporary files, no ffmpeg left running.
+ */
+async function stopWith(signal: Deno.Signal, code: number, said: string): Promise<void> {
   await withFixture(async (dir) => {
     await makeClip(`${dir}/long.mp4`, { width: 320, height: 240, frames: 300, audio: false });
     const child = new Deno.Command(Deno.execPath(), {
@@ -462,17 +467,19 @@ Deno.test("Ctrl-C: exit 130, no output, no temporary files, no ffmpeg left runni
       }
       await new Promise((r) => setTimeout(r, 1000));
       assert.notDeepEqual(await ffmpegsMentioning(dir), [], "ffmpeg should be running by now");
-      child.kill("SIGINT");
+      child.kill(signal);
     } catch (e) {
       child.kill("SIGKILL");
       await output;
       throw e;
     }
+    const stopped = Date.now();
     const r = await output;
     const stderr = new TextDecoder().decode(r.stderr);
-    assert.equal(r.code, 130, `exit ${r.code}: ${stderr}`);
+    assert.equal(r.code, code, `exit ${r.code}: ${stderr}`);
+    assert.ok(Date.now() - stopped < 5000, `${Date.now() - stopped} ms to stop`);
     assert.doesNotMatch(stderr, STACK);
-    assert.deepEqual(stderrLines(stderr), ["fsrcnn: interrupted"]);
+    assert.deepEqual(stderrLines(stderr), [`fsrcnn: ${said}`]);
     assert.deepEqual(await listDir(dir), ["in.mp4", "long.mp4", "w2.safetensors"]);
     // Children get a moment to finish exiting, no more.
     let left = await ffmpegsMentioning(dir);
@@ -482,4 +489,167 @@ Deno.test("Ctrl-C: exit 130, no output, no temporary files, no ffmpeg left runni
     }
     assert.deepEqual(left, [], "ffmpeg processes left running");
   });
+}
+
+Deno.test("Ctrl-C: exit 130, no output, no temporary files, no ffmpeg left running", async () => {
+  await stopWith("SIGINT", 130, "interrupted");
+});
+
+Deno.test("SIGTERM (kill, timeout, a scheduler): exit 143, nothing left behind", async () => {
+  await stopWith("SIGTERM", 143, "terminated");
+});
+
+/**
+ * Runs the CLI with `args` in `dir`, killed (SIGKILL) after `seconds`: a read that hangs or
+ * grows without end fails the test instead of stalling it.
+ */
+async function cliWithin(dir: string, args: string[], seconds = 60) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, ...args],
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), seconds * 1000);
+  const out = await child.output().finally(() => clearTimeout(timer));
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+/** Makes a FIFO (named pipe): reading one waits for a writer that never comes. */
+async function mkfifo(path: string): Promise<void> {
+  const r = await run("mkfifo", [path]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+Deno.test("weights, checkpoints and plans that are not regular files, or too large: refused at once", async () => {
+  await withFixture(async (dir) => {
+    await mkfifo(`${dir}/fifo.safetensors`);
+    await Deno.mkdir(`${dir}/folder.safetensors`);
+    // Sparse: 100 MiB long, no disk used.
+    const huge = await Deno.open(`${dir}/huge.safetensors`, { write: true, create: true });
+    await huge.truncate(100 * 1024 * 1024);
+    huge.close();
+    const files = await listDir(dir);
+    const cases: Array<[string, RegExp]> = [
+      ["/dev/zero", /^fsrcnn: \/dev\/zero: not a regular file$/],
+      ["fifo.safetensors", /^fsrcnn: fifo\.safetensors: not a regular file$/],
+      ["folder.safetensors", /^fsrcnn: folder\.safetensors: is a directory, not a regular file$/],
+      [
+        "huge.safetensors",
+        /^fsrcnn: huge\.safetensors: is 100 MiB, more than the 64 MiB a weights file can be$/,
+      ],
+    ];
+    for (const [weights, message] of cases) {
+      const r = await cliWithin(dir, ["upscale", "in.mp4", "out.mp4", "--weights", weights]);
+      assertFails(r, 1, message);
+      assert.deepEqual(await listDir(dir), files);
+    }
+    // Training from weights, and resuming from a checkpoint, read them the same way.
+    await Deno.mkdir(`${dir}/images`);
+    for (const i of [1, 2]) {
+      await ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=64x48",
+        "-frames:v",
+        "1",
+        `${dir}/images/${i}.png`,
+      );
+    }
+    const train = ["train", "--scale", "2", "--data", "images", "--holdout", "1"];
+    train.push("--out", "t.safetensors");
+    assertFails(
+      await cliWithin(dir, [...train, "--from", "fifo.safetensors"]),
+      1,
+      /^fsrcnn: fifo\.safetensors: not a regular file$/,
+    );
+    assertFails(
+      await cliWithin(dir, [...train, "--resume", "--checkpoint", "/dev/zero"]),
+      1,
+      /^fsrcnn: \/dev\/zero: not a regular file$/,
+    );
+    // A work folder whose plan.json is a FIFO.
+    await Deno.mkdir(`${dir}/work`);
+    await mkfifo(`${dir}/work/plan.json`);
+    assertFails(
+      await cliWithin(dir, ["upscale", "status", "--work", "work"]),
+      1,
+      /^fsrcnn: work\/plan\.json: not a regular file$/,
+    );
+    assert.deepEqual(await listDir(dir), [...files, "images", "work"].sort());
+  });
+});
+
+/**
+ * A PNG of `width` x `height` 1-bit grey pixels, all black: a few kilobytes that decode to
+ * `width * height` samples (a decompression bomb), or with `pixels: false` a header and no
+ * image data at all.
+ */
+function blackPng(width: number, height: number, o: { pixels: boolean }): Uint8Array {
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = new Uint8Array([...new TextEncoder().encode(type), ...data]);
+    const out = new Uint8Array(4 + body.length + 4);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    out.set(body, 4);
+    view.setUint32(4 + body.length, crc32(body) >>> 0);
+    return out;
+  };
+  const header = new Uint8Array(13);
+  new DataView(header.buffer).setUint32(0, width);
+  new DataView(header.buffer).setUint32(4, height);
+  header[8] = 1; // bits per sample; colour type 0 (grey)
+  // Each row: a filter byte and width / 8 bytes of samples, all zero.
+  const rows = o.pixels ? deflateSync(new Uint8Array((1 + Math.ceil(width / 8)) * height)) : null;
+  return new Uint8Array([
+    ...[137, 80, 78, 71, 13, 10, 26, 10],
+    ...chunk("IHDR", header),
+    ...(rows ? chunk("IDAT", rows) : []),
+    ...chunk("IEND", new Uint8Array(0)),
+  ]);
+}
+
+Deno.test("pictures over the pixel limit, or too large to decode: refused from the header", async () => {
+  await withFixture(async (dir) => {
+    await Deno.writeFile(`${dir}/bomb.png`, blackPng(16000, 16000, { pixels: true }));
+    await Deno.writeFile(`${dir}/header.png`, blackPng(100000, 100000, { pixels: false }));
+    await ffmpeg("-f", "lavfi", "-i", "testsrc2=s=64x48", "-frames:v", "1", `${dir}/small.png`);
+    const files = await listDir(dir);
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ["bomb.png", "out.png"],
+        /^fsrcnn: bomb\.png: 16000x16000 is 256 megapixels, over the limit of 100 \(--max-pixels\)$/,
+      ],
+      [
+        ["header.png", "out.png", "--max-pixels", "100000"],
+        /^fsrcnn: header\.png: 100000x100000 is 10000 megapixels, too large to decode$/,
+      ],
+      [
+        ["small.png", "out.png", "--max-pixels", "0.003"],
+        /^fsrcnn: small\.png: 64x48 is 0\.00307 megapixels, over the limit of 0\.003 \(--max-pixels\)$/,
+      ],
+      [
+        ["in.mp4", "out.mp4", "--max-pixels", "0.003"],
+        /^fsrcnn: in\.mp4: 64x48 is 0\.00307 megapixels, over the limit of 0\.003 \(--max-pixels\)$/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      // Refused before any decoding: the bomb would take gigabytes and minutes.
+      const r = await cliWithin(dir, ["upscale", ...args, ...W], 60);
+      assertFails(r, 1, message);
+      assert.deepEqual(await listDir(dir), files);
+    }
+    const r = await cliWithin(dir, [
+      "upscale",
+      "small.png",
+      "out.png",
+      "--max-pixels",
+      "0.004",
+      ...W,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((await ffprobe(`${dir}/out.png`)).streams[0].width, 128);
+  }, { clip: true });
 });

@@ -20,7 +20,15 @@ import {
 } from "../../mod.ts";
 import { commonFolder } from "../../src/segments/kubernetes.ts";
 import { nonNegativeInt, positiveInt, runCommand, withCancel } from "../run.ts";
-import { pixelOptions, pixelSettings, progressLine, splitArgs, weightsLine } from "./upscale.ts";
+import {
+  maxPixelsOf,
+  maxPixelsOption,
+  pixelOptions,
+  pixelSettings,
+  progressLine,
+  splitArgs,
+  weightsLine,
+} from "./upscale.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -152,7 +160,7 @@ function planCommand(): Command {
       "--work <dir>",
       "work folder on storage every machine sees (default: beside the output)",
     );
-  pixelOptions(command)
+  maxPixelsOption(pixelOptions(command))
     .option("-y, --overwrite", "replace existing outputs at the join")
     .option("--restart", "discard an existing plan in the work folder")
     .option("--ffmpeg <path>", "ffmpeg binary (default: $FFMPEG_PATH, PATH, then the embedded one)")
@@ -186,6 +194,7 @@ function planCommand(): Command {
           overwrite: opts.overwrite,
           restart: opts.restart,
           ffmpeg: opts.ffmpeg,
+          maxPixels: maxPixelsOf(opts),
           signal,
           onNotice: notice,
         });

@@ -125,6 +125,23 @@ export function pixelOptions(command: Command): Command {
     );
 }
 
+/**
+ * `--max-pixels`: the limit on an input picture, given in megapixels (as the refusal states
+ * it); the library counts pixels.
+ */
+export function maxPixelsOption(command: Command): Command {
+  return command.option(
+    "--max-pixels <megapixels>",
+    "refuse input pictures (stills, frames) larger than this (default 100)",
+    positiveNumber("--max-pixels"),
+  );
+}
+
+/** The `maxPixels` library option from `--max-pixels`. */
+export function maxPixelsOf(opts: { maxPixels?: number }): number | undefined {
+  return opts.maxPixels === undefined ? undefined : Math.round(opts.maxPixels * 1e6);
+}
+
 /** What {@link pixelOptions} parses: the settings a plan fixes, with the encoder arguments as
  * one string. */
 export type PixelFlags = Omit<PlanSettingsOptions, "encoderArgs"> & { encoderArgs?: string };
@@ -151,7 +168,7 @@ export function upscaleCommand(): Command {
     .description("upscale a video, a frame sequence (pattern or folder) or an image")
     .argument("<input>", "video file, image, frame pattern (frames/%06d.png) or folder of images")
     .argument("<output>", "video file, image (.png/.jpg), frame pattern or folder");
-  pixelOptions(command)
+  maxPixelsOption(pixelOptions(command))
     .option("--fps <rate>", "frame rate of frame-sequence inputs", positiveNumber("--fps"))
     .option("-y, --overwrite", "replace an existing output")
     .option("--keep-partial", "keep what was made when the input is truncated or corrupt")
@@ -176,6 +193,7 @@ export function upscaleCommand(): Command {
             output,
             ...pixelSettings(opts),
             fps: opts.fps,
+            maxPixels: maxPixelsOf(opts),
             overwrite: opts.overwrite,
             keepPartial: opts.keepPartial,
             restart: opts.restart,

@@ -1,14 +1,14 @@
 /**
- * Reading still images (PNG, BMP, JPEG, WebP, …) into 8-bit pixels through ffmpeg, for
- * evaluation and training. Greyscale files stay single-channel: the super-resolution
- * literature scores them on their raw values.
+ * Still images through ffmpeg: reading them (PNG, BMP, JPEG, WebP, …) into raw pixels, 8-bit
+ * for evaluation and training, and writing upscaled ones a band of rows at a time. Greyscale
+ * files stay single-channel: the super-resolution literature scores them on their raw values.
  */
-import { InputError, ToolError } from "../errors.ts";
+import { CancelledError, InputError, ToolError } from "../errors.ts";
 import type { Image8 } from "../frame/pixels.ts";
 import { COMMON_ARGS } from "./args.ts";
 import { localName } from "./input_name.ts";
 import { probe } from "./probe.ts";
-import { runTool, stderrTail } from "./process.ts";
+import { runTool, spawnTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
 /** Whether an ffmpeg pixel format carries only luminance (with or without alpha). */
@@ -63,8 +63,7 @@ export async function readImageRaw(
 }
 
 export interface WriteImageOptions {
-  /** Raw pixels and their layout. */
-  data: Uint8Array;
+  /** The picture's size and raw layout. */
   width: number;
   height: number;
   pixFmt: string;
@@ -75,9 +74,22 @@ export interface WriteImageOptions {
   signal?: AbortSignal;
 }
 
-/** Encodes one raw frame into an image file. */
-export async function writeImage(tools: FfmpegTools, o: WriteImageOptions): Promise<void> {
-  const r = await runTool(tools.ffmpeg, [
+/** An image being written: its raw rows go in, top to bottom, a band at a time. */
+export interface ImageWriter {
+  /** Sends the next rows (raw pixels of `pixFmt`, whole rows). */
+  write(rows: Uint8Array): Promise<void>;
+  /** Ends the picture and waits for the file to be written. */
+  finish(): Promise<void>;
+  /** Stops ffmpeg (when the picture will not be finished). */
+  kill(): void;
+}
+
+/**
+ * Starts encoding one raw frame into an image file, fed in bands, so that the caller need
+ * not hold the whole upscaled picture at once.
+ */
+export function startImageWriter(tools: FfmpegTools, o: WriteImageOptions): ImageWriter {
+  const proc = spawnTool(tools.ffmpeg, [
     ...COMMON_ARGS,
     "-y",
     "-f",
@@ -99,8 +111,45 @@ export async function writeImage(tools: FfmpegTools, o: WriteImageOptions): Prom
     "-update",
     "1",
     localName(o.path),
-  ], { stdin: o.data, signal: o.signal });
-  if (r.code !== 0) {
-    throw new ToolError(`${o.path}: ffmpeg could not write the image: ${stderrTail(r.stderr)}`);
+  ], { stdin: "piped", stdout: "null" });
+  const onAbort = () => proc.kill();
+  o.signal?.addEventListener("abort", onAbort);
+  const writer = proc.child.stdin.getWriter();
+  const failed = async (): Promise<never> => {
+    const { code, stderr, signal } = await proc.done;
+    o.signal?.removeEventListener("abort", onAbort);
+    if (o.signal?.aborted || signal) throw new CancelledError();
+    throw new ToolError(
+      `${o.path}: ffmpeg could not write the image: ${stderrTail(stderr) || `exit ${code}`}`,
+    );
+  };
+  return {
+    // A write into an ffmpeg that has failed breaks the pipe; its stderr tells why.
+    write: (rows) => writer.write(rows).catch(failed),
+    async finish() {
+      await writer.close().catch(failed);
+      const { code } = await proc.done;
+      if (code !== 0 || o.signal?.aborted) await failed();
+      o.signal?.removeEventListener("abort", onAbort);
+    },
+    kill() {
+      o.signal?.removeEventListener("abort", onAbort);
+      proc.kill();
+    },
+  };
+}
+
+/** Encodes one whole raw frame (`data`) into an image file. */
+export async function writeImage(
+  tools: FfmpegTools,
+  o: WriteImageOptions & { data: Uint8Array },
+): Promise<void> {
+  const writer = startImageWriter(tools, o);
+  try {
+    await writer.write(o.data);
+    await writer.finish();
+  } catch (e) {
+    writer.kill();
+    throw e;
   }
 }

@@ -62,7 +62,18 @@ export interface MediaInfo {
   streams: StreamInfo[];
   /** The first real video stream, if any. */
   video: VideoInfo | null;
+  /**
+   * The picture size a video stream declares but ffmpeg refuses to decode (too large for its
+   * decoders), when that is why `video` is null.
+   */
+  undecodableSize?: { width: number; height: number };
   chapters: number;
+}
+
+/** The size in ffmpeg's complaint about a picture too large to decode, if it made one. */
+export function undecodableSizeOf(stderr: string): { width: number; height: number } | undefined {
+  const m = stderr.match(/Picture size (\d+)x(\d+) is invalid/);
+  return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
 }
 
 function rational(text: unknown): Rational {
@@ -209,5 +220,7 @@ export async function probe(
   } catch {
     throw new InputError(path, "ffprobe returned unreadable output");
   }
-  return parseProbe(path, json);
+  const info = parseProbe(path, json);
+  if (!info.video) info.undecodableSize = undecodableSizeOf(r.stderr);
+  return info;
 }

@@ -3,6 +3,7 @@
  * with the PyTorch reference's tensor names and layouts, so files move between PyTorch and us.
  */
 import { OptionError, OutputError, WeightsError } from "../errors.ts";
+import { MIB, readBounded } from "../fs.ts";
 import { Rng } from "../random.ts";
 import { SHIPPED_WEIGHTS, type ShippedWeightsName, shippedWeightsPath } from "./weights_choice.ts";
 import {
@@ -256,14 +257,22 @@ export async function shippedWeightsFor(scale: number): Promise<ShippedWeightsNa
 }
 
 /**
+ * The largest weights file read: 64 MiB, far above any FSRCNN model (the shipped ones are
+ * about 54 KiB; even 1024 feature channels would take under 1 MiB), so that a device or a
+ * huge file given by mistake is refused rather than read into memory.
+ */
+export const MAX_WEIGHTS_BYTES: number = 64 * MIB;
+
+/**
  * Reads and validates a safetensors weights file (ours, or a PyTorch reference export with the
  * reference's tensor names); every problem is a WeightsError naming the file.
  *
  * @param path The weights file.
  * @param expectScale When given, must match the file's scale (and supplies it for files that
  *   carry no metadata, such as a bare PyTorch export).
- * @throws {WeightsError} The file is missing, a folder, unreadable, or not valid FSRCNN weights
- *   (see {@link decodeWeights}).
+ * @throws {WeightsError} The file is missing, not a regular file (a folder, a FIFO, a device),
+ *   larger than {@link MAX_WEIGHTS_BYTES}, unreadable, or not valid FSRCNN weights (see
+ *   {@link decodeWeights}).
  *
  * @example Load ×2 weights (a WeightsError if the file is for another scale)
  * ```ts
@@ -278,11 +287,11 @@ export async function loadWeights(
 ): Promise<FsrcnnWeights> {
   let bytes: Uint8Array;
   try {
-    const stat = await Deno.stat(path);
-    if (stat.isDirectory) {
-      throw new WeightsError(path, "is a directory, not a weights file");
-    }
-    bytes = await Deno.readFile(path);
+    bytes = await readBounded(path, {
+      maxBytes: MAX_WEIGHTS_BYTES,
+      what: "a weights file",
+      error: WeightsError,
+    });
   } catch (e) {
     if (e instanceof WeightsError) throw e;
     if (e instanceof Deno.errors.NotFound) {

@@ -20,7 +20,21 @@ export interface InputOptions {
   input: string;
   /** Frame rate given to frame-sequence inputs (default 25). */
   fps?: number;
+  /** The largest input picture, in pixels (default {@link DEFAULT_MAX_PIXELS}). */
+  maxPixels?: number;
   signal?: AbortSignal;
+}
+
+/**
+ * The default limit on an input picture's size: 100 megapixels (a 12000x8000 photograph, twelve
+ * 8K frames). A picture is held in memory as floating-point planes, so a small file that
+ * claims a huge size (a decompression bomb) would otherwise fill the memory.
+ */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** A pixel count in megapixels, to three significant digits: `256`, `12`, `0.3`. */
+function megapixels(pixels: number): string {
+  return String(Number((pixels / 1e6).toPrecision(3)));
 }
 
 /** A picture of a frame sequence and its size. */
@@ -52,24 +66,32 @@ export interface OpenedInput {
 async function sizeOf(
   tools: FfmpegTools,
   path: string,
+  maxPixels: number | undefined,
   signal?: AbortSignal,
 ): Promise<SizedPicture> {
   const size = await pictureSize(path);
-  if (size) return { path, ...size };
+  if (size) {
+    checkPixels(path, size.width, size.height, maxPixels);
+    return { path, ...size };
+  }
   const info = await probe(tools, path, { signal });
-  requireVideo(info, path);
+  requirePictures(info, path, maxPixels);
   return { path, width: info.video!.width, height: info.video!.height };
 }
 
-/** The sizes of a sequence's pictures, when they differ (ffmpeg would stretch them to one). */
+/**
+ * The sizes of a sequence's pictures, when they differ (ffmpeg would stretch them to one); every
+ * picture is held to the pixel limit on the way.
+ */
 async function mixedSizes(
   tools: FfmpegTools,
   files: string[],
+  maxPixels: number | undefined,
   signal?: AbortSignal,
 ): Promise<MixedSizes | undefined> {
-  const first = await sizeOf(tools, files[0], signal);
+  const first = await sizeOf(tools, files[0], maxPixels, signal);
   for (const path of files.slice(1)) {
-    const other = await sizeOf(tools, path, signal);
+    const other = await sizeOf(tools, path, maxPixels, signal);
     if (other.width !== first.width || other.height !== first.height) {
       return { files, first, other };
     }
@@ -77,8 +99,45 @@ async function mixedSizes(
   return undefined;
 }
 
-function requireVideo(info: MediaInfo, path: string): void {
-  if (!info.video) throw new InputError(path, "has no video stream");
+/**
+ * Checks that the input has pictures to decode (a video stream, or an image) of at most
+ * `maxPixels` each, before anything is decoded.
+ *
+ * @throws {InputError} No video stream; a picture too large for ffmpeg to decode; a picture
+ *   over the limit (its `overLimit` is `maxPixels`).
+ */
+export function requirePictures(
+  info: MediaInfo,
+  path: string,
+  maxPixels: number = DEFAULT_MAX_PIXELS,
+): void {
+  const size = info.video ?? info.undecodableSize;
+  if (!size) throw new InputError(path, "has no video stream");
+  if (!info.video) {
+    const { width, height } = size;
+    throw new InputError(
+      path,
+      `${width}x${height} is ${megapixels(width * height)} megapixels, too large to decode`,
+    );
+  }
+  checkPixels(path, size.width, size.height, maxPixels);
+}
+
+/** Throws unless a picture of `width`x`height` is within the limit (see requirePictures). */
+function checkPixels(
+  path: string,
+  width: number,
+  height: number,
+  maxPixels: number = DEFAULT_MAX_PIXELS,
+): void {
+  if (width * height > maxPixels) {
+    throw new InputError(
+      path,
+      `${width}x${height} is ${megapixels(width * height)} megapixels, over the limit of ` +
+        megapixels(maxPixels),
+      { overLimit: "maxPixels" },
+    );
+  }
 }
 
 /** Numbered image files read at a fixed frame rate. */
@@ -147,10 +206,13 @@ export async function openInput(
 ): Promise<OpenedInput> {
   const fps = o.fps ?? 25;
   if (!(fps > 0)) throw new OptionError("fps", `must be positive (got ${fps})`);
+  if (o.maxPixels !== undefined && !(o.maxPixels > 0)) {
+    throw new OptionError("maxPixels", `must be positive (got ${o.maxPixels})`);
+  }
   if (inKind === "sequence-pattern") {
     const first = await firstOfPattern(o.input);
     const info = await probe(tools, first.path, { signal: o.signal });
-    requireVideo(info, first.path);
+    requirePictures(info, first.path, o.maxPixels);
     const files = Array.from(
       { length: first.count },
       (_, i) => patternPath(o.input, first.start + i),
@@ -162,22 +224,22 @@ export async function openInput(
         count: first.count,
         fps,
       }),
-      mixedSizes: await mixedSizes(tools, files, o.signal),
+      mixedSizes: await mixedSizes(tools, files, o.maxPixels, o.signal),
     };
   }
   if (inKind === "sequence-dir") {
     const files = await listImages(o.input);
     const info = await probe(tools, files[0], { signal: o.signal });
-    requireVideo(info, files[0]);
+    requirePictures(info, files[0], o.maxPixels);
     const pattern = await numberedLinks(o.input, files, cleanups);
     return {
       ...imageSequence(o.input, inKind, info, { pattern, start: 1, count: files.length, fps }),
-      mixedSizes: await mixedSizes(tools, files, o.signal),
+      mixedSizes: await mixedSizes(tools, files, o.maxPixels, o.signal),
     };
   }
   await checkInputFile(o.input);
   const info = await probe(tools, o.input, { signal: o.signal });
-  requireVideo(info, o.input);
+  requirePictures(info, o.input, o.maxPixels);
   if (inKind === "image") return { info, source: null };
   return {
     info,

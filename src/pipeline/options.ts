@@ -63,6 +63,12 @@ export interface UpscaleOptions {
   encoderArgs?: string[];
   /** Frame rate (frames per second) given to frame-sequence inputs (default 25). */
   fps?: number;
+  /**
+   * The largest input picture (a still, or one frame), in pixels; default 100 000 000
+   * ({@link DEFAULT_MAX_PIXELS}). A larger one is an InputError (its `overLimit` is
+   * `maxPixels`), found from the file's header before anything is decoded.
+   */
+  maxPixels?: number;
   /** Replace an existing output (default false: an existing output is an OutputError). */
   overwrite?: boolean;
   /**

@@ -24,6 +24,7 @@ import {
 } from "../model/weights.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { extensionOf, outputKind } from "../pipeline/kinds.ts";
+import { requirePictures } from "../pipeline/input.ts";
 import { prepareOutput, refuseWritingOverInputs } from "../pipeline/output.ts";
 import { isConstantRate } from "../pipeline/video.ts";
 import type { UpscaleProgress } from "../pipeline/progress.ts";
@@ -353,6 +354,8 @@ export interface PlanJobOptions extends PlanSettingsOptions {
   restart?: boolean;
   /** ffmpeg binary, as for {@link UpscaleOptions.ffmpeg}. */
   ffmpeg?: string;
+  /** The largest frame, in pixels, as for {@link UpscaleOptions.maxPixels}. */
+  maxPixels?: number;
   /** Stops planning (nothing is left behind). */
   signal?: AbortSignal;
   /** Told, in one line, when a lock left by a process that is gone is taken over. */
@@ -552,7 +555,7 @@ async function planFiles(
   const caps = await capabilities(tools);
   for (const [i, f] of io.entries()) {
     const info = await probe(tools, f.input, { signal: o.signal });
-    if (!info.video) throw new InputError(f.input, "has no video stream");
+    requirePictures(info, f.input, o.maxPixels);
     await prepareOutput(f.output, {
       kind: "video",
       overwrite: o.overwrite ?? false,

@@ -5,7 +5,7 @@
  * work.ts), so that many machines can finish segments at once without rewriting one file.
  */
 import { FsrcnnError, OutputError, WorkFolderError } from "../errors.ts";
-import { readAt, readTextAtMost } from "../fs.ts";
+import { MIB, readAt, readTextBounded } from "../fs.ts";
 import type { Rational } from "../rational.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
@@ -88,8 +88,6 @@ export interface WorkPlan {
   run: RunSettings;
   items: PlanItem[];
 }
-
-const MIB = 1 << 20;
 
 async function sha256Hex(parts: Uint8Array[]): Promise<string> {
   const total = parts.reduce((n, p) => n + p.length, 0);
@@ -238,9 +236,6 @@ export function planPath(work: string): string {
   return `${work}/plan.json`;
 }
 
-/** Largest plan.json read (a library of a thousand films, each in a hundred segments, is 20 MB). */
-const MAX_PLAN_BYTES = 256 << 20;
-
 /** A check of one field's value: null when it is fine, else what it should be. */
 type FieldCheck = (v: unknown) => string | null;
 
@@ -325,6 +320,12 @@ function shapeProblem(value: unknown, shape: Shape | FieldCheck, at: string): st
 }
 
 /**
+ * The largest plan.json read: 64 MiB, room for thousands of videos of thousands of segments
+ * each, and a bound that keeps a damaged or replaced manifest from filling the memory.
+ */
+export const MAX_PLAN_BYTES: number = 64 * MIB;
+
+/**
  * What is wrong with a manifest read from disk (a missing or mistyped field, no videos, a
  * video without segments or with segments out of order), or null when it can be used.
  */
@@ -349,21 +350,24 @@ export function planProblem(plan: unknown): string | null {
  * Reads a work folder's manifest, and checks it (see planProblem).
  *
  * @throws {OutputError} The folder has no manifest, or one this version cannot read (a
- *   {@link WorkFolderError} when an older version made it), or a damaged one (a field missing
- *   or of the wrong type, no videos).
+ *   {@link WorkFolderError} when an older version made it), a damaged one (a field missing or of
+ *   the wrong type, no videos), or its manifest is not a regular file or is larger than
+ *   {@link MAX_PLAN_BYTES}.
  */
 export async function readPlan(work: string): Promise<WorkPlan> {
-  let text: string | null;
+  let text: string;
   try {
-    text = await readTextAtMost(planPath(work), MAX_PLAN_BYTES);
+    text = await readTextBounded(planPath(work), {
+      maxBytes: MAX_PLAN_BYTES,
+      what: "a work plan",
+      error: OutputError,
+    });
   } catch (e) {
+    if (e instanceof OutputError) throw e;
     if (e instanceof Deno.errors.NotFound) {
       throw new OutputError(work, "is not a segmented job's work folder (no plan.json)");
     }
     throw new OutputError(work, `cannot read plan.json (${(e as Error).message})`);
-  }
-  if (text === null) {
-    throw new OutputError(planPath(work), `is damaged (larger than ${MAX_PLAN_BYTES >> 20} MiB)`);
   }
   let plan: WorkPlan;
   try {

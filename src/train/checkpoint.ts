@@ -4,10 +4,11 @@
  * safetensors file written atomically.
  */
 import { WeightsError } from "../errors.ts";
+import { readBounded } from "../fs.ts";
 import { paramSpecs } from "../model/config.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from "../model/safetensors.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
-import { decodeWeights, encodeWeights } from "../model/weights.ts";
+import { decodeWeights, encodeWeights, MAX_WEIGHTS_BYTES } from "../model/weights.ts";
 import type { AdamState } from "./adam.ts";
 
 /** Progress facts kept across resumes. */
@@ -100,11 +101,19 @@ export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void>
   await Deno.rename(tmp, path);
 }
 
+/** The largest checkpoint read: weights and the optimiser's two moments, each bounded as weights. */
+const MAX_CHECKPOINT_BYTES = 3 * MAX_WEIGHTS_BYTES;
+
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    bytes = await readBounded(path, {
+      maxBytes: MAX_CHECKPOINT_BYTES,
+      what: "a checkpoint",
+      error: WeightsError,
+    });
   } catch (e) {
+    if (e instanceof WeightsError) throw e;
     if (e instanceof Deno.errors.NotFound) throw new WeightsError(path, "checkpoint not found");
     throw new WeightsError(path, `cannot read checkpoint: ${(e as Error).message}`);
   }
