@@ -109,6 +109,7 @@ export {
   lrOrigin,
   type LrOriginVerdict,
   ORIGIN_THRESHOLDS,
+  type OriginThresholds,
   SHIPPED_CHOICES,
   SHIPPED_WEIGHTS,
   type ShippedChoice,
