@@ -278,3 +278,12 @@ export function workingFormat(sourcePixFmt: string): PixelFormat {
   const [eight, ten] = FAMILY_FORMATS[chromaFamily(sourcePixFmt)];
   return depth !== undefined && depth > 8 ? ten : eight;
 }
+
+/**
+ * Whether an ffmpeg pixel format carries an alpha channel, from its name: `yuva…`, `gbrap…`,
+ * packed RGBA in any order, grey with alpha (`ya8`, `ya16le`). Palettes (`pal8`) may or may
+ * not use theirs: not counted.
+ */
+export function pixFmtHasAlpha(pixFmt: string): boolean {
+  return /^(yuva|gbrap|rgba|bgra|argb|abgr|ya\d|yaf)/.test(pixFmt.trim().toLowerCase());
+}

@@ -18,6 +18,7 @@ import { type FrameSource, upscaleVideo } from "../pipeline/video.ts";
 import { WindowMissedError } from "../pipeline/window.ts";
 import { type WorkPlan, writing } from "./manifest.ts";
 import { seekSeconds } from "./plan.ts";
+import { pictureTreatment } from "../pipeline/treatment.ts";
 import {
   clearAttempts,
   type DoneRecord,
@@ -99,6 +100,14 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
     leftovers: { removed: [], kept: [] },
   };
   const s = plan.settings;
+  const source = videoSource(item.input, job.info);
+  // Decided as the one-piece run decides it, from the whole video (never from the segment).
+  const treatment = await pictureTreatment(job.tools, {
+    source,
+    output: item.output,
+    deinterlace: s.deinterlace,
+    signal: job.signal,
+  });
   try {
     for (let attempt = 0;; attempt++) {
       try {
@@ -107,8 +116,10 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
           caps: job.caps,
           upscaler: job.upscaler,
           batch: job.batch,
-          source: { ...videoSource(item.input, job.info), expectedFrames: spec.frames },
+          source: { ...source, expectedFrames: spec.frames },
           target,
+          deinterlace: treatment.deinterlace,
+          turn: treatment.turn,
           video: {
             codec: s.codec,
             crf: s.crf ?? undefined,
