@@ -76,7 +76,10 @@ export interface DecodeArgsOptions {
 }
 
 function videoFilter(
-  o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix" | "fullRange" | "size" | "deinterlace" | "turn">,
+  o: Pick<
+    DecodeArgsOptions,
+    "sample" | "rgbMatrix" | "fullRange" | "size" | "deinterlace" | "turn"
+  >,
 ): string[] {
   const apart = o.sample?.apartSeconds ?? 0;
   const filters = [

@@ -254,7 +254,9 @@ export function chromaFamily(pixFmt: string): ChromaFamily {
     return "444";
   }
   // Planar yuv422p*, semi-planar nv16/nv20/p210/p216, packed yuyv422/uyvy422/yvyu422/y210.
-  if (/^yuvj?a?422p/.test(n) || /^nv(16|20)/.test(n) || /^p2\d\d/.test(n) || /422$|^y2\d\d/.test(n)) {
+  if (
+    /^yuvj?a?422p/.test(n) || /^nv(16|20)/.test(n) || /^p2\d\d/.test(n) || /422$|^y2\d\d/.test(n)
+  ) {
     return "422";
   }
   return "420";

@@ -3,8 +3,8 @@ import {
   frameLayout,
   pixelFormat,
   sourceBitDepth,
-  type WorkingPixFmt,
   workingFormat,
+  type WorkingPixFmt,
   YUV420P,
   YUV420P10LE,
 } from "./format.ts";

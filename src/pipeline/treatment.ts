@@ -66,7 +66,10 @@ export async function pictureTreatment(
     if (found) {
       const what = `${o.output}: ${src.path} is ${describeInterlacing(found)}: `;
       if (mode === "off") {
-        notices.push({ kind: "deinterlaced", message: `${what}left interlaced (deinterlacing off)` });
+        notices.push({
+          kind: "deinterlaced",
+          message: `${what}left interlaced (deinterlacing off)`,
+        });
       } else {
         deinterlace = { parity: found.parity, perField: mode === "field" };
         notices.push({
