@@ -32,7 +32,11 @@ const opts = { sanitizeResources: false, sanitizeOps: false };
  * x264 coded interlaced and tagged so; `untagged` is MPEG-4 Part 2, whose field order ffprobe
  * reports as unknown.
  */
-async function interlacedClip(path: string, order: "tff" | "bff" | "untagged"): Promise<string> {
+async function interlacedClip(
+  path: string,
+  order: "tff" | "bff" | "untagged",
+  pixFmt = "yuv420p",
+): Promise<string> {
   const weave = order === "bff" ? "interleave_bottom" : "interleave_top";
   const field = order === "untagged" ? "prog" : order;
   const encode = order === "untagged"
@@ -51,7 +55,7 @@ async function interlacedClip(path: string, order: "tff" | "bff" | "untagged"): 
     "4",
     ...encode,
     "-pix_fmt",
-    "yuv420p",
+    pixFmt,
     path,
   );
   return path;
@@ -269,28 +273,7 @@ Deno.test({
     const { dir, cleanup } = await tempDir();
     try {
       const weights = await writeWeights(dir, 2);
-      const input = `${dir}/in.mkv`;
-      await ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=128x96:rate=50",
-        "-vf",
-        "tinterlace=mode=interleave_top,setfield=tff,format=yuv444p",
-        "-frames:v",
-        "12",
-        "-g",
-        "4",
-        "-c:v",
-        "libx264",
-        "-crf",
-        "10",
-        "-flags",
-        "+ildct+ilme",
-        "-x264opts",
-        "tff=1",
-        input,
-      );
+      const input = await interlacedClip(`${dir}/in.mkv`, "tff", "yuv444p");
       const args = ["--weights", weights, "-q", "--codec", "ffv1"];
       const one = `${dir}/one.mkv`, cut = `${dir}/cut.mkv`;
       const r1 = await cli(["upscale", input, one, ...args, "--segment-seconds", "0"]);
