@@ -26,6 +26,7 @@
 export { upscaleFile } from "./src/pipeline/upscale.ts";
 export { DEFAULT_MAX_PIXELS } from "./src/pipeline/input.ts";
 export type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "./src/pipeline/options.ts";
+export { DEINTERLACE_MODES, type DeinterlaceMode } from "./src/ffmpeg/interlace.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";
 export type { Leftover, LeftoverReport } from "./src/leftovers.ts";
 

@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import {
   CancelledError,
+  DEINTERLACE_MODES,
   parseBackend,
   type PlanSettingsOptions,
   upscaleFile,
@@ -113,10 +114,20 @@ export function pixelOptions(command: Command): Command {
       nonNegativeNumber("--crf"),
     )
     .option("--preset <name>", "encoder preset (e.g. medium, slow)")
-    .option("--pix-fmt <fmt>", "output pixel format (default: the source's depth, 4:2:0)")
+    .option(
+      "--pix-fmt <fmt>",
+      "output pixel format (default: the source's depth and chroma family, 4:2:0/4:2:2/4:4:4)",
+    )
     .option(
       "--encoder-args <args>",
       'extra ffmpeg output options and their values, e.g. "-tune film" (no files, inputs or outputs)',
+    )
+    .addOption(
+      new Option(
+        "--deinterlace <mode>",
+        "interlaced video (field order, or idet when untagged): frame = one picture per frame, " +
+          "field = one per field (twice the rate, one piece), off = leave the fields woven",
+      ).choices(DEINTERLACE_MODES).default("frame"),
     )
     .option(
       "--segment-seconds <s>",
@@ -160,6 +171,7 @@ export function pixelSettings(f: PixelFlags) {
     pixFmt: f.pixFmt,
     encoderArgs: f.encoderArgs ? splitArgs(f.encoderArgs) : undefined,
     segmentSeconds: f.segmentSeconds,
+    deinterlace: f.deinterlace,
   };
 }
 

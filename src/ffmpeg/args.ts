@@ -8,6 +8,8 @@ import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
 import { type FfmpegInput, localName } from "./input_name.ts";
+import { deinterlaceFilter, type FieldParity } from "./interlace.ts";
+import { type PixelTurn, turnFilters } from "./rotate.ts";
 
 /** Options shared by every invocation: quiet, never interactive. */
 export const COMMON_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error"];
@@ -35,8 +37,18 @@ export interface DecodeArgsOptions {
   inputOptions?: string[];
   /** Working pixel format: yuv420p or yuv420p10le (also rgb24/rgb48le/gray… for stills). */
   pixFmt: string;
-  /** Keep frames as stored (the encoder re-applies the rotation as metadata). */
+  /**
+   * Keep frames as stored, unturned (the encoder re-applies the rotation as metadata, or
+   * `turn` turns them).
+   */
   noAutorotate?: boolean;
+  /**
+   * Make whole pictures of interlaced frames before anything else (see interlace.ts): one
+   * per frame, or one per field (`perField`, twice the frame rate).
+   */
+  deinterlace?: { parity: FieldParity; perField: boolean };
+  /** Turn the pictures clockwise by this many degrees, after `size` (see rotate.ts). */
+  turn?: PixelTurn;
   /** Stop after this many frames (counted after `sample`'s selection). */
   frames?: number;
   /**
@@ -64,14 +76,20 @@ export interface DecodeArgsOptions {
 }
 
 function videoFilter(
-  o: Pick<DecodeArgsOptions, "sample" | "rgbMatrix" | "fullRange" | "size">,
+  o: Pick<
+    DecodeArgsOptions,
+    "sample" | "rgbMatrix" | "fullRange" | "size" | "deinterlace" | "turn"
+  >,
 ): string[] {
   const apart = o.sample?.apartSeconds ?? 0;
   const filters = [
+    // Fields are rows of the picture as stored: woven together before it is scaled or turned.
+    ...(o.deinterlace ? [deinterlaceFilter(o.deinterlace.parity, o.deinterlace.perField)] : []),
     // The first frame, then each one at least `apart` after the last one kept (give or take a
     // millisecond: 1.2 − 0.8 is less than 0.4 in floating point).
     ...(apart > 0 ? [`select=isnan(prev_selected_t)+gte(t-prev_selected_t+0.001\\,${apart})`] : []),
     ...(o.size ? [`scale=${o.size.width}:${o.size.height}`] : []),
+    ...turnFilters(o.turn ?? 0),
     ...(o.rgbMatrix ? [`scale=out_color_matrix=${o.rgbMatrix}:out_range=tv`] : []),
     ...(o.fullRange && !o.rgbMatrix ? ["scale=out_range=pc"] : []),
   ];
@@ -102,7 +120,11 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
     o.pixFmt,
     ...passthrough(o.caps),
     // Keep the source's time base: otherwise ffmpeg snaps timestamps to a guessed frame rate.
-    ...(o.caps.encTimeBase ? ["-enc_time_base:v", o.caps.encTimeBase] : []),
+    // Not for one picture per field: their times fall between the source's, in the filter's
+    // time base (half the source's), which ffmpeg then keeps.
+    ...(o.caps.encTimeBase && !o.deinterlace?.perField
+      ? ["-enc_time_base:v", o.caps.encTimeBase]
+      : []),
     "-f",
     "nut",
     "pipe:1",

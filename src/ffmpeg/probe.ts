@@ -34,6 +34,11 @@ export interface VideoInfo {
   rotation: number;
   /** Where chroma samples sit (ffprobe's chroma_location: left, center, topleft, …). */
   chromaLocation?: string;
+  /**
+   * How the stream says its pictures are scanned (ffprobe's field_order: `progressive`, or
+   * `tt`, `bb`, `tb`, `bt` for interlaced); missing when it does not say.
+   */
+  fieldOrder?: string;
 }
 
 export interface StreamInfo {
@@ -164,6 +169,7 @@ export function parseProbe(path: string, json: Json): MediaInfo {
       },
       rotation: rotationOf(v),
       chromaLocation: tagOrUndefined(v.chroma_location),
+      fieldOrder: tagOrUndefined(v.field_order),
     };
   }
   return {

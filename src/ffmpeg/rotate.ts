@@ -14,6 +14,37 @@ import type { FfmpegTools } from "./resolve.ts";
 /** Muxers that can store a display matrix. */
 export const ROTATABLE_MUXERS = new Set(["mp4", "mov", "ipod", "3gp", "3g2"]);
 
+/** Clockwise quarter turns of the pixels, in degrees. */
+export type PixelTurn = 0 | 90 | 180 | 270;
+
+/**
+ * How far to turn the pixels of a video with display rotation `rotation` (as probe.ts
+ * reports it: counter-clockwise degrees) written by `muxer`, so that it plays upright: none
+ * where the muxer stores the rotation as a display matrix (it is stamped on afterwards, see
+ * applyRotation), else clockwise by as much as the matrix turns it, which is what ffmpeg's
+ * own autorotation does when it re-encodes. Rotations that are not quarter turns round to
+ * the nearest.
+ */
+export function pixelTurn(muxer: string, rotation: number): PixelTurn {
+  if (ROTATABLE_MUXERS.has(muxer)) return 0;
+  const quarter = Math.round(normaliseRotation(-rotation) / 90) % 4;
+  return (quarter * 90) as PixelTurn;
+}
+
+/** The ffmpeg filters that turn pictures clockwise by `turn` (as ffmpeg's autorotation). */
+export function turnFilters(turn: PixelTurn): string[] {
+  switch (turn) {
+    case 90:
+      return ["transpose=clock"];
+    case 180:
+      return ["hflip", "vflip"];
+    case 270:
+      return ["transpose=cclock"];
+    default:
+      return [];
+  }
+}
+
 /**
  * ffmpeg arguments that copy `input` to `output` with the display rotation set; `rotation` is
  * as probe.ts reports it (av_display_rotation_get). Both `-display_rotation` and the legacy

@@ -1,19 +1,25 @@
 /**
- * The two raw frame layouts the pipeline works in, and how a frame's bytes split into planes.
+ * The raw frame layouts the pipeline works in, and how a frame's bytes split into planes.
  *
- * ffmpeg decodes every source to `-f rawvideo` in one of two planar 4:2:0 formats: `yuv420p`
- * (8-bit, one byte per sample) or `yuv420p10le` (10-bit codes 0..1023 in little-endian 16-bit
- * containers). Keeping to two layouts keeps everything downstream (splitting, the network's
- * float conversion, chroma resampling, the encoder's input) down to two cases, and 10 bits are
- * enough to carry a 12- or 16-bit source through the network without visible banding.
+ * ffmpeg decodes every source to `-f rawvideo` in a planar Y′CbCr format of one of three
+ * chroma families, 4:2:0, 4:2:2 or 4:4:4 (the source's own, so that no chroma resolution is
+ * lost), at one of two depths: 8-bit (one byte per sample) or 10-bit (codes 0..1023 in
+ * little-endian 16-bit containers). 10 bits are enough to carry a 12- or 16-bit source through
+ * the network without visible banding.
  *
  * Pure: no I/O.
  */
 
 /** ffmpeg `-pix_fmt` names of the working formats. */
-export type WorkingPixFmt = "yuv420p" | "yuv420p10le";
+export type WorkingPixFmt =
+  | "yuv420p"
+  | "yuv420p10le"
+  | "yuv422p"
+  | "yuv422p10le"
+  | "yuv444p"
+  | "yuv444p10le";
 
-/** A planar Y′CbCr layout with 2×2 chroma subsampling, as ffmpeg's rawvideo writes it. */
+/** A planar Y′CbCr layout, as ffmpeg's rawvideo writes it. */
 export interface PixelFormat {
   /** The name to pass to ffmpeg's `-pix_fmt`. */
   readonly name: WorkingPixFmt;
@@ -23,10 +29,10 @@ export interface PixelFormat {
   readonly bytesPerSample: 1 | 2;
   /** The largest code value, 2^bitDepth − 1. */
   readonly maxValue: number;
-  /** log2 of the horizontal chroma subsampling (1: chroma has half the columns). */
-  readonly chromaShiftX: 1;
-  /** log2 of the vertical chroma subsampling (1: chroma has half the rows). */
-  readonly chromaShiftY: 1;
+  /** log2 of the horizontal chroma subsampling (1: chroma has half the columns, 0: all). */
+  readonly chromaShiftX: 0 | 1;
+  /** log2 of the vertical chroma subsampling (1: chroma has half the rows, 0: all). */
+  readonly chromaShiftY: 0 | 1;
 }
 
 /** 8-bit 4:2:0. */
@@ -49,11 +55,50 @@ export const YUV420P10LE: PixelFormat = Object.freeze({
   chromaShiftY: 1,
 });
 
+/** 8-bit 4:2:2: chroma has half the columns and every row. */
+export const YUV422P: PixelFormat = Object.freeze({
+  ...YUV420P,
+  name: "yuv422p",
+  chromaShiftY: 0,
+});
+
+/** 10-bit 4:2:2. */
+export const YUV422P10LE: PixelFormat = Object.freeze({
+  ...YUV420P10LE,
+  name: "yuv422p10le",
+  chromaShiftY: 0,
+});
+
+/** 8-bit 4:4:4: chroma at full resolution. */
+export const YUV444P: PixelFormat = Object.freeze({
+  ...YUV420P,
+  name: "yuv444p",
+  chromaShiftX: 0,
+  chromaShiftY: 0,
+});
+
+/** 10-bit 4:4:4. */
+export const YUV444P10LE: PixelFormat = Object.freeze({
+  ...YUV420P10LE,
+  name: "yuv444p10le",
+  chromaShiftX: 0,
+  chromaShiftY: 0,
+});
+
+/** Every working format, by name. */
+const WORKING_FORMATS: ReadonlyMap<string, PixelFormat> = new Map(
+  [YUV420P, YUV420P10LE, YUV422P, YUV422P10LE, YUV444P, YUV444P10LE].map((f) => [f.name, f]),
+);
+
 /** Looks up a working format by its ffmpeg name; throws RangeError for any other name. */
 export function pixelFormat(name: string): PixelFormat {
-  if (name === YUV420P.name) return YUV420P;
-  if (name === YUV420P10LE.name) return YUV420P10LE;
-  throw new RangeError(`not a working pixel format: ${name} (expected yuv420p or yuv420p10le)`);
+  const f = WORKING_FORMATS.get(name);
+  if (!f) {
+    throw new RangeError(
+      `not a working pixel format: ${name} (expected one of ${[...WORKING_FORMATS.keys()]})`,
+    );
+  }
+  return f;
 }
 
 /** Where one plane lies in a frame's bytes. */
@@ -78,9 +123,9 @@ export interface FrameLayout {
   readonly height: number;
   /** Luma plane. */
   readonly y: PlaneLayout;
-  /** Cb plane (⌈w/2⌉ × ⌈h/2⌉). */
+  /** Cb plane (⌈w/2⌉ × ⌈h/2⌉ for 4:2:0, ⌈w/2⌉ × h for 4:2:2, w × h for 4:4:4). */
   readonly u: PlaneLayout;
-  /** Cr plane (⌈w/2⌉ × ⌈h/2⌉). */
+  /** Cr plane, the size of Cb. */
   readonly v: PlaneLayout;
   /** The same three planes in storage order. */
   readonly planes: readonly [PlaneLayout, PlaneLayout, PlaneLayout];
@@ -97,8 +142,9 @@ function checkSize(what: string, n: number): void {
 /**
  * The byte layout of a `width`×`height` frame in `format`.
  *
- * Chroma planes are ⌈width/2⌉×⌈height/2⌉: for odd sizes ffmpeg gives the last chroma column
- * (row) to the lone last luma column (row) rather than dropping it, so 1×1 has 1×1 chroma.
+ * A subsampled chroma axis has ⌈n/2⌉ samples: for odd sizes ffmpeg gives the last chroma
+ * column (row) to the lone last luma column (row) rather than dropping it, so 1×1 4:2:0 has
+ * 1×1 chroma.
  */
 export function frameLayout(
   format: PixelFormat | WorkingPixFmt,
@@ -189,13 +235,57 @@ export function sourceBitDepth(pixFmt: string): number | undefined {
   return undefined;
 }
 
+/** The chroma family of a source: how its chroma is subsampled. */
+export type ChromaFamily = "420" | "422" | "444";
+
 /**
- * The working format for a source of the given ffmpeg pix_fmt: `yuv420p10le` for anything
- * with more than 8 bits per component (9-, 10-, 12-, 16-bit and float formats, whatever their
- * chroma layout or colour model), else `yuv420p`. Unknown names (hardware surfaces such as
- * `cuda`, ffprobe's "unknown") get 8 bits: the common case, and the cheaper one.
+ * The chroma family of an ffmpeg Y′CbCr pixel format, from its name: `444` for 4:4:4 and
+ * 4:4:0 (whose full horizontal resolution 4:2:2 would lose), `422` for 4:2:2, `420` for
+ * everything else (4:2:0, 4:1:1, 4:1:0, RGB, grey, unknown names).
+ */
+export function chromaFamily(pixFmt: string): ChromaFamily {
+  const n = pixFmt.trim().toLowerCase();
+  // Planar: yuv444p, yuvj444p, yuva444p10le, yuv440p12le; semi-planar nv24/nv42 and p410/p416;
+  // packed 4:4:4 (ayuv, vuya, vuyx, uyva, vyu444, xv30/36/48, v30x, ayuv64).
+  if (
+    /^yuvj?a?44[04]p/.test(n) || /^nv(24|42)$/.test(n) || /^p4\d\d/.test(n) ||
+    /^(ayuv|vuya|vuyx|uyva|vyu444|xv\d\d|v30x|ayuv64)/.test(n)
+  ) {
+    return "444";
+  }
+  // Planar yuv422p*, semi-planar nv16/nv20/p210/p216, packed yuyv422/uyvy422/yvyu422/y210.
+  if (
+    /^yuvj?a?422p/.test(n) || /^nv(16|20)/.test(n) || /^p2\d\d/.test(n) || /422$|^y2\d\d/.test(n)
+  ) {
+    return "422";
+  }
+  return "420";
+}
+
+const FAMILY_FORMATS: Readonly<Record<ChromaFamily, readonly [PixelFormat, PixelFormat]>> = {
+  "420": [YUV420P, YUV420P10LE],
+  "422": [YUV422P, YUV422P10LE],
+  "444": [YUV444P, YUV444P10LE],
+};
+
+/**
+ * The working format for a source of the given ffmpeg pix_fmt: of its own chroma family
+ * (see chromaFamily; RGB and grey sources are converted to 4:2:0), 10-bit for anything with
+ * more than 8 bits per component (9-, 10-, 12-, 16-bit and float formats), else 8-bit.
+ * Unknown names (hardware surfaces such as `cuda`, ffprobe's "unknown") get 8-bit 4:2:0: the
+ * common case, and the cheaper one.
  */
 export function workingFormat(sourcePixFmt: string): PixelFormat {
   const depth = sourceBitDepth(sourcePixFmt);
-  return depth !== undefined && depth > 8 ? YUV420P10LE : YUV420P;
+  const [eight, ten] = FAMILY_FORMATS[chromaFamily(sourcePixFmt)];
+  return depth !== undefined && depth > 8 ? ten : eight;
+}
+
+/**
+ * Whether an ffmpeg pixel format carries an alpha channel, from its name: `yuva…`, `gbrap…`,
+ * packed RGBA in any order, grey with alpha (`ya8`, `ya16le`). Palettes (`pal8`) may or may
+ * not use theirs: not counted.
+ */
+export function pixFmtHasAlpha(pixFmt: string): boolean {
+  return /^(yuva|gbrap|rgba|bgra|argb|abgr|ya\d|yaf)/.test(pixFmt.trim().toLowerCase());
 }

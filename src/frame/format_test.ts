@@ -4,6 +4,7 @@ import {
   pixelFormat,
   sourceBitDepth,
   workingFormat,
+  type WorkingPixFmt,
   YUV420P,
   YUV420P10LE,
 } from "./format.ts";
@@ -152,8 +153,76 @@ Deno.test("workingFormat: more than 8 bits per component goes to 10-bit", () => 
     "",
     "definitely-not-a-format",
   ];
-  for (const f of tenBit) assert.equal(workingFormat(f), YUV420P10LE, f);
-  for (const f of eightBit) assert.equal(workingFormat(f), YUV420P, f);
+  for (const f of tenBit) assert.equal(workingFormat(f).bitDepth, 10, f);
+  for (const f of eightBit) assert.equal(workingFormat(f).bitDepth, 8, f);
+});
+
+Deno.test("workingFormat keeps the source's chroma family; RGB, grey and unknown go to 4:2:0", () => {
+  const table: [string, string][] = [
+    ["yuv420p", "yuv420p"],
+    ["yuvj420p", "yuv420p"],
+    ["yuva420p", "yuv420p"],
+    ["yuv420p10le", "yuv420p10le"],
+    ["p010le", "yuv420p10le"],
+    ["nv12", "yuv420p"],
+    ["yuv411p", "yuv420p"],
+    ["yuv410p", "yuv420p"],
+    ["yuv422p", "yuv422p"],
+    ["yuvj422p", "yuv422p"],
+    ["yuva422p10le", "yuv422p10le"],
+    ["yuv422p12be", "yuv422p10le"],
+    ["yuyv422", "yuv422p"],
+    ["uyvy422", "yuv422p"],
+    ["nv16", "yuv422p"],
+    ["nv20le", "yuv422p10le"],
+    ["p210le", "yuv422p10le"],
+    ["y210le", "yuv422p10le"],
+    ["yuv444p", "yuv444p"],
+    ["yuvj444p", "yuv444p"],
+    ["yuva444p", "yuv444p"],
+    ["yuv444p10le", "yuv444p10le"],
+    ["yuva444p16be", "yuv444p10le"],
+    ["yuv440p", "yuv444p"],
+    ["nv24", "yuv444p"],
+    ["nv42", "yuv444p"],
+    ["p410le", "yuv444p10le"],
+    ["vuya", "yuv444p"],
+    ["xv30le", "yuv444p10le"],
+    ["ayuv64le", "yuv444p10le"],
+    ["rgb24", "yuv420p"],
+    ["gbrp", "yuv420p"],
+    ["gbrp10le", "yuv420p10le"],
+    ["gray", "yuv420p"],
+    ["unknown", "yuv420p"],
+  ];
+  for (const [source, working] of table) assert.equal(workingFormat(source).name, working, source);
+});
+
+Deno.test("frameLayout: plane geometry of every chroma family, odd sizes included", () => {
+  const table: [WorkingPixFmt, number, number, [number, number], number][] = [
+    // format, width, height, chroma size, frame bytes
+    ["yuv420p", 64, 48, [32, 24], 64 * 48 + 2 * 32 * 24],
+    ["yuv420p", 5, 3, [3, 2], 15 + 2 * 6],
+    ["yuv422p", 64, 48, [32, 48], 64 * 48 + 2 * 32 * 48],
+    ["yuv422p", 5, 3, [3, 3], 15 + 2 * 9],
+    ["yuv444p", 64, 48, [64, 48], 3 * 64 * 48],
+    ["yuv444p", 5, 3, [5, 3], 3 * 15],
+    ["yuv420p10le", 5, 3, [3, 2], 2 * (15 + 2 * 6)],
+    ["yuv422p10le", 5, 3, [3, 3], 2 * (15 + 2 * 9)],
+    ["yuv444p10le", 1, 1, [1, 1], 2 * 3],
+  ];
+  for (const [name, w, h, [cw, ch], bytes] of table) {
+    const l = frameLayout(name, w, h);
+    const what = `${name} ${w}x${h}`;
+    assert.deepEqual([l.u.width, l.u.height, l.v.width, l.v.height], [cw, ch, cw, ch], what);
+    assert.equal(l.frameBytes, bytes, what);
+    const bps = l.format.bytesPerSample;
+    assert.deepEqual(
+      [l.y.offset, l.u.offset, l.v.offset],
+      [0, w * h * bps, (w * h + cw * ch) * bps],
+      what,
+    );
+  }
 });
 
 Deno.test("sourceBitDepth reads the component depth from the name", () => {

@@ -68,6 +68,18 @@ export function sitingOffsets(siting: ChromaSiting): SitingOffsets {
 }
 
 /**
+ * The offsets of a chroma plane that is subsampled by 2^shiftX × 2^shiftY: a subsampled axis
+ * sits as `siting` says; an axis at full resolution has its chroma samples co-sited with the
+ * luma samples, at the centre of their own pixel (½), whatever the stream's chroma_location
+ * (which speaks of subsampled axes only). So 4:4:4 is centred both ways, and 4:2:2 takes the
+ * siting's columns and centred rows.
+ */
+export function planeSiting(siting: ChromaSiting, shiftX: 0 | 1, shiftY: 0 | 1): SitingOffsets {
+  const o = sitingOffsets(siting);
+  return { x: shiftX === 0 ? 0.5 : o.x, y: shiftY === 0 ? 0.5 : o.y };
+}
+
+/**
  * The siting for an ffprobe `chroma_location` value. "unspecified", a missing value and
  * anything unrecognised give `left`, the MPEG/H.26x default for 4:2:0 video.
  */

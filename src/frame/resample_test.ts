@@ -3,6 +3,7 @@ import {
   type ChromaSiting,
   chromaSiting,
   keysCubic,
+  planeSiting,
   sitingOffsets,
   sourceCoordinate,
   upsamplePlane,
@@ -264,4 +265,20 @@ Deno.test("chromaSiting maps ffprobe's chroma_location, defaulting to left", () 
   assert.equal(chromaSiting("unspecified"), "left");
   assert.equal(chromaSiting(undefined), "left");
   assert.equal(chromaSiting("toString"), "left");
+});
+
+Deno.test("planeSiting: subsampled axes follow the siting, full-resolution axes are centred", () => {
+  const table: [Parameters<typeof planeSiting>, { x: number; y: number }][] = [
+    [["left", 1, 1], { x: 0.25, y: 0.5 }],
+    [["topleft", 1, 1], { x: 0.25, y: 0.25 }],
+    [["bottom", 1, 1], { x: 0.5, y: 0.75 }],
+    // 4:2:2: columns as sited, rows co-sited with luma.
+    [["left", 1, 0], { x: 0.25, y: 0.5 }],
+    [["topleft", 1, 0], { x: 0.25, y: 0.5 }],
+    [["center", 1, 0], { x: 0.5, y: 0.5 }],
+    // 4:4:4: co-sited with luma both ways, whatever the tag says.
+    [["left", 0, 0], { x: 0.5, y: 0.5 }],
+    [["topleft", 0, 0], { x: 0.5, y: 0.5 }],
+  ];
+  for (const [args, want] of table) assert.deepEqual(planeSiting(...args), want, String(args));
 });

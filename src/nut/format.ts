@@ -19,6 +19,7 @@
  * Pure code: no processes, no I/O.
  */
 import { FsrcnnError } from "../errors.ts";
+import { frameLayout, type WorkingPixFmt } from "../frame/format.ts";
 import type { Rational } from "../rational.ts";
 
 /** Malformed, corrupt, truncated or unsupported NUT data (or a muxer misuse). */
@@ -102,35 +103,38 @@ export interface NutFrameEvent {
 /** What the demuxer emits. */
 export type NutEvent = NutStreamEvent | NutFrameEvent;
 
-/** Pixel formats the muxer can label. */
-export type NutPixFmt = "yuv420p" | "yuv420p10le";
+/** Pixel formats the muxer can label: the pipeline's working formats. */
+export type NutPixFmt = WorkingPixFmt;
 
 /**
  * The rawvideo fourccs written by the muxer. They are what ffmpeg's own rawvideo encoder puts
  * in NUT (`avcodec_pix_fmt_to_codec_tag`), and ffmpeg's rawvideo decoder maps them back through
- * libavcodec/raw.c: `I420` → yuv420p, `Y3[11][10]` → yuv420p10le (the generic NUT raw YUV
- * scheme of doc/nut.texi: "Y3" = YUV, 11 = chroma shift 1 horizontally and vertically, 10 bits,
- * little-endian because the bytes are in this order).
+ * libavcodec/raw.c: `I420` → yuv420p, `Y42B` → yuv422p, `444P` → yuv444p, and for 10 bits the
+ * generic NUT raw YUV scheme of doc/nut.texi: "Y3" = YUV, then the chroma shifts (11: 4:2:0,
+ * 10: 4:2:2, 0: 4:4:4), then 10 bits, little-endian because the bytes are in this order.
  */
 export const NUT_RAWVIDEO_FOURCC: Readonly<Record<NutPixFmt, Uint8Array>> = {
   yuv420p: new Uint8Array([0x49, 0x34, 0x32, 0x30]), // "I420"
   yuv420p10le: new Uint8Array([0x59, 0x33, 11, 10]), // "Y3" 11 10
+  yuv422p: new Uint8Array([0x59, 0x34, 0x32, 0x42]), // "Y42B"
+  yuv422p10le: new Uint8Array([0x59, 0x33, 10, 10]), // "Y3" 10 10
+  yuv444p: new Uint8Array([0x34, 0x34, 0x34, 0x50]), // "444P"
+  yuv444p10le: new Uint8Array([0x59, 0x33, 0, 10]), // "Y3" 0 10
 };
 
 /** Maps a rawvideo fourcc (as bytes) to one of our pixel formats, or undefined if unknown. */
 export function pixFmtFromFourcc(fourcc: Uint8Array): NutPixFmt | undefined {
   const s = fourccToString(fourcc);
-  if (s === "I420" || s === "IYUV") return "yuv420p";
-  if (s === "Y3\\x0b\\x0a") return "yuv420p10le";
+  if (s === "IYUV") return "yuv420p";
+  for (const [name, tag] of Object.entries(NUT_RAWVIDEO_FOURCC)) {
+    if (fourccToString(tag) === s) return name as NutPixFmt;
+  }
   return undefined;
 }
 
 /** Byte size of one frame of `pixFmt` at `width`×`height` as rawvideo packs it (no padding). */
 export function rawFrameSize(width: number, height: number, pixFmt: NutPixFmt): number {
-  const bytes = pixFmt === "yuv420p10le" ? 2 : 1;
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  return (width * height + 2 * cw * ch) * bytes;
+  return frameLayout(pixFmt, width, height).frameBytes;
 }
 
 /** A fourcc as text: printable ASCII kept, anything else (and `\\`) as `\\xNN`. */

@@ -265,8 +265,22 @@ Deno.test("nutDemuxStream: ffmpeg's stdout piped through the TransformStream", a
   assert.equal(frames.length, 20);
 });
 
-for (const pixFmt of ["yuv420p", "yuv420p10le"] as const) {
-  for (const timeBase of [{ num: 1, den: 30 }, { num: 1001, den: 30000 }]) {
+/** How ffmpeg prints the fourcc of each format's rawvideo stream, as a RegExp source. */
+const PRINTED_FOURCC: Record<NutPixFmt, string> = {
+  yuv420p: "I420",
+  yuv420p10le: "Y3\\[11\\]\\[10\\]",
+  yuv422p: "Y42B",
+  yuv422p10le: "Y3\\[10\\]\\[10\\]",
+  yuv444p: "444P",
+  yuv444p10le: "Y3\\[0\\]\\[10\\]",
+};
+
+for (const pixFmt of Object.keys(PRINTED_FOURCC) as NutPixFmt[]) {
+  // Both time bases for 4:2:0; one is enough to show that the other layouts are labelled.
+  const timeBases = pixFmt.startsWith("yuv420p")
+    ? [{ num: 1, den: 30 }, { num: 1001, den: 30000 }]
+    : [{ num: 1001, den: 30000 }];
+  for (const timeBase of timeBases) {
     const tb = `${timeBase.num}/${timeBase.den}`;
     Deno.test(`mux ${pixFmt} tb ${tb}: ffmpeg reads the same frames and pts`, async () => {
       // Irregular steps, long jumps, and (second time base) a start far from 0.
@@ -282,7 +296,7 @@ for (const pixFmt of ["yuv420p", "yuv420p10le"] as const) {
           d[i] = seed >>> 24;
         }
         // Keep 10-bit samples in range so a decode/re-encode round trip is lossless.
-        if (pixFmt === "yuv420p10le") { for (let i = 1; i < d.length; i += 2) d[i] &= 3; }
+        if (pixFmt.endsWith("10le")) { for (let i = 1; i < d.length; i += 2) d[i] &= 3; }
         return d;
       });
       const parts = [muxer.header()];
@@ -299,7 +313,7 @@ for (const pixFmt of ["yuv420p", "yuv420p10le"] as const) {
       assert.deepEqual(copied.frames.map((f) => f.pts), pts);
       assert.deepEqual(copied.frames.map((f) => f.md5), datas.map(md5));
       // ffmpeg prints the stream it found; the nominal rate comes from the info packet.
-      const fourcc = pixFmt === "yuv420p" ? "I420" : "Y3\\[11\\]\\[10\\]";
+      const fourcc = PRINTED_FOURCC[pixFmt];
       assert.match(
         copied.stderr,
         new RegExp(`rawvideo \\(${fourcc} / 0x[0-9A-F]+\\), ${pixFmt}, 64x48`),

@@ -1,5 +1,5 @@
 /**
- * The frame stage of the pipeline: raw YUV 4:2:0 frames in, frames `scale`× larger out. Luma
+ * The frame stage of the pipeline: raw planar Y′CbCr frames (4:2:0, 4:2:2 or 4:4:4) in, frames `scale`× larger out. Luma
  * goes through FSRCNN in batches (several frames per engine call); chroma is upsampled
  * bicubically, sited as the source says, while the engine works on the luma.
  */
@@ -7,7 +7,7 @@ import { type FrameLayout, frameLayout, type PixelFormat } from "../frame/format
 import type { Plane } from "../frame/pixels.ts";
 import { floatToPlane, joinFrame, planeToFloat, splitFrame } from "../frame/planes.ts";
 import { fullToStudio, studioToFull } from "../frame/luma_range.ts";
-import { type ChromaSiting, upsamplePlane } from "../frame/resample.ts";
+import { type ChromaSiting, planeSiting, upsamplePlane } from "../frame/resample.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 
 /** One raw frame and its presentation timestamp (in the stream's time base). */
@@ -15,9 +15,9 @@ export interface VideoFrame {
   /** Presentation timestamp in the stream's time base; passed through unchanged. */
   pts: number;
   /**
-   * The frame's bytes as ffmpeg's rawvideo writes them: planar Y′CbCr 4:2:0 (Y, then U, then V,
-   * rows packed), one byte per sample for `yuv420p` or little-endian 16-bit words for
-   * `yuv420p10le`.
+   * The frame's bytes as ffmpeg's rawvideo writes them: planar Y′CbCr (Y, then U, then V, rows
+   * packed) in one of the working formats (see frame/format.ts), one byte per sample for 8-bit
+   * or little-endian 16-bit words for 10-bit.
    */
   data: Uint8Array;
 }
@@ -34,7 +34,10 @@ export interface FrameStageOptions {
   height: number;
   /** Frames per engine call (more use the GPU better; each costs memory). */
   batch: number;
-  /** Where the source's chroma samples sit (ffmpeg's `chroma_location`); kept in the output. */
+  /**
+   * Where the source's chroma samples sit on its subsampled axes (ffmpeg's `chroma_location`);
+   * kept in the output. Axes at full chroma resolution are co-sited with luma whatever this is.
+   */
   siting: ChromaSiting;
   /**
    * The frames are full-range Y′CbCr (`yuvj…` or tagged `pc`): their luma goes through the
@@ -109,13 +112,15 @@ export async function upscaleFrames(
     };
   });
   const luma = o.upscaler.upscale(lumas);
-  // Chroma on this thread while the engine (native threads or GPU) runs the luma.
+  // Chroma on this thread while the engine (native threads or GPU) runs the luma, each plane
+  // at its own resolution (4:2:0, 4:2:2 or 4:4:4).
+  const siting = planeSiting(o.siting, o.format.chromaShiftX, o.format.chromaShiftY);
   const chroma = planes.map((p) => {
     const opts = {
       scale,
       dstWidth: outLayout.u.width,
       dstHeight: outLayout.u.height,
-      siting: o.siting,
+      siting,
       bitDepth: depth,
     };
     return {

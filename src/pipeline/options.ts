@@ -1,4 +1,5 @@
 /** The options and the result of {@link upscaleFile}. */
+import type { DeinterlaceMode } from "../ffmpeg/interlace.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import type { SrEngine } from "../model/engine.ts";
 import type { LeftoverReport } from "../leftovers.ts";
@@ -61,6 +62,15 @@ export interface UpscaleOptions {
   pixFmt?: string;
   /** Extra encoder arguments, one per element (no shell). */
   encoderArgs?: string[];
+  /**
+   * What to do with an interlaced video (one whose field order says so, or, when it says
+   * nothing, in which ffmpeg's `idet` finds woven fields in its first pictures): `frame` (the
+   * default) deinterlaces it with bwdif into one picture per frame, `field` into one picture
+   * per field (twice the frame rate; such a video is made in one piece), `off` leaves the
+   * fields woven (the network then upscales the combing). Told through `onNotice` either way.
+   * Progressive video is never touched.
+   */
+  deinterlace?: DeinterlaceMode;
   /** Frame rate (frames per second) given to frame-sequence inputs (default 25). */
   fps?: number;
   /**
@@ -106,8 +116,10 @@ export interface UpscaleOptions {
   /**
    * Called, before any frame is upscaled, with each thing the output does differently from
    * the source: streams converted because the container cannot hold them as they are (AAC
-   * audio into WebM becomes Opus), streams it cannot hold at all (an RTP hint track), another
-   * video encoder than the container's usual one. One line each.
+   * audio into WebM becomes Opus), streams it cannot hold at all (an RTP hint track, an alpha
+   * channel), another video encoder than the container's usual one, interlaced input and what
+   * was done with it, pictures turned upright for a container that cannot store their display
+   * rotation. One line each.
    */
   onNotice?: (notice: UpscaleNotice) => void;
   /**
@@ -125,9 +137,11 @@ export interface UpscaleNotice {
    * streams the container cannot hold as they are are converted; `dropped`: streams it cannot
    * hold at all are left out; `work-folder`: a resumed run found a finished segment that does
    * not match its record (damaged, or recorded without a checksum: it is made again), or a
-   * lock left by a process that is gone (taken over).
+   * lock left by a process that is gone (taken over); `deinterlaced`: the input is interlaced
+   * (and deinterlaced, or left so); `turned`: the pictures are turned upright because the
+   * output cannot store the input's display rotation.
    */
-  kind: "video-encoder" | "converted" | "dropped" | "work-folder";
+  kind: "video-encoder" | "converted" | "dropped" | "work-folder" | "deinterlaced" | "turned";
   /** The line itself, starting with the output's name. */
   message: string;
 }

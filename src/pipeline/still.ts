@@ -3,7 +3,7 @@
  * luma through FSRCNN, chroma (and alpha) bicubic, back to RGB and encoded as PNG or JPEG.
  * 16-bit sources stay 16-bit when written as PNG.
  */
-import { sourceBitDepth } from "../frame/format.ts";
+import { pixFmtHasAlpha, sourceBitDepth } from "../frame/format.ts";
 import { pickChannels, putChannels } from "../frame/interleaved.ts";
 import type { Samples } from "../frame/pixels.ts";
 import { floatToPlane, planeToFloat } from "../frame/planes.ts";
@@ -25,10 +25,15 @@ interface StillLayout {
   pixFmt: string;
 }
 
+/** Whether an image output can hold an alpha channel: PNG can, JPEG cannot. */
+export function keepsAlpha(output: string): boolean {
+  return !["jpg", "jpeg"].includes(extensionOf(output));
+}
+
 function layoutOf(pixFmt: string, toJpeg: boolean): StillLayout {
   const grey = /^(gray|ya|monow|monob)/.test(pixFmt);
   // Palette images may carry transparency too; ffmpeg expands them to RGBA.
-  const alpha = !toJpeg && /^(rgba|bgra|argb|abgr|ya|yuva|gbrap|pal8)/.test(pixFmt);
+  const alpha = !toJpeg && (pixFmtHasAlpha(pixFmt) || pixFmt === "pal8");
   const deep = !toJpeg && (sourceBitDepth(pixFmt) ?? 8) > 8;
   const channels = grey ? (alpha ? 2 : 1) : (alpha ? 4 : 3);
   const names: Record<number, [string, string]> = {
@@ -67,7 +72,7 @@ const BAND_PIXELS = 1 << 18;
  */
 export async function upscaleStill(job: StillJob): Promise<{ width: number; height: number }> {
   const v = job.info.video!;
-  const toJpeg = ["jpg", "jpeg"].includes(extensionOf(job.outputName));
+  const toJpeg = !keepsAlpha(job.outputName);
   const layout = layoutOf(v.pixFmt, toJpeg);
   const { width, height } = v;
   const bytesPerSample = layout.deep ? 2 : 1;

@@ -18,7 +18,8 @@ import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
 import { measureInput, sampleSourceOf } from "./sample.ts";
 import { upscaleInSegments } from "../segments/local.ts";
-import { upscalePictures, upscaleStill } from "./still.ts";
+import { keepsAlpha, upscalePictures, upscaleStill } from "./still.ts";
+import { hasAlpha, pictureTreatment } from "./treatment.ts";
 import { upscaleVideo } from "./video.ts";
 
 /**
@@ -126,13 +127,31 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         o.onWeights?.(r.choice);
         return r;
       })();
-    if (source?.kind === "video" && outKind === "video") {
+    const treatment = source && !mixedSizes
+      ? await pictureTreatment(tools, {
+        source,
+        output: o.output,
+        deinterlace: o.deinterlace,
+        signal: o.signal,
+      })
+      : undefined;
+    const notices = [...(plan ? planNotices(plan, o.output) : []), ...treatment?.notices ?? []];
+    if (!source && outKind === "image" && hasAlpha(info.video!) && !keepsAlpha(o.output)) {
+      notices.push({
+        kind: "dropped",
+        message: `${o.output}: not kept: the alpha channel (transparency) of ${o.input}; ` +
+          "JPEG cannot hold one",
+      });
+    }
+    // One picture per field makes more frames than the file has packets, which segments
+    // are counted by: such a run is made in one piece.
+    if (source?.kind === "video" && outKind === "video" && !treatment?.deinterlace?.perField) {
       // The plan's choice of encoder (the container's usual one) is the segments' too.
       const segmented = await upscaleInSegments({ ...o, codec: plan?.videoEncoder }, {
         tools,
         info,
         started,
-        notices: plan ? planNotices(plan, o.output) : [],
+        notices,
         weights: runWeights,
       });
       if (segmented) return segmented;
@@ -158,6 +177,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           onProgress: o.onProgress,
         }));
       } else if (!source) {
+        for (const notice of notices) o.onNotice?.(notice);
         ({ width, height } = await upscaleStill({
           tools,
           upscaler,
@@ -168,16 +188,20 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           signal: o.signal,
         }));
       } else {
-        for (const notice of plan ? planNotices(plan, o.output) : []) o.onNotice?.(notice);
+        for (const notice of notices) o.onNotice?.(notice);
         // A frame-sequence output has no plan: its frames are written as images.
         const codec = plan?.videoEncoder ?? "libx264";
+        const perField = treatment?.deinterlace?.perField && source.expectedFrames !== undefined;
         const r = await upscaleVideo({
           tools,
           caps: await capabilities(tools),
           upscaler,
           batch: o.batch ?? 4,
-          source,
+          // One picture per field: twice the frames.
+          source: perField ? { ...source, expectedFrames: 2 * source.expectedFrames! } : source,
           target,
+          deinterlace: treatment?.deinterlace,
+          turn: treatment?.turn,
           plan,
           video: {
             codec,

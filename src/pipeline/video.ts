@@ -12,7 +12,8 @@ import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { copiedOpusDelay, videoStart } from "../ffmpeg/start.ts";
-import { applyRotation, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
+import type { FieldParity } from "../ffmpeg/interlace.ts";
+import { applyRotation, type PixelTurn, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
 import type { StreamPlan } from "../ffmpeg/stream_plan.ts";
 import { type EncoderStream, type RawFrame, startDecoder, startEncoder } from "../ffmpeg/stream.ts";
 import { frameLayout, type PixelFormat, workingFormat } from "../frame/format.ts";
@@ -63,6 +64,13 @@ export interface VideoJob {
    * run's join to assemble. Exactly `frames` frames must come out.
    */
   segment?: FrameWindow & { seek?: string; frames: number };
+  /** Deinterlace before the network (see ffmpeg/interlace.ts): the parity, and per field. */
+  deinterlace?: { parity: FieldParity; perField: boolean };
+  /**
+   * Turn the pictures clockwise by this much, for a container that cannot store the source's
+   * display rotation (see ffmpeg/rotate.ts pixelTurn).
+   */
+  turn?: PixelTurn;
 }
 
 export interface VideoResult {
@@ -253,7 +261,9 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
   const fullRange = isFullRange(v);
   const color = outputColor(v);
   const scale = job.upscaler.engine.config.scale;
-  const { width, height } = v;
+  const turn = src.kind === "video" ? job.turn ?? 0 : 0;
+  // A quarter turn swaps the picture's sides.
+  const [width, height] = turn % 180 === 90 ? [v.height, v.width] : [v.width, v.height];
   const outW = width * scale, outH = height * scale;
   const decoder = startDecoder(
     job.tools.ffmpeg,
@@ -269,7 +279,9 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       sourceTimes: src.kind === "video",
       // A segment that starts after a change of picture size is scaled to the first size,
       // as a one-piece run's decoder scales it.
-      size: src.kind === "video" ? { width, height } : undefined,
+      size: src.kind === "video" ? { width: v.width, height: v.height } : undefined,
+      deinterlace: job.deinterlace,
+      turn,
       caps: job.caps,
     }),
     frameLayout(format, width, height).frameBytes,
@@ -291,7 +303,11 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     }
     // Sequences are constant-rate by construction; a video is when its nominal and average
     // rates agree.
-    const rate = src.kind === "video" ? v.frameRate : src.frameRate!;
+    const sourceRate = src.kind === "video" ? v.frameRate : src.frameRate!;
+    // One picture per field: twice as many.
+    const rate = job.deinterlace?.perField
+      ? { num: sourceRate.num * 2, den: sourceRate.den }
+      : sourceRate;
     const constantRate = src.kind !== "video" || isConstantRate(v);
     const input = endOnError(decoder.frames);
     const window = job.segment ? windowStage<RawFrame>(job.segment, info.timeBase) : null;

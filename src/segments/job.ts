@@ -53,6 +53,7 @@ import {
 import { planSegments } from "./plan.ts";
 import { checkPrintable } from "./printable.ts";
 import { makeSegment, videoSource } from "./segment.ts";
+import { pictureTreatment } from "../pipeline/treatment.ts";
 import {
   checkSegment,
   createWork,
@@ -95,6 +96,7 @@ export type PlanSettingsOptions = Pick<
   | "pixFmt"
   | "encoderArgs"
   | "segmentSeconds"
+  | "deinterlace"
 >;
 
 /**
@@ -163,6 +165,7 @@ export function pixelSettings(
     pixFmt: o.pixFmt ?? null,
     encoderArgs: extra,
     segmentSeconds: seconds,
+    deinterlace: o.deinterlace ?? "frame",
   };
 }
 
@@ -573,7 +576,20 @@ async function planFiles(
       encoders: caps.encoders,
       ffmpeg: tools.ffmpeg,
     });
-    notices.push(planNotices(streams, f.output));
+    const treatment = await pictureTreatment(tools, {
+      source: videoSource(f.input, info),
+      output: f.output,
+      deinterlace: settings.deinterlace,
+      signal: o.signal,
+    });
+    // Segments are counted in the file's frames, which one picture per field doubles.
+    if (treatment.deinterlace?.perField) {
+      throw new OptionError(
+        "deinterlace",
+        `${f.input}: one picture per field is made in one piece only, not in a job's segments`,
+      );
+    }
+    notices.push([...planNotices(streams, f.output), ...treatment.notices]);
     // Each video chooses its own weights (unless they are given), once for all its segments.
     const run = await resolveWeights(
       o,

@@ -5,6 +5,9 @@
  */
 import { CancelledError, WorkFolderError } from "../errors.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
+import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { pixelTurn } from "../ffmpeg/rotate.ts";
+import { extensionOf } from "../pipeline/kinds.ts";
 import type { MediaInfo } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { exists } from "../fs.ts";
@@ -212,6 +215,8 @@ async function segmentedRun(
     if (!o.keepWork) await removeWork(work);
     const seconds = (performance.now() - ctx.started) / 1000;
     const v = info.video!;
+    // Pictures turned a quarter for a container that cannot store the rotation swap sides.
+    const turned = pixelTurn(VIDEO_MUXERS[extensionOf(o.output)], v.rotation) % 180 === 90;
     return {
       input: o.input,
       output: o.output,
@@ -219,8 +224,8 @@ async function segmentedRun(
       frames: total,
       seconds,
       fps: (total - resumed) / seconds,
-      width: v.width * plan.settings.scale,
-      height: v.height * plan.settings.scale,
+      width: (turned ? v.height : v.width) * plan.settings.scale,
+      height: (turned ? v.width : v.height) * plan.settings.scale,
       backend: engine.info.backend,
       segments: tasks.length,
       resumed: resumed > 0 ? resumed : undefined,

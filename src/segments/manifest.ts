@@ -6,6 +6,7 @@
  */
 import { FsrcnnError, OutputError, WorkFolderError } from "../errors.ts";
 import { MIB, readAt, readTextBounded } from "../fs.ts";
+import { DEINTERLACE_MODES, type DeinterlaceMode } from "../ffmpeg/interlace.ts";
 import type { Rational } from "../rational.ts";
 import type { BackendChoice } from "../model/backends.ts";
 import type { FsrcnnWeights } from "../model/weights.ts";
@@ -41,6 +42,8 @@ export interface PixelSettings {
   pixFmt: string | null;
   encoderArgs: string[];
   segmentSeconds: number;
+  /** What is done with interlaced video (see DeinterlaceMode). */
+  deinterlace: DeinterlaceMode;
 }
 
 /** Settings that do not change the pixels: defaults for the machines that run segments. */
@@ -152,6 +155,7 @@ const SETTING_NAMES: Record<keyof PixelSettings, string> = {
   pixFmt: "pixel format",
   encoderArgs: "encoder arguments",
   segmentSeconds: "segment length",
+  deinterlace: "deinterlacing",
 };
 
 /** The first setting that differs, as "crf 18, now 20", or null when they are the same. */
@@ -276,6 +280,10 @@ const PLAN_SHAPE: Shape = {
     pixFmt: orNull(string),
     encoderArgs: [string],
     segmentSeconds: number,
+    deinterlace: (v) =>
+      (DEINTERLACE_MODES as readonly unknown[]).includes(v)
+        ? null
+        : `one of ${DEINTERLACE_MODES.join(", ")}`,
   },
   run: { backend: string, tile: orNull(count), batch: count },
   items: [{
@@ -381,6 +389,10 @@ export async function readPlan(work: string): Promise<WorkPlan> {
   }
   if (plan?.format !== PLAN_FORMAT) {
     throw new OutputError(work, `plan.json is not a ${PLAN_FORMAT} manifest`);
+  }
+  // Plans made before interlaced video was looked for left it woven.
+  if (plan.settings && typeof plan.settings === "object" && !("deinterlace" in plan.settings)) {
+    (plan.settings as PixelSettings).deinterlace = "off";
   }
   const problem = planProblem(plan);
   if (problem) throw new OutputError(planPath(work), `is damaged: ${problem}`);

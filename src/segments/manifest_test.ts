@@ -25,6 +25,7 @@ const SETTINGS: PixelSettings = {
   pixFmt: null,
   encoderArgs: [],
   segmentSeconds: 120,
+  deinterlace: "frame",
 };
 
 Deno.test("settingsChange names the first setting that differs", () => {

@@ -18,6 +18,7 @@ import { type FrameSource, upscaleVideo } from "../pipeline/video.ts";
 import { WindowMissedError } from "../pipeline/window.ts";
 import { type WorkPlan, writing } from "./manifest.ts";
 import { seekSeconds } from "./plan.ts";
+import { pictureTreatment } from "../pipeline/treatment.ts";
 import {
   clearAttempts,
   type DoneRecord,
@@ -82,9 +83,21 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
   await clearAttempts(work, plan, task);
   const final = segmentFile(work, plan, task);
   const temp = partialFile(work, plan, task);
-  // Seek points to try: the segment's keyframe, then earlier segments' ones, then none.
+  const s = plan.settings;
+  const source = videoSource(item.input, job.info);
+  // Decided as the one-piece run decides it, from the whole video (never from the segment).
+  const treatment = await pictureTreatment(job.tools, {
+    source,
+    output: item.output,
+    deinterlace: s.deinterlace,
+    signal: job.signal,
+  });
+  // Seek points to try: the segment's keyframe, then earlier segments' ones, then none. The
+  // deinterlacer weaves each picture from its neighbours: it starts a segment earlier, so that
+  // the segment's first picture has the neighbour it has in a one-piece run.
   const seeks: (string | undefined)[] = [];
-  for (let k = spec.index; k >= 0 && seeks.length < 3; k--) {
+  const first = treatment.deinterlace ? spec.index - 1 : spec.index;
+  for (let k = first; k >= 0 && seeks.length < 3; k--) {
     const start = item.segments[k].start;
     if (start !== null) seeks.push(seekSeconds(start, item.timeBase));
   }
@@ -98,7 +111,6 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
     // An earlier attempt's temporaries were cleared above (clearAttempts).
     leftovers: { removed: [], kept: [] },
   };
-  const s = plan.settings;
   try {
     for (let attempt = 0;; attempt++) {
       try {
@@ -107,8 +119,10 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
           caps: job.caps,
           upscaler: job.upscaler,
           batch: job.batch,
-          source: { ...videoSource(item.input, job.info), expectedFrames: spec.frames },
+          source: { ...source, expectedFrames: spec.frames },
           target,
+          deinterlace: treatment.deinterlace,
+          turn: treatment.turn,
           video: {
             codec: s.codec,
             crf: s.crf ?? undefined,

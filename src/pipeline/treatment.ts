@@ -1,0 +1,102 @@
+/**
+ * What is done to a video's pictures besides the upscale, decided once from the source and the
+ * output, the same way for a one-piece run and for each segment of a segmented one: whether
+ * they are deinterlaced, whether they are turned upright, and the one-line notices that say so
+ * (and name an alpha channel the output loses).
+ */
+import { pixFmtHasAlpha } from "../frame/format.ts";
+import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import {
+  type DeinterlaceMode,
+  describeInterlacing,
+  detectInterlacing,
+  type FieldParity,
+} from "../ffmpeg/interlace.ts";
+import type { VideoInfo } from "../ffmpeg/probe.ts";
+import type { FfmpegTools } from "../ffmpeg/resolve.ts";
+import { type PixelTurn, pixelTurn } from "../ffmpeg/rotate.ts";
+import { extensionOf } from "./kinds.ts";
+import type { UpscaleNotice } from "./options.ts";
+import type { FrameSource } from "./video.ts";
+
+/** How a video's pictures are treated (see the module comment). */
+export interface PictureTreatment {
+  /** Deinterlace before the network, with this parity, one picture per frame or per field. */
+  deinterlace?: { parity: FieldParity; perField: boolean };
+  /** Turn the pictures clockwise by this much (the output cannot store the rotation). */
+  turn: PixelTurn;
+  /** One line each, for `onNotice`. */
+  notices: UpscaleNotice[];
+}
+
+/**
+ * Whether a source's pictures carry an alpha channel: a pixel format with one (ProRes 4444's
+ * `yuva444p10le`, PNG's `rgba`, …), or VP9 / AV1 in WebM flagged `alpha_mode` (its alpha is a
+ * second stream inside the codec's side data, which only libvpx decodes).
+ */
+export function hasAlpha(v: Pick<VideoInfo, "pixFmt">, tags: Record<string, string> = {}): boolean {
+  return pixFmtHasAlpha(v.pixFmt) || (tags.alpha_mode ?? tags.ALPHA_MODE) === "1";
+}
+
+/**
+ * Decides the treatment of a video or frame-sequence source written to `output` (a video or
+ * a frame sequence). Interlacing is looked for in videos only (see detectInterlacing), unless
+ * `deinterlace` is `off`.
+ */
+export async function pictureTreatment(
+  tools: FfmpegTools,
+  o: {
+    source: FrameSource;
+    output: string;
+    deinterlace?: DeinterlaceMode;
+    signal?: AbortSignal;
+  },
+): Promise<PictureTreatment> {
+  const src = o.source;
+  const v = src.info.video!;
+  const notices: UpscaleNotice[] = [];
+  const mode = o.deinterlace ?? "frame";
+  let deinterlace: PictureTreatment["deinterlace"];
+  if (src.kind === "video") {
+    const found = await detectInterlacing(tools, {
+      input: src.input,
+      inputOptions: src.inputOptions,
+      fieldOrder: v.fieldOrder,
+    }, o.signal);
+    if (found) {
+      const what = `${o.output}: ${src.path} is ${describeInterlacing(found)}: `;
+      if (mode === "off") {
+        notices.push({
+          kind: "deinterlaced",
+          message: `${what}left interlaced (deinterlacing off)`,
+        });
+      } else {
+        deinterlace = { parity: found.parity, perField: mode === "field" };
+        notices.push({
+          kind: "deinterlaced",
+          message: what + `deinterlaced (bwdif), one picture per ${mode}` +
+            (mode === "field" ? " (twice the frame rate)" : ""),
+        });
+      }
+    }
+  }
+  const muxer = VIDEO_MUXERS[extensionOf(o.output)] ?? "image2";
+  const turn = src.kind === "video" && v.rotation !== 0 ? pixelTurn(muxer, v.rotation) : 0;
+  if (turn !== 0) {
+    const container = muxer === "image2" ? "pictures" : `.${extensionOf(o.output)}`;
+    notices.push({
+      kind: "turned",
+      message: `${o.output}: ${container} cannot store the display rotation of ${src.path}: ` +
+        `its pictures are turned ${turn}° clockwise, so that it plays upright`,
+    });
+  }
+  const videoTags = src.info.streams.find((s) => s.index === v.index)?.tags;
+  if (hasAlpha(v, videoTags)) {
+    notices.push({
+      kind: "dropped",
+      message: `${o.output}: not kept: the alpha channel (transparency) of ${src.path}; ` +
+        "only still images keep it",
+    });
+  }
+  return { deinterlace, turn, notices };
+}
