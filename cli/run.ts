@@ -79,20 +79,32 @@ export async function runCommand(body: () => Promise<void>): Promise<never> {
 
 /**
  * Runs `body` with an AbortSignal that fires on Ctrl-C (SIGINT) or SIGTERM, so that the
- * library can stop its children and clean up; the command then exits 130.
+ * library can stop its children and clean up; the command then exits 130. With `stop`, the
+ * first Ctrl-C aborts `stop` instead (a gentler end the body asked for, such as finishing the
+ * output of a live stream), and only a second one cancels.
  */
-export async function withCancel(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
+export async function withCancel(
+  body: (signal: AbortSignal, stop: AbortSignal) => Promise<void>,
+  o: { stop?: boolean; onStop?: () => void } = {},
+): Promise<void> {
   const controller = new AbortController();
+  const stopper = new AbortController();
   const onSignal = () => controller.abort(new CancelledError("interrupted"));
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  const onInterrupt = () => {
+    if (!o.stop || stopper.signal.aborted) return onSignal();
+    stopper.abort();
+    o.onStop?.();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  Deno.addSignalListener("SIGTERM", onSignal);
   try {
-    await body(controller.signal);
+    await body(controller.signal, stopper.signal);
   } catch (e) {
     if (controller.signal.aborted) throw new CancelledError("interrupted");
     throw e;
   } finally {
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    Deno.removeSignalListener("SIGTERM", onSignal);
   }
 }
 

@@ -2,17 +2,17 @@
  * `upscaleFile`: one call that upscales a video, a frame sequence or a still image into a
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
-import { CancelledError, UsageError } from "../errors.ts";
+import { CancelledError, OptionError, UsageError } from "../errors.ts";
 import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
-import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { isStreamedInput, STANDARD_STREAM } from "../ffmpeg/input_name.ts";
 import { tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { planNotices, planStreams, type StreamPlan } from "../ffmpeg/stream_plan.ts";
 import { checkScale } from "../model/config.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { engineFor, resolveWeights, type RunWeights } from "./engine.ts";
-import { extensionOf, inputKind, outputKind } from "./kinds.ts";
+import { inputKind, outputKind, outputMuxer } from "./kinds.ts";
 import { prepareOutput, refuseWritingOverInputs } from "./output.ts";
 import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
@@ -79,6 +79,16 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   const tools = await resolveTools(o.ffmpeg);
   const inKind = await inputKind(o.input);
   const outKind = await outputKind(o.output);
+  if (o.format !== undefined && o.output !== STANDARD_STREAM) {
+    throw new OptionError(
+      "format",
+      "is for standard output (-); a file's extension picks its container",
+    );
+  }
+  const muxer = outputMuxer(o.output, o.format);
+  if (o.format !== undefined && !(await capabilities(tools)).muxers.has(o.format)) {
+    throw new OptionError("format", `${JSON.stringify(o.format)} is not a muxer this ffmpeg has`);
+  }
   if (inKind === "image" && outKind !== "image") {
     throw new UsageError(
       `${o.output}: a still image can only be upscaled into an image (.png, .jpg)`,
@@ -108,7 +118,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       // lacks, a codec the container cannot hold) fails at once.
       plan = planStreams({
         output: o.output,
-        muxer: VIDEO_MUXERS[extensionOf(o.output)],
+        muxer,
         source: source?.kind === "video" ? info : undefined,
         videoEncoder: o.codec,
         encoders: (await capabilities(tools)).encoders,
@@ -126,7 +136,16 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         o.onWeights?.(r.choice);
         return r;
       })();
-    if (source?.kind === "video" && outKind === "video") {
+    // A stream cannot be cut into segments (that seeks in it), nor standard output resumed.
+    const oneStream = isStreamedInput(o.input) || o.output === STANDARD_STREAM;
+    if (oneStream && (o.segmentSeconds ?? 0) > 0) {
+      o.onNotice?.({
+        kind: "one-piece",
+        message: `${isStreamedInput(o.input) ? o.input : o.output}: a stream is made in one ` +
+          "piece, not in segments",
+      });
+    }
+    if (source?.kind === "video" && outKind === "video" && !oneStream) {
       // The plan's choice of encoder (the container's usual one) is the segments' too.
       const segmented = await upscaleInSegments({ ...o, codec: plan?.videoEncoder }, {
         tools,
@@ -179,6 +198,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           source,
           target,
           plan,
+          muxer,
           video: {
             codec,
             crf: o.crf ?? defaultCrf(codec, o.encoderArgs ?? []),
