@@ -82,12 +82,15 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   if (o.format !== undefined && o.output !== STANDARD_STREAM) {
     throw new OptionError(
       "format",
-      "is for standard output (-); a file's extension picks its container",
+      "is only for standard output (-): a file's extension picks its container",
     );
   }
   const muxer = outputMuxer(o.output, o.format);
   if (o.format !== undefined && !(await capabilities(tools)).muxers.has(o.format)) {
-    throw new OptionError("format", `${JSON.stringify(o.format)} is not a muxer this ffmpeg has`);
+    throw new OptionError(
+      "format",
+      `must be a muxer this ffmpeg has (got ${JSON.stringify(o.format)})`,
+    );
   }
   if (inKind === "image" && outKind !== "image") {
     throw new UsageError(
