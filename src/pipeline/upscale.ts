@@ -28,7 +28,9 @@ import { upscaleVideo } from "./video.ts";
  * which weights to use, it measures the input's first few pictures and chooses the shipped
  * weights that suit them (see {@link chooseWeights}). The input is checked fully before the
  * output is touched, the output is written under a temporary name and renamed when complete,
- * and nothing is left behind on failure or cancellation.
+ * and nothing is left behind on failure or cancellation. `-` (standard input or output) and
+ * network URLs are streams instead: read or written once, as they come, in bounded memory, and
+ * in one piece; `stop` ends a streamed input and finishes the output with what came.
  *
  * @param o What to read and write, and how; see {@link UpscaleOptions}.
  * @returns What was written, and how fast.
@@ -40,8 +42,10 @@ import { upscaleVideo } from "./video.ts";
  *   video the output's container cannot hold (H.264 in WebM), a `tile` too small for the
  *   network, a `threads` count beyond reason, shipped `weights` named for a scale they are not
  *   shipped for, `encoderArgs` with a word that is neither an option nor its value or with an
- *   option that names files (`-i`, `-y`, `-f`, `-map`, `-passlogfile`, …).
- * @throws {InputError} The input is missing, unreadable, has no video, or is corrupt or truncated
+ *   option that names files (`-i`, `-y`, `-f`, `-map`, `-passlogfile`, …), a `format` that is
+ *   not a muxer of this ffmpeg or given for an output other than `-`.
+ * @throws {InputError} The input is missing, unreadable (a URL that cannot be opened), not a
+ *   media stream, has no video, or is corrupt or truncated
  *   (unless `keepPartial` keeps what was upscaled; its `keepableFrames` says how many it would).
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
  * @throws {OutputError} The output exists (without `overwrite`; its `exists` is then true), or
