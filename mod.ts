@@ -10,6 +10,15 @@
  * console.log(`${summary.frames} frames at ${summary.fps.toFixed(1)} fps`);
  * ```
  *
+ * @example Upscale a live stream to standard output, ending it cleanly on Ctrl-C
+ * ```ts
+ * import { upscaleFile } from "@fsrcnn/deno";
+ * const stop = new AbortController();
+ * Deno.addSignalListener("SIGINT", () => stop.abort());
+ * // Matroska on stdout; progress and notices are for you to print on stderr.
+ * await upscaleFile({ input: "srt://127.0.0.1:9000", output: "-", stop: stop.signal });
+ * ```
+ *
  * @example Run the network on planes yourself
  * ```ts
  * import { createEngine, loadWeights, TiledUpscaler } from "@fsrcnn/deno";
@@ -25,6 +34,7 @@
 // Whole files.
 export { upscaleFile } from "./src/pipeline/upscale.ts";
 export { DEFAULT_MAX_PIXELS } from "./src/pipeline/input.ts";
+export { isNetworkUrl, isStreamedInput } from "./src/ffmpeg/input_name.ts";
 export type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "./src/pipeline/options.ts";
 export { DEINTERLACE_MODES, type DeinterlaceMode } from "./src/ffmpeg/interlace.ts";
 export type { UpscaleProgress } from "./src/pipeline/progress.ts";

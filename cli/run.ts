@@ -102,18 +102,28 @@ export async function runCommand(body: () => Promise<void>): Promise<never> {
 /**
  * Runs `body` with an AbortSignal that fires on Ctrl-C (SIGINT), SIGTERM or SIGHUP, so that
  * the library can stop its children and clean up; the command then exits 128 + the signal's
- * number (130, 143, 129).
+ * number (130, 143, 129). With `stop`, the first Ctrl-C aborts `stop` instead (a gentler end the
+ * body asked for, such as finishing the output of a live stream), and only a second one cancels.
  */
-export async function withCancel(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
+export async function withCancel(
+  body: (signal: AbortSignal, stop: AbortSignal) => Promise<void>,
+  o: { stop?: boolean; onStop?: () => void } = {},
+): Promise<void> {
   const controller = new AbortController();
+  const stopper = new AbortController();
   const listeners = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((s) => {
     // The first signal decides the status; the cleanup it starts is not cut short.
-    const listener = () => controller.abort(new StoppedBySignal(s));
+    const cancel = () => controller.abort(new StoppedBySignal(s));
+    const listener = s !== "SIGINT" || !o.stop ? cancel : () => {
+      if (stopper.signal.aborted) return cancel();
+      stopper.abort();
+      o.onStop?.();
+    };
     Deno.addSignalListener(s, listener);
     return () => Deno.removeSignalListener(s, listener);
   });
   try {
-    await body(controller.signal);
+    await body(controller.signal, stopper.signal);
   } catch (e) {
     if (controller.signal.aborted) throw controller.signal.reason;
     throw e;

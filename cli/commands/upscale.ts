@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import {
   CancelledError,
   DEINTERLACE_MODES,
+  isStreamedInput,
   parseBackend,
   type PlanSettingsOptions,
   upscaleFile,
@@ -178,10 +179,21 @@ export function pixelSettings(f: PixelFlags) {
 export function upscaleCommand(): Command {
   const command = new Command("upscale")
     .description("upscale a video, a frame sequence (pattern or folder) or an image")
-    .argument("<input>", "video file, image, frame pattern (frames/%06d.png) or folder of images")
-    .argument("<output>", "video file, image (.png/.jpg), frame pattern or folder");
+    .argument(
+      "<input>",
+      "video file, image, frame pattern (frames/%06d.png), folder of images, - (standard " +
+        "input) or a URL (http(s)://, rtmp(s)://, srt://, udp://, rtp://, rtsp://, tcp://)",
+    )
+    .argument(
+      "<output>",
+      "video file, image (.png/.jpg), frame pattern, folder or - (standard output)",
+    );
   maxPixelsOption(pixelOptions(command))
     .option("--fps <rate>", "frame rate of frame-sequence inputs", positiveNumber("--fps"))
+    .option(
+      "--format <muxer>",
+      "container of standard output (-), an ffmpeg muxer (default matroska)",
+    )
     .option("-y, --overwrite", "replace an existing output")
     .option("--keep-partial", "keep what was made when the input is truncated or corrupt")
     .option("--restart", "discard the output's work folder of an earlier run and start over")
@@ -196,7 +208,7 @@ export function upscaleCommand(): Command {
     .addHelpText("after", backendsHelp("the fastest one that works here"))
     .action((input: string, output: string, opts) =>
       runCommand(() =>
-        withCancel(async (signal) => {
+        withCancel(async (signal, stop) => {
           const live = !opts.quiet && Deno.stderr.isTerminal();
           let noted = false;
           const enc = new TextEncoder();
@@ -212,7 +224,9 @@ export function upscaleCommand(): Command {
             keepWork: opts.keepWork,
             threads: opts.threads,
             ffmpeg: opts.ffmpeg,
+            format: opts.format,
             signal,
+            stop,
             // Before the first frame, so never in the middle of a progress line.
             onNotice: (n) => console.error(`fsrcnn: ${n.message}`),
             onWeights: opts.verbose ? (c) => console.error(weightsLine(input, c)) : undefined,
@@ -239,6 +253,14 @@ export function upscaleCommand(): Command {
             for (const line of leftoverLines(summary)) console.error(line);
             console.error(summaryLine(summary));
           }
+        }, {
+          // Ctrl-C ends a stream, and the output is finished with what came; twice cancels.
+          stop: isStreamedInput(input),
+          onStop: () =>
+            console.error(
+              `${Deno.stderr.isTerminal() ? "\r\x1b[K" : ""}fsrcnn: ${input}: stopped; ` +
+                `finishing ${output} with what came (Ctrl-C again cancels)`,
+            ),
         })
       )
     );

@@ -7,7 +7,7 @@ import { OptionError } from "../errors.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
-import { type FfmpegInput, localName } from "./input_name.ts";
+import { type FfmpegInput, localName, outputName } from "./input_name.ts";
 import { deinterlaceFilter, type FieldParity } from "./interlace.ts";
 import { type PixelTurn, turnFilters } from "./rotate.ts";
 
@@ -270,7 +270,7 @@ export function checkEncoderArgs(args: readonly string[]): void {
 }
 
 export interface EncodeArgsOptions {
-  /** The output file (a local path; ffmpeg is given it as a `file:` name). */
+  /** The output file (a local path; ffmpeg is given it as a `file:` name), or `-`. */
   output: string;
   /** Muxer (`-f`), chosen from the output's extension. */
   muxer: string;
@@ -279,7 +279,16 @@ export interface EncodeArgsOptions {
    * The source file (input #1): its chapters and global metadata are kept, and so are the
    * streams of `streams` (see stream_plan.ts), each with its tags and dispositions.
    */
-  source?: { path: string; info: MediaInfo; streams: KeptStream[] };
+  source?: {
+    path: string;
+    info: MediaInfo;
+    streams: KeptStream[];
+    /**
+     * How ffmpeg reads the source when it is not the local file `path`: a streamed input,
+     * served once (see live.ts). Its chapters then keep the video's offset (see encodeArgs).
+     */
+    served?: FfmpegInput;
+  };
   /**
    * Seconds from the output's start to its first video frame (see ffmpeg/start.ts). ffmpeg
    * starts every input at 0, so without this the video would start with the earliest stream
@@ -340,11 +349,11 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   const start = o.videoStart !== undefined && Math.abs(o.videoStart) >= 5e-7 ? o.videoStart : 0;
   if (src) {
     if (start !== 0) args.push("-itsoffset", seconds(-start));
-    args.push("-i", localName(src.path));
+    args.push(...(src.served?.inputOptions ?? []), "-i", src.served?.input ?? localName(src.path));
   }
   // Chapters are copied with input #1's offset but not moved back by -output_ts_offset: they
-  // come from a second, unshifted opening of the source.
-  const chapters = src && start !== 0 && src.info.chapters > 0 ? "2" : "1";
+  // come from a second, unshifted opening of the source. A stream cannot be opened twice.
+  const chapters = src && !src.served && start !== 0 && src.info.chapters > 0 ? "2" : "1";
   if (src && chapters === "2") args.push("-i", localName(src.path));
   args.push("-map", "0:v:0");
   const kept = src?.streams ?? [];
@@ -412,7 +421,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   args.push(...extra);
   if (start !== 0) args.push("-output_ts_offset", seconds(start));
   if (o.trial) args.push("-frames:v", "1", "-t", "0.001");
-  args.push("-f", o.muxer, localName(o.output));
+  args.push("-f", o.muxer, outputName(o.output));
   return args;
 }
 

@@ -36,3 +36,41 @@ export function imageSequenceInput(pattern: string, start: number, fps: number):
     inputOptions: ["-f", "image2", "-framerate", String(fps), "-start_number", String(start)],
   };
 }
+
+/** The name that stands for standard input (as an input) or standard output (as an output). */
+export const STANDARD_STREAM = "-";
+
+/**
+ * Network protocols read as streams. Only names that start `scheme://` with one of these are
+ * URLs: any other name, `http:x.mp4` or `concat:a|b` included, is a local file.
+ */
+const STREAM_SCHEMES = new Set([
+  "http",
+  "https",
+  "rtmp",
+  "rtmps",
+  "srt",
+  "udp",
+  "rtp",
+  "rtsp",
+  "tcp",
+]);
+
+/** Whether `name` is a network URL ffmpeg is to open (see STREAM_SCHEMES). */
+export function isNetworkUrl(name: string): boolean {
+  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(name);
+  return m !== null && STREAM_SCHEMES.has(m[1].toLowerCase());
+}
+
+/**
+ * Whether an input is read once, as a stream, rather than opened as a file: standard input or
+ * a network URL. Such an input can be neither probed apart from reading it nor read twice.
+ */
+export function isStreamedInput(name: string): boolean {
+  return name === STANDARD_STREAM || isNetworkUrl(name);
+}
+
+/** ffmpeg's name for an output: standard output for `-`, else the local file. */
+export function outputName(path: string): string {
+  return path === STANDARD_STREAM ? "pipe:1" : localName(path);
+}

@@ -108,17 +108,24 @@ export function idetArgs(input: string, inputOptions: readonly string[], frames:
 /**
  * Whether a video is interlaced: from its field order when it says, else from idet on its
  * first pictures. Always from the start of the file, so that every segment of a video finds
- * the same. A video idet cannot read is taken as progressive: decoding it reports why.
+ * the same. A video idet cannot read is taken as progressive: decoding it reports why. A
+ * streamed input (`pipe:0`) gives its kept first bytes as `stdin`: it is never read twice.
  */
 export async function detectInterlacing(
   tools: FfmpegTools,
-  source: { input: string; inputOptions: readonly string[]; fieldOrder?: string },
+  source: {
+    input: string;
+    inputOptions: readonly string[];
+    fieldOrder?: string;
+    stdin?: Uint8Array;
+  },
   signal?: AbortSignal,
 ): Promise<Interlacing | null> {
   const tagged = parityOfFieldOrder(source.fieldOrder);
   if (tagged !== undefined) return tagged && { parity: tagged, found: "tag" };
   const r = await runTool(tools.ffmpeg, idetArgs(source.input, source.inputOptions, IDET_FRAMES), {
     signal,
+    stdin: source.stdin,
   });
   const counts = r.code === 0 ? parseIdet(r.stderr) : null;
   const parity = counts && idetParity(counts);

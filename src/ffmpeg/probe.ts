@@ -5,7 +5,7 @@
 import { InputError } from "../errors.ts";
 import type { Rational } from "../rational.ts";
 import { localName } from "./input_name.ts";
-import { runTool, stderrTail } from "./process.ts";
+import { type RunResult, runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
 export interface ColorTags {
@@ -204,6 +204,11 @@ export interface ProbeOptions {
   signal?: AbortSignal;
 }
 
+const PROBE_ARGS = [
+  ...["-v", "error", "-print_format", "json"],
+  ...["-show_format", "-show_streams", "-show_chapters"],
+];
+
 /** Probes a local media file; throws InputError naming the file when it is not media. */
 export async function probe(
   tools: FfmpegTools,
@@ -211,11 +216,33 @@ export async function probe(
   options: ProbeOptions = {},
 ): Promise<MediaInfo> {
   await checkInputFile(path);
-  const args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"];
-  args.push("-show_chapters");
+  const args = [...PROBE_ARGS];
   if (options.countFrames) args.push("-count_frames");
   args.push(localName(path));
   const r = await runTool(tools.ffprobe, args, { signal: options.signal });
+  return parseResult(path, r);
+}
+
+/**
+ * Probes a stream from its start (`bytes`, which ffprobe reads only as far as it needs to
+ * know the streams). Its length is unknown: a duration ffprobe guessed from the first bytes,
+ * or a frame count, would be wrong, and neither is reported. Null when ffprobe found no
+ * media in it.
+ */
+export async function probeStream(
+  tools: FfmpegTools,
+  name: string,
+  bytes: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): Promise<MediaInfo | null> {
+  const r = await runTool(tools.ffprobe, [...PROBE_ARGS, "pipe:0"], { stdin: bytes, signal });
+  if (r.code !== 0) return null;
+  const info = parseResult(name, r);
+  const video = info.video && { ...info.video, duration: undefined, frameCount: undefined };
+  return { ...info, duration: undefined, video };
+}
+
+function parseResult(path: string, r: RunResult): MediaInfo {
   if (r.code !== 0) {
     const why = stderrTail(r.stderr, 1).replace(/^.*?: /, "");
     throw new InputError(path, `not a readable media file (${why || `ffprobe exit ${r.code}`})`);

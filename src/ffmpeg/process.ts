@@ -12,7 +12,8 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  stdin?: Uint8Array;
+  /** Bytes for the tool's stdin; a stream is read only as far as the tool takes it. */
+  stdin?: Uint8Array | ReadableStream<Uint8Array>;
   signal?: AbortSignal;
 }
 
@@ -49,14 +50,7 @@ export async function runTool(
   // input (one frame out per frame in) would otherwise fill its stdout pipe and wait for us
   // while we wait for it to take the rest of its input.
   const stdin = options.stdin;
-  const writing = stdin
-    ? (async () => {
-      const w = child.stdin.getWriter();
-      // A tool that exits early closes its stdin; its exit status tells the real story.
-      await w.write(stdin).catch(() => {});
-      await w.close().catch(() => {});
-    })()
-    : Promise.resolve();
+  const writing = stdin ? feed(child, stdin) : Promise.resolve();
   const out = await child.output().finally(() => writing).catch((e) => {
     if (options.signal?.aborted) throw new CancelledError();
     throw e;
@@ -65,9 +59,40 @@ export async function runTool(
   return { code: out.code, stdout: out.stdout, stderr: new TextDecoder().decode(out.stderr) };
 }
 
+/**
+ * Writes `bytes` to a child's stdin and closes it. A tool that exits early closes its stdin
+ * (its exit status tells the real story); a stream is then read no further.
+ */
+export async function feed(
+  child: Deno.ChildProcess,
+  bytes: Uint8Array | ReadableStream<Uint8Array>,
+): Promise<void> {
+  const w = child.stdin.getWriter();
+  if (bytes instanceof Uint8Array) {
+    await w.write(bytes).catch(() => {});
+    await w.close().catch(() => {});
+    return;
+  }
+  const r = bytes.getReader();
+  // A tool that is done reading may still be running: stop feeding it once it exits.
+  child.status.then(() => r.cancel().catch(() => {}), () => {});
+  try {
+    for (;;) {
+      const { value, done } = await r.read();
+      if (done) break;
+      await w.write(value);
+    }
+    await w.close();
+  } catch {
+    await r.cancel().catch(() => {});
+    await w.abort().catch(() => {});
+  }
+}
+
 export interface SpawnOptions {
   stdin: "piped" | "null";
-  stdout: "piped" | "null";
+  /** `inherit`: the tool writes to our own standard output. */
+  stdout: "piped" | "null" | "inherit";
 }
 
 /** A running tool with its stderr collected in the background (for error messages). */
@@ -88,6 +113,9 @@ export function spawnTool(path: string, args: string[], options: SpawnOptions): 
       stdin: options.stdin,
       stdout: options.stdout,
       stderr: "piped",
+      // A session of its own: Ctrl-C in a terminal reaches this process alone, which decides
+      // what the tools do (a streamed input is ended and its output finished, not cut off).
+      detached: true,
     }).spawn();
   } catch (e) {
     throw new ToolError(`cannot start ${path}: ${(e as Error).message}`);

@@ -40,13 +40,15 @@ export function opusPreSkip(hexdump: string): number | null {
 /**
  * Seconds the video is moved earlier to stay in sync with a copied Opus track of a
  * Matroska/WebM source (see the module's notes): the first such track's pre-skip, rounded to
- * its time base as the demuxer rounds it; 0 when there is none.
+ * its time base as the demuxer rounds it; 0 when there is none. A streamed source is read
+ * from its kept start, `streamStart`.
  */
 export async function copiedOpusDelay(
   tools: FfmpegTools,
   info: Pick<MediaInfo, "path" | "formatName">,
   kept: readonly KeptStream[],
   signal?: AbortSignal,
+  streamStart?: Uint8Array,
 ): Promise<number> {
   if (!/matroska|webm/.test(info.formatName)) return 0;
   const opus = kept.find((k) => k.source.codec === "opus" && k.encoder === "copy");
@@ -54,8 +56,8 @@ export async function copiedOpusDelay(
   const r = await runTool(tools.ffprobe, [
     ...["-v", "error", "-select_streams", String(opus.source.index)],
     ...["-show_entries", "stream=time_base,extradata", "-show_data", "-of", "json"],
-    localName(info.path),
-  ], { signal });
+    streamStart ? "pipe:0" : localName(info.path),
+  ], { signal, stdin: streamStart });
   if (r.code !== 0) return 0;
   let stream;
   try {

@@ -9,7 +9,7 @@ import type { Rational } from "../rational.ts";
 import { nutDemuxStream } from "../nut/demux.ts";
 import type { NutPixFmt, NutStreamInfo } from "../nut/format.ts";
 import { NutMuxer } from "../nut/mux.ts";
-import { spawnTool, stderrTail } from "./process.ts";
+import { feed, spawnTool, stderrTail } from "./process.ts";
 
 /** One raw frame and its presentation timestamp in the stream's time base. */
 export interface RawFrame {
@@ -28,10 +28,16 @@ export interface Decoder {
 
 /**
  * Starts `ffmpeg args` (which must write rawvideo in NUT to stdout). `frameSize` is the byte
- * size every frame must have.
+ * size every frame must have; `stdin`, when given, is what ffmpeg reads as `pipe:0`.
  */
-export function startDecoder(ffmpeg: string, args: string[], frameSize: number): Decoder {
-  const proc = spawnTool(ffmpeg, args, { stdin: "null", stdout: "piped" });
+export function startDecoder(
+  ffmpeg: string,
+  args: string[],
+  frameSize: number,
+  stdin?: Uint8Array | ReadableStream<Uint8Array>,
+): Decoder {
+  const proc = spawnTool(ffmpeg, args, { stdin: stdin ? "piped" : "null", stdout: "piped" });
+  if (stdin) feed(proc.child, stdin);
   const events = proc.child.stdout.pipeThrough(nutDemuxStream({ frameSize })).getReader();
   const exit = proc.done.then(({ code, stderr }) => ({ code, stderr }));
   // The stream header is read eagerly: callers need the time base before they start pulling.
@@ -77,14 +83,18 @@ export interface Encoder {
   kill(): void;
 }
 
-/** Starts `ffmpeg args` (which must read rawvideo in NUT from stdin). */
+/**
+ * Starts `ffmpeg args` (which must read rawvideo in NUT from stdin); `toStdout`: what it
+ * writes to `pipe:1` goes to our own standard output.
+ */
 export function startEncoder(
   ffmpeg: string,
   args: string[],
   stream: EncoderStream,
   describe: string,
+  toStdout = false,
 ): Encoder {
-  const proc = spawnTool(ffmpeg, args, { stdin: "piped", stdout: "null" });
+  const proc = spawnTool(ffmpeg, args, { stdin: "piped", stdout: toStdout ? "inherit" : "null" });
   const muxer = new NutMuxer({
     width: stream.width,
     height: stream.height,

@@ -3,7 +3,7 @@
  * pattern, or a folder of images) in the terms the decoder needs.
  */
 import { InputError, OptionError } from "../errors.ts";
-import { fileInput, imageSequenceInput } from "../ffmpeg/input_name.ts";
+import { fileInput, imageSequenceInput, isStreamedInput } from "../ffmpeg/input_name.ts";
 import { checkInputFile, type MediaInfo, probe } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { listImages } from "../image_files.ts";
@@ -12,6 +12,7 @@ import { makeTaggedTempDir } from "../leftovers.ts";
 import { rateOf } from "../rational.ts";
 import type { MediaKind } from "./kinds.ts";
 import { firstOfPattern, patternPath } from "./sequence.ts";
+import { openStreamed } from "./streamed.ts";
 import type { FrameSource } from "./video.ts";
 
 /** What {@link openInput} needs to know (a subset of the upscale options). */
@@ -23,6 +24,8 @@ export interface InputOptions {
   /** The largest input picture, in pixels (default {@link DEFAULT_MAX_PIXELS}). */
   maxPixels?: number;
   signal?: AbortSignal;
+  /** Ends a streamed input where it has got to (see UpscaleOptions.stop). */
+  stop?: AbortSignal;
 }
 
 /**
@@ -237,6 +240,7 @@ export async function openInput(
       mixedSizes: await mixedSizes(tools, files, o.maxPixels, o.signal),
     };
   }
+  if (isStreamedInput(o.input)) return await openStreamed(tools, o.input, o, cleanups);
   await checkInputFile(o.input);
   const info = await probe(tools, o.input, { signal: o.signal });
   requirePictures(info, o.input, o.maxPixels);

@@ -4,6 +4,7 @@
  * inputs from what exists on disk.
  */
 import { UsageError } from "../errors.ts";
+import { isStreamedInput, STANDARD_STREAM } from "../ffmpeg/input_name.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import { IMAGE_EXTENSIONS } from "../image_files.ts";
 
@@ -28,8 +29,12 @@ export function isImageExtension(ext: string): boolean {
   return IMAGE_EXTENSIONS.includes(ext);
 }
 
-/** Kind of an input path (which must exist, unless it is a pattern). */
+/**
+ * Kind of an input path (which must exist, unless it is a pattern). Standard input and
+ * network streams are videos.
+ */
 export async function inputKind(path: string): Promise<MediaKind> {
+  if (isStreamedInput(path)) return "video";
   if (isSequencePattern(path)) return "sequence-pattern";
   try {
     if ((await Deno.stat(path)).isDirectory) return "sequence-dir";
@@ -39,8 +44,12 @@ export async function inputKind(path: string): Promise<MediaKind> {
   return isImageExtension(extensionOf(path)) ? "image" : "video";
 }
 
-/** Kind of an output path: a pattern, a directory (trailing slash or existing), or by extension. */
+/**
+ * Kind of an output path: a pattern, a directory (trailing slash or existing), or by
+ * extension; standard output (`-`) takes a video.
+ */
 export async function outputKind(path: string): Promise<MediaKind> {
+  if (path === STANDARD_STREAM) return "video";
   if (isSequencePattern(path)) {
     const ext = extensionOf(path);
     if (!(OUTPUT_IMAGE_EXTENSIONS as readonly string[]).includes(ext)) {
@@ -62,4 +71,16 @@ export async function outputKind(path: string): Promise<MediaKind> {
     `${path}: unknown output type ".${ext}" (video: ${Object.keys(VIDEO_MUXERS).join(", ")}; ` +
       `image: png, jpg)`,
   );
+}
+
+/** What standard output is written as unless told: Matroska holds any stream, and needs no seeking. */
+export const STDOUT_MUXER = "matroska";
+
+/**
+ * The ffmpeg muxer that writes a video output: the one its extension calls for, or for
+ * standard output `format`, by default Matroska.
+ */
+export function outputMuxer(path: string, format?: string): string {
+  if (path === STANDARD_STREAM) return format ?? STDOUT_MUXER;
+  return VIDEO_MUXERS[extensionOf(path)];
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { extensionOf, inputKind, isSequencePattern, outputKind } from "./kinds.ts";
+import { isStreamedInput } from "../ffmpeg/input_name.ts";
+import { extensionOf, inputKind, isSequencePattern, outputKind, outputMuxer } from "./kinds.ts";
 import { frameName } from "./sequence.ts";
 
 Deno.test("frame patterns and file names", () => {
@@ -33,4 +34,27 @@ Deno.test("kinds of inputs and outputs", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("streams: - and URLs are videos, read as streams; other names are local files", async () => {
+  const table: Array<[string, boolean]> = [
+    ["-", true],
+    ["http://127.0.0.1:8080/live.ts", true],
+    ["HTTPS://example.com/a.mp4", true],
+    ["srt://host:9000?mode=listener", true],
+    ["udp://127.0.0.1:1234", true],
+    ["rtmp://host/app/key", true],
+    ["http:x.mp4", false],
+    ["concat:a.mp4|b.mp4", false],
+    ["file:///tmp/a.mp4", false],
+    ["ftp://host/a.mp4", false],
+    ["./-", false],
+    ["--", false],
+  ];
+  for (const [name, streamed] of table) assert.equal(isStreamedInput(name), streamed, name);
+  assert.equal(await inputKind("http://127.0.0.1/a.png"), "video");
+  assert.equal(await outputKind("-"), "video");
+  assert.equal(outputMuxer("-"), "matroska");
+  assert.equal(outputMuxer("-", "nut"), "nut");
+  assert.equal(outputMuxer("out.webm", "nut"), "webm");
 });

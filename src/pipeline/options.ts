@@ -12,14 +12,25 @@ import type { UpscaleProgress } from "./progress.ts";
 export interface UpscaleOptions {
   /**
    * A video file, a still image (`.png`, `.jpg`, WebP, BMP, TIFF), a frame pattern such as
-   * `frames/%06d.png`, or a folder of images (read in natural order).
+   * `frames/%06d.png`, or a folder of images (read in natural order). `-` reads a video from
+   * standard input (any container ffmpeg reads from a pipe: Matroska, NUT, MPEG-TS, y4m), and
+   * a URL (`http://`, `https://`, `rtmp://`, `rtmps://`, `srt://`, `udp://`, `rtp://`,
+   * `rtsp://`, `tcp://`) a video from the network, live or not. Both are read once, as they
+   * come, with bounded memory; any other name is a local file.
    */
   input: string;
   /**
    * A video file, an image (`.png`, `.jpg`; only for an image input), a frame pattern, or a
    * folder (frames written as `000001.png`, …). Written to a temporary name, renamed when done.
+   * `-` writes the video to standard output as it is made (Matroska unless `format` says
+   * otherwise), and nothing else goes there.
    */
   output: string;
+  /**
+   * The ffmpeg muxer that writes standard output (`output: "-"`), e.g. `nut` or `mpegts`;
+   * default `matroska`. Only for standard output.
+   */
+  format?: string;
   /**
    * Upscaling factor, 2, 3 or 4. Default: the weights' (or engine's) scale, else 2. When given,
    * it must match the weights or engine.
@@ -109,6 +120,12 @@ export interface UpscaleOptions {
   /** Aborting stops the work, removes the temporary output and rejects with CancelledError. */
   signal?: AbortSignal;
   /**
+   * Aborting ends a streamed input (`-`, a URL) where it has got to, and the output is then
+   * finished with what was read, a complete file (for a live source, the way to end a
+   * recording). Does nothing to other inputs.
+   */
+  stop?: AbortSignal;
+  /**
    * Called with progress at most every 250 ms and once at the end (videos and sequences
    * only; a still image reports nothing).
    */
@@ -139,9 +156,17 @@ export interface UpscaleNotice {
    * not match its record (damaged, or recorded without a checksum: it is made again), or a
    * lock left by a process that is gone (taken over); `deinterlaced`: the input is interlaced
    * (and deinterlaced, or left so); `turned`: the pictures are turned upright because the
-   * output cannot store the input's display rotation.
+   * output cannot store the input's display rotation; `one-piece`: segments were asked for,
+   * but a streamed input or standard output is made in one piece.
    */
-  kind: "video-encoder" | "converted" | "dropped" | "work-folder" | "deinterlaced" | "turned";
+  kind:
+    | "video-encoder"
+    | "converted"
+    | "dropped"
+    | "work-folder"
+    | "deinterlaced"
+    | "turned"
+    | "one-piece";
   /** The line itself, starting with the output's name. */
   message: string;
 }

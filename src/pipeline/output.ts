@@ -5,6 +5,7 @@
  * killed runs left behind are removed (see leftovers.ts).
  */
 import { OutputError, UsageError } from "../errors.ts";
+import { isStreamedInput, STANDARD_STREAM } from "../ffmpeg/input_name.ts";
 import { exists } from "../fs.ts";
 import { isImageName } from "../image_files.ts";
 import { type LeftoverReport, processTag, removeLeftovers } from "../leftovers.ts";
@@ -142,6 +143,9 @@ export async function refuseWritingOverInputs(
   inputs: readonly InputPlace[],
   frameExtension?: string,
 ): Promise<void> {
+  // Standard output is no file, and a stream's input none that could be written over.
+  if (path === STANDARD_STREAM) return;
+  inputs = inputs.filter((i) => !isStreamedInput(i.path));
   const out = outputNames(path, kind, frameExtension);
   const outDir = await realOrNull(out.dir);
   if (outDir === null) return;
@@ -206,8 +210,22 @@ export const DIR_FRAME_PATTERN = "%06d";
 const WRITE_PROBE = ".fsrcnn-write-test-";
 const SEQUENCE_TEMP = ".fsrcnn-partial-";
 
-/** Validates the output path and reserves a temporary name beside it. */
+/**
+ * Validates the output path and reserves a temporary name beside it. Standard output (`-`)
+ * is written as it comes: nothing to check, rename or remove.
+ */
 export async function prepareOutput(path: string, o: PrepareOptions): Promise<OutputTarget> {
+  if (path === STANDARD_STREAM) {
+    const nothing = () => Promise.resolve();
+    return {
+      path,
+      kind: o.kind,
+      temp: path,
+      commit: nothing,
+      discard: nothing,
+      leftovers: { removed: [], kept: [] },
+    };
+  }
   const tag = processTag();
   await refuseWritingOverInputs(path, o.kind, o.inputs, o.frameExtension);
   if (o.kind === "video" || o.kind === "image") {

@@ -46,6 +46,11 @@ export interface SampleSource extends FfmpegInput {
    * alone, as the pipeline does.
    */
   video: boolean;
+  /**
+   * The input's bytes when `input` is `pipe:0`: a streamed input's kept start, which holds
+   * its first keyframes (a stream is read once, and never sought in).
+   */
+  stdin?: Uint8Array;
 }
 
 /**
@@ -100,6 +105,7 @@ export async function* sampleLuma(
       caps,
     }),
     layout.frameBytes,
+    source.stdin,
   );
   const onAbort = () => decoder.kill();
   o.signal?.addEventListener("abort", onAbort);
@@ -135,6 +141,7 @@ export function sampleSourceOf(
     expectedFrames: source.expectedFrames,
     frameRate: source.frameRate,
     video: source.kind === "video",
+    stdin: source.streamed?.start,
   };
 }
 

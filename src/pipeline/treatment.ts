@@ -62,6 +62,7 @@ export async function pictureTreatment(
       input: src.input,
       inputOptions: src.inputOptions,
       fieldOrder: v.fieldOrder,
+      stdin: src.streamed?.start,
     }, o.signal);
     if (found) {
       const what = `${o.output}: ${src.path} is ${describeInterlacing(found)}: `;

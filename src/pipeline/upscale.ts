@@ -2,17 +2,17 @@
  * `upscaleFile`: one call that upscales a video, a frame sequence or a still image into a
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
-import { CancelledError, UsageError } from "../errors.ts";
+import { CancelledError, OptionError, UsageError } from "../errors.ts";
 import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
-import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { isStreamedInput, STANDARD_STREAM } from "../ffmpeg/input_name.ts";
 import { tools as resolveTools } from "../ffmpeg/resolve.ts";
 import { planNotices, planStreams, type StreamPlan } from "../ffmpeg/stream_plan.ts";
 import { checkScale } from "../model/config.ts";
 import { TiledUpscaler } from "../model/tiled.ts";
 import { engineFor, resolveWeights, type RunWeights } from "./engine.ts";
-import { extensionOf, inputKind, outputKind } from "./kinds.ts";
+import { inputKind, outputKind, outputMuxer } from "./kinds.ts";
 import { prepareOutput, refuseWritingOverInputs } from "./output.ts";
 import type { UpscaleOptions, UpscaleSummary } from "./options.ts";
 import { openInput } from "./input.ts";
@@ -29,7 +29,9 @@ import { upscaleVideo } from "./video.ts";
  * which weights to use, it measures the input's first few pictures and chooses the shipped
  * weights that suit them (see {@link chooseWeights}). The input is checked fully before the
  * output is touched, the output is written under a temporary name and renamed when complete,
- * and nothing is left behind on failure or cancellation.
+ * and nothing is left behind on failure or cancellation. `-` (standard input or output) and
+ * network URLs are streams instead: read or written once, as they come, in bounded memory, and
+ * in one piece; `stop` ends a streamed input and finishes the output with what came.
  *
  * @param o What to read and write, and how; see {@link UpscaleOptions}.
  * @returns What was written, and how fast.
@@ -41,8 +43,10 @@ import { upscaleVideo } from "./video.ts";
  *   video the output's container cannot hold (H.264 in WebM), a `tile` too small for the
  *   network, a `threads` count beyond reason, shipped `weights` named for a scale they are not
  *   shipped for, `encoderArgs` with a word that is neither an option nor its value or with an
- *   option that names files (`-i`, `-y`, `-f`, `-map`, `-passlogfile`, …).
- * @throws {InputError} The input is missing, unreadable, has no video, or is corrupt or truncated
+ *   option that names files (`-i`, `-y`, `-f`, `-map`, `-passlogfile`, …), a `format` that is
+ *   not a muxer of this ffmpeg or given for an output other than `-`.
+ * @throws {InputError} The input is missing, unreadable (a URL that cannot be opened), not a
+ *   media stream, has no video, or is corrupt or truncated
  *   (unless `keepPartial` keeps what was upscaled; its `keepableFrames` says how many it would).
  * @throws {WeightsError} The weights file is missing, corrupt, or for another scale.
  * @throws {OutputError} The output exists (without `overwrite`; its `exists` is then true), or
@@ -80,6 +84,19 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
   const tools = await resolveTools(o.ffmpeg);
   const inKind = await inputKind(o.input);
   const outKind = await outputKind(o.output);
+  if (o.format !== undefined && o.output !== STANDARD_STREAM) {
+    throw new OptionError(
+      "format",
+      "is only for standard output (-): a file's extension picks its container",
+    );
+  }
+  const muxer = outputMuxer(o.output, o.format);
+  if (o.format !== undefined && !(await capabilities(tools)).muxers.has(o.format)) {
+    throw new OptionError(
+      "format",
+      `must be a muxer this ffmpeg has (got ${JSON.stringify(o.format)})`,
+    );
+  }
   if (inKind === "image" && outKind !== "image") {
     throw new UsageError(
       `${o.output}: a still image can only be upscaled into an image (.png, .jpg)`,
@@ -109,7 +126,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       // lacks, a codec the container cannot hold) fails at once.
       plan = planStreams({
         output: o.output,
-        muxer: VIDEO_MUXERS[extensionOf(o.output)],
+        muxer,
         source: source?.kind === "video" ? info : undefined,
         videoEncoder: o.codec,
         encoders: (await capabilities(tools)).encoders,
@@ -143,9 +160,21 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           "JPEG cannot hold one",
       });
     }
+    // A stream cannot be cut into segments (that seeks in it), nor standard output resumed.
+    const oneStream = isStreamedInput(o.input) || o.output === STANDARD_STREAM;
+    if (oneStream && (o.segmentSeconds ?? 0) > 0) {
+      o.onNotice?.({
+        kind: "one-piece",
+        message: `${isStreamedInput(o.input) ? o.input : o.output}: a stream is made in one ` +
+          "piece, not in segments",
+      });
+    }
     // One picture per field makes more frames than the file has packets, which segments
     // are counted by: such a run is made in one piece.
-    if (source?.kind === "video" && outKind === "video" && !treatment?.deinterlace?.perField) {
+    if (
+      source?.kind === "video" && outKind === "video" && !oneStream &&
+      !treatment?.deinterlace?.perField
+    ) {
       // The plan's choice of encoder (the container's usual one) is the segments' too.
       const segmented = await upscaleInSegments({ ...o, codec: plan?.videoEncoder }, {
         tools,
@@ -203,6 +232,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           deinterlace: treatment?.deinterlace,
           turn: treatment?.turn,
           plan,
+          muxer,
           video: {
             codec,
             crf: o.crf ?? defaultCrf(codec, o.encoderArgs ?? []),

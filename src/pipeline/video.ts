@@ -10,7 +10,8 @@ import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import type { ColorTags, MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
 import { stderrTail } from "../ffmpeg/process.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
-import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { serveBytes, type ServedInput } from "../ffmpeg/live.ts";
+import { STANDARD_STREAM } from "../ffmpeg/input_name.ts";
 import { copiedOpusDelay, videoStart } from "../ffmpeg/start.ts";
 import type { FieldParity } from "../ffmpeg/interlace.ts";
 import { applyRotation, type PixelTurn, ROTATABLE_MUXERS } from "../ffmpeg/rotate.ts";
@@ -21,8 +22,9 @@ import { chromaSiting } from "../frame/resample.ts";
 import type { TiledUpscaler } from "../model/tiled.ts";
 import type { Rational } from "../rational.ts";
 import { frameStage } from "./frames.ts";
-import { extensionOf } from "./kinds.ts";
+import { outputMuxer } from "./kinds.ts";
 import type { OutputTarget } from "./output.ts";
+import type { StreamedSource } from "./streamed.ts";
 import { ProgressMeter, type UpscaleProgress } from "./progress.ts";
 import { type FrameWindow, WindowMissedError, windowStage } from "./window.ts";
 
@@ -42,6 +44,8 @@ export interface FrameSource {
   frameRate?: Rational;
   /** Chroma location of the source (ffprobe's chroma_location). */
   chromaLocation?: string;
+  /** A streamed input (standard input, a URL), read once; `input` is then `pipe:0`. */
+  streamed?: StreamedSource;
 }
 
 export interface VideoJob {
@@ -54,6 +58,8 @@ export interface VideoJob {
   target: OutputTarget;
   /** For video outputs: the encoder and the source streams to keep (see stream_plan.ts). */
   plan?: StreamPlan;
+  /** For video outputs: the ffmpeg muxer that writes it (default: see outputMuxer). */
+  muxer?: string;
   video: Omit<VideoEncoding, "pixFmt"> & { pixFmt?: string };
   keepPartial: boolean;
   signal?: AbortSignal;
@@ -195,12 +201,16 @@ async function peekFirst(
  */
 async function trialEncode(
   job: VideoJob,
-  args: string[],
+  args: (served?: ServedInput) => string[],
   stream: EncoderStream,
   frameBytes: number,
   pts: number,
 ): Promise<void> {
-  const trial = startEncoder(job.tools.ffmpeg, args, stream, job.target.path);
+  // A streamed source gives the trial its kept start: enough for ffmpeg to see its streams.
+  const start = job.source.streamed?.start;
+  const served = start ? await serveBytes(ReadableStream.from([start])) : undefined;
+  // Standard output is left alone: the trial writes to pipe:1 like the run, into nothing.
+  const trial = startEncoder(job.tools.ffmpeg, args(served), stream, job.target.path);
   const onAbort = () => trial.kill();
   job.signal?.addEventListener("abort", onAbort);
   try {
@@ -215,6 +225,7 @@ async function trialEncode(
   } finally {
     job.signal?.removeEventListener("abort", onAbort);
     trial.kill();
+    await served?.close();
   }
 }
 
@@ -224,6 +235,7 @@ function encoderArgs(
   color: ColorTags,
   constantRate: boolean,
   videoStart: number,
+  served?: ServedInput,
   trial = false,
 ): string[] {
   const target = job.target;
@@ -239,11 +251,11 @@ function encoderArgs(
   const src = job.source;
   return encodeArgs({
     output: target.temp,
-    muxer: VIDEO_MUXERS[extensionOf(target.path)],
+    muxer: job.muxer ?? outputMuxer(target.path),
     video: { ...job.video, pixFmt: job.video.pixFmt ?? format.name },
     // A segment is written alone; the join takes the source's streams (see segments/join.ts).
     source: src.kind === "video" && !job.segment
-      ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [] }
+      ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [], served }
       : undefined,
     videoStart,
     color,
@@ -251,6 +263,11 @@ function encoderArgs(
     trial,
     caps: job.caps,
   });
+}
+
+/** Whether an encoder failed because the pipe it wrote (standard output) was closed. */
+async function closedByReader(done: Promise<void>): Promise<boolean> {
+  return await done.then(() => false, (e) => /Broken pipe/i.test((e as Error).message));
 }
 
 export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
@@ -265,6 +282,12 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
   // A quarter turn swaps the picture's sides.
   const [width, height] = turn % 180 === 90 ? [v.height, v.width] : [v.width, v.height];
   const outW = width * scale, outH = height * scale;
+  // A streamed input is read once, for the decoder and the encoder together (see streamed.ts).
+  const branches = src.streamed?.split();
+  const served = branches && job.target.kind === "video"
+    ? await serveBytes(branches.encoder)
+    : undefined;
+  if (branches && !served) await branches.encoder.cancel();
   const decoder = startDecoder(
     job.tools.ffmpeg,
     decodeArgs({
@@ -285,6 +308,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       caps: job.caps,
     }),
     frameLayout(format, width, height).frameBytes,
+    branches?.decoder,
   );
   const onAbort = () => decoder.kill();
   job.signal?.addEventListener("abort", onAbort);
@@ -321,7 +345,13 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       ? videoStart(
         first.pts * info.timeBase.num / info.timeBase.den,
         src.info,
-        await copiedOpusDelay(job.tools, src.info, job.plan?.kept ?? [], job.signal),
+        await copiedOpusDelay(
+          job.tools,
+          src.info,
+          job.plan?.kept ?? [],
+          job.signal,
+          src.streamed?.start,
+        ),
       )
       : 0;
     const encoderStream: EncoderStream = {
@@ -335,7 +365,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     if (first && job.target.kind === "video") {
       await trialEncode(
         job,
-        encoderArgs(job, format, color, constantRate, start, true),
+        (trialServed) => encoderArgs(job, format, color, constantRate, start, trialServed, true),
         encoderStream,
         frameLayout(format, outW, outH).frameBytes,
         first.pts,
@@ -343,9 +373,10 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     }
     const encoder = startEncoder(
       job.tools.ffmpeg,
-      encoderArgs(job, format, color, constantRate, start),
+      encoderArgs(job, format, color, constantRate, start, served),
       encoderStream,
       job.target.path,
+      job.target.path === STANDARD_STREAM,
     );
     const onAbortEncoder = () => encoder.kill();
     job.signal?.addEventListener("abort", onAbortEncoder);
@@ -364,10 +395,11 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
         .pipeThrough(meter.counter())
         .pipeTo(encoder.frames, { signal: job.signal });
       await encoder.done;
-      const muxer = VIDEO_MUXERS[extensionOf(job.target.path)];
+      const muxer = job.muxer ?? outputMuxer(job.target.path);
+      // Rotation is set by rewriting the finished file, which standard output cannot be.
       if (
         job.target.kind === "video" && src.kind === "video" && v.rotation !== 0 &&
-        ROTATABLE_MUXERS.has(muxer) && !job.segment
+        ROTATABLE_MUXERS.has(muxer) && !job.segment && job.target.path !== STANDARD_STREAM
       ) {
         await applyRotation(job.tools, job.caps, job.target.temp, muxer, v.rotation, job.signal);
       }
@@ -375,6 +407,11 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       encoder.kill();
       if (job.signal?.aborted) throw new CancelledError("interrupted");
       if (e instanceof WindowMissedError) throw e;
+      if (job.target.path === STANDARD_STREAM && await closedByReader(encoder.done)) {
+        // The reader of standard output has what it wanted (`| ffprobe -`, `| head -c`): the
+        // work stops there, as a filter stops when the pipe it writes closes.
+        return { frames: meter.frames, width: outW, height: outH };
+      }
       if (input.state.ended && meter.frames === 0) {
         // The input gave no frame at all (corrupt from the start, say), so the encoder failed
         // on an empty stream: the input's problem is the one to report.
@@ -415,7 +452,8 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       return { frames: written, width: outW, height: outH };
     }
     const exit = await decoder.exit;
-    const problem = inputProblem({
+    // A stream that was stopped ends where it was cut, maybe mid-packet: that is no fault.
+    const problem = src.streamed?.stopped() && written > 0 ? null : inputProblem({
       decodeError: input.state.error,
       exitCode: exit.code,
       stderr: exit.stderr,
@@ -438,5 +476,6 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
   } finally {
     job.signal?.removeEventListener("abort", onAbort);
     decoder.kill();
+    await served?.close();
   }
 }
