@@ -13,6 +13,7 @@ import { TiledUpscaler } from "../model/tiled.ts";
 import { type FsrcnnWeights, initWeights, loadWeights } from "../model/weights.ts";
 import { Rng } from "../random.ts";
 import { describeDevice, type DeviceReport } from "./device.ts";
+import { type SgemmPeak, sgemmPeak } from "./peak.ts";
 import { summarise, type Summary } from "./stats.ts";
 
 /** What a cell times: the network alone (`model`) or decode → SR → encode (`e2e`). */
@@ -51,6 +52,11 @@ export interface BenchOptions {
   weights?: string;
   /** CPU threads for the onnx backend; default: every core. */
   threads?: number;
+  /**
+   * Seconds to measure the CPU's SGEMM peak (src/bench/peak.ts) before the CPU backends' cells,
+   * on as many threads as onnx runs; 0 skips it. Default 1.
+   */
+  peakSeconds?: number;
   /** ffmpeg binary for e2e cells and the version report; default as for upscaling. */
   ffmpeg?: string;
   /** Aborting stops between timed runs with a CancelledError. */
@@ -74,6 +80,7 @@ export const BENCH_DEFAULTS = {
   seconds: 3,
   warmup: 2,
   e2eFrames: 30,
+  peakSeconds: 1,
 } as const satisfies BenchOptions;
 
 /** One timed end-to-end run that {@link BenchOptions.e2e} performs. */
@@ -128,6 +135,11 @@ export interface BenchCell {
   megapixelsPerSecond: number;
   /** Network multiply-accumulates achieved, in billions per second (meaningful in model mode). */
   gmacPerSecond: number;
+  /**
+   * `gmacPerSecond` as a share (0..1) of the report's SGEMM peak: for model cells of CPU
+   * backends when the peak was measured, else null.
+   */
+  peakShare: number | null;
   /** Peak resident memory of the process during the cell (MiB). */
   peakRssMiB: number;
   /** Set when the cell was skipped (e.g. a WebGPU result disagreed with the reference). */
@@ -138,6 +150,11 @@ export interface BenchCell {
 export interface BenchReport {
   /** The machine: CPU, GPU adapter, OS, and the versions of Deno, tfjs, onnxruntime, ffmpeg. */
   device: DeviceReport;
+  /**
+   * The CPU's fp32 SGEMM peak measured at the start (on onnx's thread count), or null when it
+   * was skipped, no CPU backend ran, or onnxruntime is not installed.
+   */
+  peak: SgemmPeak | null;
   /** Shape of the network timed (of the last scale, when several). */
   network: { d: number; s: number; m: number };
   /** The measurements, in the order they were made. */
@@ -202,22 +219,40 @@ async function timeCell(
 function cellFrom(
   base: Omit<
     BenchCell,
-    "msPerFrame" | "fps" | "megapixelsPerSecond" | "gmacPerSecond" | "peakRssMiB"
+    "msPerFrame" | "fps" | "megapixelsPerSecond" | "gmacPerSecond" | "peakShare" | "peakRssMiB"
   >,
   cfg: FsrcnnConfig,
   msPerFrame: number[],
-  peak: number,
+  peakRss: number,
+  sgemm: SgemmPeak | null,
 ): BenchCell {
   const ms = summarise(msPerFrame);
   const fps = 1000 / ms.median;
+  const gmacPerSecond = (fps * macsPerFrame(cfg, base.width, base.height)) / 1e9;
+  const onCpu = !backendSpec(base.backend).gpu;
   return {
     ...base,
     msPerFrame: ms,
     fps,
     megapixelsPerSecond: (fps * base.outWidth * base.outHeight) / 1e6,
-    gmacPerSecond: (fps * macsPerFrame(cfg, base.width, base.height)) / 1e9,
-    peakRssMiB: peak,
+    gmacPerSecond,
+    peakShare: sgemm && onCpu && base.mode === "model" ? gmacPerSecond / sgemm.gmacPerSecond : null,
+    peakRssMiB: peakRss,
   };
+}
+
+/** The SGEMM peak, where a CPU backend is timed and onnxruntime is there to measure it. */
+async function measurePeak(
+  backends: BackendName[],
+  threads: number,
+  seconds: number,
+): Promise<SgemmPeak | null> {
+  if (seconds <= 0 || backends.every((b) => backendSpec(b).gpu)) return null;
+  try {
+    return await sgemmPeak(threads, seconds);
+  } catch {
+    return null; // onnxruntime-node is optional: the cells still stand without their share
+  }
 }
 
 /** Runs the benchmark grid. */
@@ -243,6 +278,11 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
     }
   }
   const device = await describeDevice(o.ffmpeg);
+  const sgemm = await measurePeak(
+    backends,
+    o.threads ?? navigator.hardwareConcurrency,
+    o.peakSeconds ?? d.peakSeconds,
+  );
   const cells: BenchCell[] = [];
   const emit = (c: BenchCell) => {
     cells.push(c);
@@ -281,7 +321,10 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
               outHeight: height * scale,
             };
             if (skipped) {
-              emit({ ...cellFrom({ ...base, mode: "model" }, weights.config, [NaN], 0), skipped });
+              emit({
+                ...cellFrom({ ...base, mode: "model" }, weights.config, [NaN], 0, null),
+                skipped,
+              });
               continue;
             }
             if (engine && mode !== "e2e") {
@@ -299,7 +342,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
                 warmup,
                 o.signal,
               );
-              emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, peak));
+              emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, peak, sgemm));
             }
             if (engine && mode !== "model" && o.e2e) {
               const frames = o.e2eFrames ?? d.e2eFrames;
@@ -322,7 +365,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
                 0,
                 o.signal,
               );
-              emit(cellFrom({ ...base, mode: "e2e" }, weights.config, samples, peak));
+              emit(cellFrom({ ...base, mode: "e2e" }, weights.config, samples, peak, sgemm));
             }
           }
         }
@@ -331,5 +374,5 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
       }
     }
   }
-  return { device, network, cells };
+  return { device, peak: sgemm, network, cells };
 }

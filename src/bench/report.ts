@@ -14,8 +14,15 @@ export function formatTable(r: BenchReport): string {
     })` +
       (d.gpu.fallback ? " [software fallback]" : "")
     : "none";
+  const peak = r.peak
+    ? `${r.peak.gmacPerSecond.toFixed(1)} GMAC/s on ${r.peak.threads} thread${
+      r.peak.threads === 1 ? "" : "s"
+    }`
+    : "not measured";
   const lines = [
     `CPU: ${d.cpu.model} × ${d.cpu.cores}   GPU: ${gpu}`,
+    `CPU flags: ${d.cpu.flags.join(" ") || "unknown"}`,
+    `SGEMM peak (onnxruntime, fp32): ${peak}; "of peak" is GMAC/s against it`,
     `Deno ${d.deno}, tfjs ${d.tfjs}, onnxruntime ${d.onnxruntime}, ${d.ffmpeg}`,
     `FSRCNN(d=${r.network.d}, s=${r.network.s}, m=${r.network.m}); ms/frame: median [p10–p90]`,
     "",
@@ -31,6 +38,7 @@ export function formatTable(r: BenchReport): string {
     "fps",
     "MP/s",
     "GMAC/s",
+    "of peak",
     "RSS MiB",
   ];
   const rows = r.cells.map((c) =>
@@ -56,13 +64,14 @@ export function formatTable(r: BenchReport): string {
         c.fps.toFixed(2),
         c.megapixelsPerSecond.toFixed(1),
         c.mode === "model" ? c.gmacPerSecond.toFixed(1) : "",
+        c.peakShare === null ? "" : `${(100 * c.peakShare).toFixed(0)}%`,
         c.peakRssMiB.toFixed(0),
       ]
   );
   const widths = head.map((h, i) =>
     Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length))
   );
-  const numeric = new Set([3, 4, 7, 8, 9, 10]);
+  const numeric = new Set([3, 4, 7, 8, 9, 10, 11]);
   const fmt = (row: string[]) =>
     row.map((x, i) => pad(x ?? "", widths[i], numeric.has(i))).join("  ").trimEnd();
   lines.push(fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt));
