@@ -188,6 +188,7 @@ export {
 } from "./src/bench/bench.ts";
 export type { Summary } from "./src/bench/stats.ts";
 export type { DeviceReport } from "./src/bench/device.ts";
+export type { SgemmPeak } from "./src/bench/peak.ts";
 export { formatTable as formatBenchTable, plotSvg as plotBenchSvg } from "./src/bench/report.ts";
 
 // Errors (every expected failure is one of these, with a one-line message).

@@ -54,7 +54,7 @@ export interface BenchOptions {
   threads?: number;
   /**
    * Seconds to measure the CPU's SGEMM peak (src/bench/peak.ts) before the CPU backends' cells,
-   * on as many threads as onnx runs; 0 skips it. Default 1.
+   * on as many threads as onnx runs; 0 skips it. Default 2.
    */
   peakSeconds?: number;
   /** ffmpeg binary for e2e cells and the version report; default as for upscaling. */
@@ -80,7 +80,7 @@ export const BENCH_DEFAULTS = {
   seconds: 3,
   warmup: 2,
   e2eFrames: 30,
-  peakSeconds: 1,
+  peakSeconds: 2,
 } as const satisfies BenchOptions;
 
 /** One timed end-to-end run that {@link BenchOptions.e2e} performs. */

@@ -15,8 +15,8 @@ export interface SgemmPeak {
 
 /** Side of the square matrices: 384² floats are 576 KiB each, so A, B and C stay in L2. */
 const N = 384;
-/** Runs per timed burst. */
-const BURST = 10;
+/** Runs per timed burst (short, to catch the moments a shared machine leaves the cores free). */
+const BURST = 5;
 
 /**
  * Times bursts of an N³ MatMul on `threads` threads for about `seconds` and keeps the fastest

@@ -2,14 +2,19 @@
  * FSRCNN as an ONNX graph built from our weights, for onnxruntime. Input `lr` is
  * [N, 1, H, W], output `sr` is [N, 1, scale·H, scale·W]; N, H and W are free.
  *
- * Three forms compute the same function:
+ * Five forms compute the same function:
  * - `transposed`: the reference, layer by layer (Conv, PRelu, …, ConvTranspose).
  * - `subpixel`: the same with the last layer as a convolution plus DepthToSpace.
- * - `blocked` (what the onnx engine runs on x86-64): rewritten so that onnxruntime's CPU library keeps every
- *   tensor in its channel-blocked NCHWc layout and runs no PRelu kernel. onnxruntime has no
- *   per-channel PReLU for NCHWc tensors, so the reference form converts each activation back to
- *   NCHW and runs a PRelu kernel whose branches mispredict on image data: ~45 of 87 ms at
- *   480x270 ×2 on one thread, plus ~9 ms of layout reorders (docs/benchmarks.md).
+ * - `blocked`: rewritten so that onnxruntime's CPU library keeps every tensor in its
+ *   channel-blocked NCHWc layout and runs no PRelu kernel. onnxruntime has no per-channel PReLU
+ *   for NCHWc tensors, so the reference form converts each activation back to NCHW and runs a
+ *   PRelu kernel whose branches mispredict on image data: ~45 of 87 ms at 480x270 ×2 on one
+ *   thread, plus ~9 ms of layout reorders (docs/benchmarks.md). It ends in a Concat, a reorder
+ *   to NCHW and a ConvTranspose, whose col2im scatter is single-threaded.
+ * - `blocked-subpixel` (what the onnx engine runs on x86-64): the same body, ending in sub-pixel
+ *   convolutions on the NCHWc tensors and DepthToSpace (see subpixelTail).
+ * - `blocked-col2im`: the same body, ending in a 1x1 convolution to every LR pixel's 81 taps and
+ *   onnxruntime's Col2Im (measured no faster than `blocked`).
  */
 import { DECONV_KERNEL, DECONV_PADDING, layerSpecs } from "../config.ts";
 import { subpixelFromDeconv } from "../subpixel.ts";
