@@ -205,7 +205,9 @@ function padVector(v: Float32Array, length: number, f = (x: number) => x): Float
  *   transposed convolution and T'ⱼ = Σᵢ T_i·W7[i, j]. The bias b7 rides on a constant-1 channel
  *   of h (a padded channel that the shrinking layer sets to 1 and every mapping layer passes
  *   on), so that the transposed convolution's border truncation applies to it exactly as in the
- *   reference. Both halves go through one ConvTranspose over the concatenated channels.
+ *   reference. In `blocked` both halves go through one ConvTranspose over the concatenated
+ *   channels; `blocked-subpixel` and `blocked-col2im` take each half through its own
+ *   convolution and add them (subpixelTail, col2imTail).
  * The result equals the reference within float rounding (~1e-6 on [0, 1] images).
  */
 function blockedNodes(
