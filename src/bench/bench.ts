@@ -4,8 +4,13 @@
  * of generated media). Warm-up runs are excluded; each cell repeats until its time budget.
  */
 import { CancelledError, UsageError } from "../errors.ts";
-import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
-import { createEngineFor, REFERENCE_TOLERANCE, referenceDifference } from "../model/create.ts";
+import { checkScale, type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
+import {
+  checkThreads,
+  createEngineFor,
+  REFERENCE_TOLERANCE,
+  referenceDifference,
+} from "../model/create.ts";
 import { autoBackends, BACKEND_NAMES, type BackendName, backendSpec } from "../model/backends.ts";
 import type { SrEngine } from "../model/engine.ts";
 import { getGpu } from "../model/gpu.ts";
@@ -277,6 +282,9 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
       throw new UsageError(`backend ${b} is not available on this machine`);
     }
   }
+  // Refused before the peak is measured: onnxruntime would try to start a pool of any size.
+  checkThreads(o.threads);
+  scales.forEach(checkScale);
   const device = await describeDevice(o.ffmpeg);
   const sgemm = await measurePeak(
     backends,

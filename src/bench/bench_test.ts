@@ -39,6 +39,20 @@ Deno.test({
   },
 });
 
+Deno.test("a bad thread count or scale is refused before the SGEMM peak starts", async () => {
+  // onnxruntime would try to start a pool of a million threads for the peak first.
+  const t0 = performance.now();
+  await assert.rejects(
+    () => runBench({ sizes: [[16, 16]], backends: ["onnx"], threads: 1_000_000 }),
+    /threads must be a whole number/,
+  );
+  await assert.rejects(
+    () => runBench({ sizes: [[16, 16]], backends: ["onnx"], scales: [5] }),
+    /unsupported scale 5/,
+  );
+  assert.ok(performance.now() - t0 < 1000, "no peak was measured");
+});
+
 Deno.test("quantiles", () => {
   assert.equal(quantile([3, 1, 2], 0.5), 2);
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
