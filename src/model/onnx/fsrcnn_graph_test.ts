@@ -137,3 +137,34 @@ for (const form of ["blocked", "blocked-subpixel", "blocked-col2im"] as const) {
     },
   });
 }
+
+Deno.test({
+  name: "onnx blocked tails on planes smaller than their blocks and windows equal the reference",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    for (const scale of [2, 3, 4]) {
+      const w = testWeights(scale, {}, 30 + scale);
+      for (const form of ["blocked", "blocked-subpixel", "blocked-col2im"] as const) {
+        const engine = await OnnxEngine.create(w, { form, threads: 1 });
+        try {
+          for (const [width, height] of [[1, 1], [2, 1], [1, 3], [5, 2]]) {
+            const rng = new Rng(width * 10 + height);
+            const input = new Float32Array(width * height).map(() => rng.uniform());
+            const out = await engine.run({ data: input, count: 1, width, height });
+            const expected = referenceForward64(w, input, width, height);
+            assert.equal(out.data.length, expected.length);
+            const worst = expected.reduce((m, v, i) => Math.max(m, Math.abs(out.data[i] - v)), 0);
+            const magnitude = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+            assert.ok(
+              worst <= 1e-5 * Math.max(magnitude, 1),
+              `${form} x${scale} ${width}x${height}`,
+            );
+          }
+        } finally {
+          engine.dispose();
+        }
+      }
+    }
+  },
+});
