@@ -205,6 +205,7 @@ export {
 export type { Summary } from "./src/bench/stats.ts";
 export type { DeviceReport } from "./src/bench/device.ts";
 export type { MemoryMethod } from "./src/bench/memory.ts";
+export type { SgemmPeak } from "./src/bench/peak.ts";
 export {
   formatTable as formatBenchTable,
   formatTableFoot as formatBenchTableFoot,

@@ -21,6 +21,7 @@ import { type FsrcnnWeights, initWeights, loadWeights } from "../model/weights.t
 import { Rng } from "../random.ts";
 import { describeDevice, type DeviceReport } from "./device.ts";
 import { type CellMemory, type MemoryMethod, memoryMethod, watchMemory } from "./memory.ts";
+import { type SgemmPeak, sgemmPeak } from "./peak.ts";
 import { summarise, type Summary } from "./stats.ts";
 
 /** What a cell times: the network alone (`model`) or decode → SR → encode (`e2e`). */
@@ -73,6 +74,11 @@ export interface BenchOptions {
   ffmpeg?: string;
   /** Aborting stops between timed runs with a CancelledError. */
   signal?: AbortSignal;
+  /**
+   * Seconds to measure the CPU's SGEMM peak (src/bench/peak.ts) before the CPU backends' cells,
+   * on as many threads as onnx runs; 0 skips it. Default 2.
+   */
+  peakSeconds?: number;
   /** Called once, before the first cell is measured, with what the cells will run on. */
   onStart?: (start: BenchStart) => void;
   /** Called with each cell as soon as it is measured (or skipped). */
@@ -93,6 +99,7 @@ export const BENCH_DEFAULTS = {
   batches: [1],
   seconds: 3,
   warmup: 2,
+  peakSeconds: 2,
   e2eFrames: 30,
 } as const satisfies BenchOptions;
 
@@ -148,6 +155,11 @@ export interface BenchCell {
   megapixelsPerSecond: number;
   /** Network multiply-accumulates achieved, in billions per second (meaningful in model mode). */
   gmacPerSecond: number;
+  /**
+   * `gmacPerSecond` as a share (0..1) of the report's SGEMM peak: for model cells of CPU
+   * backends when the peak was measured, else null.
+   */
+  peakShare: number | null;
   /** Resident memory of this process when the cell started (MiB). */
   startRssMiB: number;
   /**
@@ -163,6 +175,11 @@ export interface BenchCell {
 export interface BenchStart {
   /** The machine: CPU, GPU adapter, OS, and the versions of Deno, tfjs, onnxruntime, ffmpeg. */
   device: DeviceReport;
+  /**
+   * The CPU's fp32 SGEMM peak measured at the start (on onnx's thread count), or null when it
+   * was skipped, no CPU backend ran, or onnxruntime is not installed.
+   */
+  peak: SgemmPeak | null;
   /** Shape of the network timed (of the first scale, when several). */
   network: { d: number; s: number; m: number };
   /** The backends the cells run, in order (`auto` and `all` resolved). */
@@ -293,23 +310,47 @@ async function timeCell(
 function cellFrom(
   base: Omit<
     BenchCell,
-    "msPerFrame" | "fps" | "megapixelsPerSecond" | "gmacPerSecond" | "startRssMiB" | "peakRssMiB"
+    | "msPerFrame"
+    | "fps"
+    | "megapixelsPerSecond"
+    | "gmacPerSecond"
+    | "peakShare"
+    | "startRssMiB"
+    | "peakRssMiB"
   >,
   cfg: FsrcnnConfig,
   msPerFrame: number[],
   memory: CellMemory,
+  sgemm: SgemmPeak | null,
 ): BenchCell {
   const ms = summarise(msPerFrame);
   const fps = 1000 / ms.median;
+  const gmacPerSecond = (fps * macsPerFrame(cfg, base.width, base.height)) / 1e9;
+  const onCpu = !backendSpec(base.backend).gpu;
   return {
     ...base,
     msPerFrame: ms,
     fps,
     megapixelsPerSecond: (fps * base.outWidth * base.outHeight) / 1e6,
-    gmacPerSecond: (fps * macsPerFrame(cfg, base.width, base.height)) / 1e9,
+    gmacPerSecond,
+    peakShare: sgemm && onCpu && base.mode === "model" ? gmacPerSecond / sgemm.gmacPerSecond : null,
     startRssMiB: memory.startMiB,
     peakRssMiB: memory.peakMiB,
   };
+}
+
+/** The SGEMM peak, where a CPU backend is timed and onnxruntime is there to measure it. */
+async function measurePeak(
+  backends: BackendName[],
+  threads: number,
+  seconds: number,
+): Promise<SgemmPeak | null> {
+  if (seconds <= 0 || backends.every((b) => backendSpec(b).gpu)) return null;
+  try {
+    return await sgemmPeak(threads, seconds);
+  } catch {
+    return null; // onnxruntime-node is optional: the cells still stand without their share
+  }
 }
 
 /** Runs the benchmark grid. */
@@ -332,8 +373,15 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   }
   const first = weightsByScale[0];
   const backends = await resolveBackends(wanted, first, o.threads);
+  const device = await describeDevice(o.ffmpeg);
+  const sgemm = await measurePeak(
+    backends,
+    o.threads ?? navigator.hardwareConcurrency,
+    o.peakSeconds ?? d.peakSeconds,
+  );
   const start: BenchStart = {
-    device: await describeDevice(o.ffmpeg),
+    device,
+    peak: sgemm,
     network: { d: first.config.d, s: first.config.s, m: first.config.m },
     backends,
     memory: memoryMethod(),
@@ -379,7 +427,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
             if (skipped) {
               const none = { startMiB: 0, peakMiB: 0 };
               emit({
-                ...cellFrom({ ...base, mode: "model" }, weights.config, [NaN], none),
+                ...cellFrom({ ...base, mode: "model" }, weights.config, [NaN], none, null),
                 skipped,
               });
               continue;
@@ -399,7 +447,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
                 warmup,
                 o.signal,
               );
-              emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, memory));
+              emit(cellFrom({ ...base, mode: "model" }, weights.config, samples, memory, sgemm));
             }
             if (engine && mode !== "model" && o.e2e) {
               const frames = o.e2eFrames ?? d.e2eFrames;
@@ -422,7 +470,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
                 0,
                 o.signal,
               );
-              emit(cellFrom({ ...base, mode: "e2e" }, weights.config, samples, memory));
+              emit(cellFrom({ ...base, mode: "e2e" }, weights.config, samples, memory, sgemm));
             }
           }
         }

@@ -26,6 +26,38 @@ Deno.test("bench backends: a name, auto or all; anything else refused", () => {
   assert.throws(() => parseBenchBackend("cuda"), /unknown backend "cuda" \(choose auto, all, /);
 });
 
+Deno.test({
+  name: "no peak is measured when asked not to, and no row claims a share of one",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const r = await runBench({
+      sizes: [[16, 16]],
+      backends: ["onnx"],
+      seconds: 0.05,
+      warmup: 0,
+      peakSeconds: 0,
+    });
+    assert.equal(r.peak, null);
+    assert.equal(r.cells[0].peakShare, null);
+    assert.match(formatTable(r), /^SGEMM peak \(onnxruntime, fp32\): not measured/m);
+  },
+});
+
+Deno.test("a bad thread count or scale is refused before the SGEMM peak starts", async () => {
+  // onnxruntime would try to start a pool of a million threads for the peak first.
+  const t0 = performance.now();
+  await assert.rejects(
+    () => runBench({ sizes: [[16, 16]], backends: ["onnx"], threads: 1_000_000 }),
+    /threads must be a whole number/,
+  );
+  await assert.rejects(
+    () => runBench({ sizes: [[16, 16]], backends: ["onnx"], scales: [5] }),
+    /unsupported scale 5/,
+  );
+  assert.ok(performance.now() - t0 < 1000, "no peak was measured");
+});
+
 Deno.test("quantiles", () => {
   assert.equal(quantile([3, 1, 2], 0.5), 2);
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
@@ -57,10 +89,23 @@ Deno.test({
     assert.ok(Math.abs(c.gmacPerSecond - (c.fps * 12464 * 40 * 24) / 1e9) < 1e-9);
     assert.ok(c.startRssMiB > 10 && c.startRssMiB <= c.peakRssMiB);
     assert.deepEqual(r.backends, ["onnx"]);
+    // The machine's own peak, measured first, and each row's share of it.
+    assert.ok(r.peak && r.peak.gmacPerSecond > 0.1, `peak ${JSON.stringify(r.peak)}`);
+    assert.equal(r.peak.threads, navigator.hardwareConcurrency);
+    assert.ok(
+      c.peakShare !== null &&
+        Math.abs(c.peakShare - c.gmacPerSecond / r.peak.gmacPerSecond) < 1e-12,
+    );
+    assert.ok(r.device.cpu.model.length > 0);
+    if (Deno.build.arch === "x86_64") assert.ok(r.device.cpu.flags.includes("sse4_2"));
     assert.ok(r.device.cpu.cores >= 1 && r.device.deno && r.device.tfjs && r.device.onnxruntime);
     const json = JSON.parse(JSON.stringify(r));
     for (const k of ["device", "network", "cells"]) assert.ok(k in json, k);
-    assert.match(formatTable(r), /onnx\s+40x24\s+3\s+1\s+120x72/);
+    const table = formatTable(r);
+    assert.match(table, /onnx\s+40x24\s+3\s+1\s+120x72/);
+    assert.match(table, /^SGEMM peak \(onnxruntime, fp32\): \d+\.\d GMAC\/s on \d+ threads?;/m);
+    assert.match(table, /of peak/);
+    assert.ok(table.includes(` ${(100 * c.peakShare).toFixed(0)}%`), table);
     const svg = plotSvg(r);
     assert.match(svg, /^<svg[^>]*>/);
     assert.match(svg, /<polyline|<circle/);

@@ -6,8 +6,11 @@ import { tf } from "../model/tfjs_runtime.ts";
 
 /** The machine and software a benchmark ran on. */
 export interface DeviceReport {
-  /** CPU model name (from /proc/cpuinfo) and logical core count. */
-  cpu: { model: string; cores: number };
+  /**
+   * CPU model name and its vector and matrix instruction flags (SSE4, AVX…, FMA, AMX; from
+   * /proc/cpuinfo, empty where it is not readable), and the logical core count.
+   */
+  cpu: { model: string; flags: string[]; cores: number };
   /** The WebGPU adapter, or null when there is none. */
   gpu: GpuAdapterSummary | null;
   /** Operating system and architecture. */
@@ -26,12 +29,19 @@ export interface DeviceReport {
   date: string;
 }
 
-async function cpuModel(): Promise<string> {
+/** The flags that decide fp32 and int8 arithmetic speed. */
+const VECTOR_FLAG = /^(sse4_[12]|avx.*|fma|f16c|amx.*)$/;
+
+async function cpuInfo(): Promise<{ model: string; flags: string[] }> {
   try {
     const text = await Deno.readTextFile("/proc/cpuinfo");
-    return text.match(/^model name\s*:\s*(.+)$/m)?.[1].trim() ?? "unknown";
+    const flags = text.match(/^flags\s*:\s*(.*)$/m)?.[1].trim().split(/\s+/) ?? [];
+    return {
+      model: text.match(/^model name\s*:\s*(.+)$/m)?.[1].trim() ?? "unknown",
+      flags: flags.filter((f) => VECTOR_FLAG.test(f)),
+    };
   } catch {
-    return "unknown";
+    return { model: "unknown", flags: [] };
   }
 }
 
@@ -54,7 +64,7 @@ export async function describeDevice(ffmpeg?: string): Promise<DeviceReport> {
     // Model-only benchmarks do not need ffmpeg.
   }
   return {
-    cpu: { model: await cpuModel(), cores: navigator.hardwareConcurrency },
+    cpu: { ...await cpuInfo(), cores: navigator.hardwareConcurrency },
     gpu: gpu?.summary ?? null,
     os: `${Deno.build.os} ${Deno.build.arch}`,
     deno: Deno.version.deno,

@@ -17,6 +17,7 @@ const COLUMNS = [
   { head: "fps", width: 8, numeric: true },
   { head: "MP/s", width: 6, numeric: true },
   { head: "GMAC/s", width: 6, numeric: true },
+  { head: "of peak", width: 7, numeric: true },
   { head: "peak MiB", width: 8, numeric: true },
   { head: "+MiB", width: 5, numeric: true },
 ] as const;
@@ -43,8 +44,15 @@ export function formatTableHead(r: BenchStart): string {
   const peak = r.memory === "high-water mark"
     ? "the kernel's high-water mark, reset per cell"
     : "sampled after each run";
+  const sgemm = r.peak
+    ? `${r.peak.gmacPerSecond.toFixed(1)} GMAC/s on ${r.peak.threads} thread${
+      r.peak.threads === 1 ? "" : "s"
+    }`
+    : "not measured";
   return [
     `CPU: ${d.cpu.model} × ${d.cpu.cores}   GPU: ${gpu}`,
+    `CPU flags: ${d.cpu.flags.join(" ") || "unknown"}`,
+    `SGEMM peak (onnxruntime, fp32): ${sgemm}; "of peak" is GMAC/s against it`,
     `Deno ${d.deno}, tfjs ${d.tfjs}, onnxruntime ${d.onnxruntime}, ${d.ffmpeg}`,
     `FSRCNN(d=${r.network.d}, s=${r.network.s}, m=${r.network.m}); ms/frame: median [p10–p90]`,
     `peak MiB: the most this process held resident during the cell (${peak});`,
@@ -70,6 +78,7 @@ export function formatTableRow(c: BenchCell): string {
     c.fps.toFixed(2),
     c.megapixelsPerSecond.toFixed(1),
     c.mode === "model" ? c.gmacPerSecond.toFixed(1) : "",
+    c.peakShare === null ? "" : `${(100 * c.peakShare).toFixed(0)}%`,
     c.peakRssMiB.toFixed(0),
     (c.peakRssMiB - c.startRssMiB).toFixed(0),
   ]);

@@ -19,10 +19,13 @@ export interface OnnxEngineOptions {
   threads?: number;
   /**
    * How the graph is expressed (all forms compute the same function). Default: on x86-64,
-   * `blocked`, which keeps onnxruntime in its NCHWc layout with no PRelu kernel (4–9% faster on
-   * real pictures, 1.7× on noise, than the reference's layer-by-layer `transposed` form:
-   * onnx_forms_bench.ts, docs/benchmarks.md); elsewhere `transposed`, because onnxruntime has no
-   * NCHWc layout off x86 and the blocked form's padded channels would be pure extra work there.
+   * `blocked-subpixel`, which keeps onnxruntime in its NCHWc layout with no PRelu kernel (4–9%
+   * faster on real pictures, 1.7× on noise, than the reference's layer-by-layer `transposed`
+   * form) and ends in a sub-pixel convolution instead of a Concat, a reorder and a ConvTranspose
+   * (`blocked`; the sub-pixel tail takes 0.67–0.87 of its time from 480x270 to 1280x720 at every
+   * scale: tools/onnx_forms_rounds.ts, docs/benchmarks.md). Elsewhere `transposed`, because
+   * onnxruntime has no NCHWc layout off x86 and the blocked forms' padded channels would be pure
+   * extra work there.
    */
   form?: GraphForm;
 }
@@ -89,6 +92,6 @@ export class OnnxEngine implements SrEngine {
 }
 
 /** The graph form for this CPU (see {@link OnnxEngineOptions.form}). */
-function defaultForm(): GraphForm {
-  return Deno.build.arch === "x86_64" ? "blocked" : "transposed";
+export function defaultForm(): GraphForm {
+  return Deno.build.arch === "x86_64" ? "blocked-subpixel" : "transposed";
 }

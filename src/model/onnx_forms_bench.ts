@@ -1,7 +1,9 @@
 /**
- * The three forms of the FSRCNN graph on onnxruntime, per scale: the reference's layer-by-layer
- * form (PRelu, ConvTranspose), the same with a sub-pixel last layer, and the blocked form the
- * onnx engine runs. What chose the OnnxEngine default (results in docs/benchmarks.md).
+ * The forms of the FSRCNN graph on onnxruntime, per scale: the reference's layer-by-layer form
+ * (PRelu, ConvTranspose), the same with a sub-pixel last layer, and the blocked forms (with a
+ * ConvTranspose, sub-pixel or Col2Im tail). For comparisons between forms on a shared machine,
+ * tools/onnx_forms_rounds.ts interleaves them (what chose the OnnxEngine default; results in
+ * docs/benchmarks.md).
  *
  *   deno bench -A src/model/onnx_forms_bench.ts
  *
@@ -43,7 +45,14 @@ const { width, height } = batch;
 for (const scale of [2, 3, 4]) {
   // The shipped weights: trained slopes and activations decide how often PRelu mispredicts.
   const weights = await loadWeights(defaultWeightsPath(scale));
-  for (const form of ["transposed", "subpixel", "blocked"] as const) {
+  const forms = [
+    "transposed",
+    "subpixel",
+    "blocked",
+    "blocked-subpixel",
+    "blocked-col2im",
+  ] as const;
+  for (const form of forms) {
     const engine = await OnnxEngine.create(weights, { form, threads });
     await engine.run(batch); // warm-up: the first run plans the graph
     Deno.bench(

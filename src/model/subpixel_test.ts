@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random.ts";
-import { deconvFromSubpixel, subpixelFromDeconv, subpixelTapRange } from "./subpixel.ts";
+import {
+  deconvFromSubpixel,
+  phaseWindows,
+  subpixelFromDeconv,
+  subpixelTapRange,
+} from "./subpixel.ts";
 
 /** ConvTranspose2d(c, 1, 9, stride s, padding 4, output_padding s−1) by its definition. */
 function transposedConv(
@@ -30,7 +35,10 @@ function transposedConv(
   return out;
 }
 
-/** The sub-pixel form computed naively: correlation with zero padding, then depth-to-space. */
+/**
+ * The sub-pixel form computed naively: correlation of stride `block` with zero padding, then
+ * depth-to-space, cropped to s times the input.
+ */
 function subpixelConv(
   x: Float32Array,
   c: number,
@@ -38,28 +46,42 @@ function subpixelConv(
   h: number,
   k: Float32Array,
   s: number,
+  block = 1,
+  shifted = false,
 ) {
-  const sp = subpixelFromDeconv(k, 0, c, s);
-  const out = new Float64Array(w * s * h * s);
-  for (let ry = 0; ry < s; ry++) {
-    for (let rx = 0; rx < s; rx++) {
-      const o = ry * s + rx;
-      for (let y = 0; y < h; y++) {
-        for (let xx = 0; xx < w; xx++) {
+  const sp = subpixelFromDeconv(k, 0, c, s, 9, 4, { block, shifted });
+  const extra = Math.max(...sp.shift);
+  const side = block * s, ow = w * s, oh = h * s;
+  // The padding gives ⌈n / block⌉ (+ the largest shift) outputs per axis.
+  assert.equal(
+    Math.floor((h + sp.padBefore + sp.padAfter - sp.taps) / block) + 1,
+    Math.ceil(h / block) + extra,
+  );
+  assert.equal(
+    Math.floor((w + sp.padBefore + sp.padAfter - sp.taps) / block) + 1,
+    Math.ceil(w / block) + extra,
+  );
+  const out = new Float64Array(ow * oh);
+  for (let uy = 0; uy < side; uy++) {
+    for (let ux = 0; ux < side; ux++) {
+      const o = uy * side + ux;
+      for (let py = 0; py < Math.ceil(h / block); py++) {
+        for (let px = 0; px < Math.ceil(w / block); px++) {
           let acc = 0;
           for (let ch = 0; ch < c; ch++) {
             for (let ty = 0; ty < sp.taps; ty++) {
-              const iy = y + ty - sp.padBefore;
+              const iy = py * block + sp.shift[uy] * block + ty - sp.padBefore;
               if (iy < 0 || iy >= h) continue;
               for (let tx = 0; tx < sp.taps; tx++) {
-                const ix = xx + tx - sp.padBefore;
+                const ix = px * block + sp.shift[ux] * block + tx - sp.padBefore;
                 if (ix < 0 || ix >= w) continue;
                 acc += x[(ch * h + iy) * w + ix] *
                   sp.weight[((o * c + ch) * sp.taps + ty) * sp.taps + tx];
               }
             }
           }
-          out[(y * s + ry) * w * s + xx * s + rx] = acc;
+          const oy = py * side + uy, ox = px * side + ux;
+          if (oy < oh && ox < ow) out[oy * ow + ox] = acc;
         }
       }
     }
@@ -71,6 +93,17 @@ Deno.test("tap ranges of the sub-pixel form", () => {
   assert.deepEqual(subpixelTapRange(2), { min: -2, max: 2 });
   assert.deepEqual(subpixelTapRange(3), { min: -1, max: 2 });
   assert.deepEqual(subpixelTapRange(4), { min: -1, max: 1 });
+  // Blocks of 2x2 LR pixels: one more tap after, stride 2.
+  assert.deepEqual(subpixelTapRange(2, 9, 4, 2), { min: -2, max: 3 });
+  assert.deepEqual(subpixelTapRange(4, 9, 4, 2), { min: -1, max: 2 });
+  // Shifted windows: as wide as the widest phase's own taps.
+  const shifted = (scale: number, block: number) =>
+    phaseWindows(scale, 9, 4, { block, shifted: true });
+  assert.deepEqual(shifted(2, 1), { min: -2, taps: 5, shift: [0, 0] });
+  assert.deepEqual(shifted(2, 2), { min: -2, taps: 6, shift: [0, 0, 0, 0] });
+  assert.deepEqual(shifted(3, 1), { min: -1, taps: 3, shift: [0, 0, 1] });
+  assert.deepEqual(shifted(4, 1), { min: -1, taps: 3, shift: [0, 0, 0, 0] });
+  assert.deepEqual(phaseWindows(3), { min: -1, taps: 4, shift: [0, 0, 0] });
 });
 
 for (const s of [2, 3, 4]) {
@@ -80,8 +113,15 @@ for (const s of [2, 3, 4]) {
     const x = new Float32Array(c * w * h).map(() => rng.normal());
     const k = new Float32Array(c * 81).map(() => rng.normal());
     const a = transposedConv(x, c, w, h, k, s);
-    const b = subpixelConv(x, c, w, h, k, s);
-    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-9, `pixel ${i}`);
+    for (const block of [1, 2, 3]) {
+      for (const shifted of [false, true]) {
+        // 7x5 is no multiple of 2 or 3: the last block is partial and cropped.
+        const b = subpixelConv(x, c, w, h, k, s, block, shifted);
+        for (let i = 0; i < a.length; i++) {
+          assert.ok(Math.abs(a[i] - b[i]) < 1e-9, `block ${block}, ${shifted}, pixel ${i}`);
+        }
+      }
+    }
   });
 
   Deno.test(`every deconvolution tap appears exactly once in the sub-pixel kernel (x${s})`, () => {

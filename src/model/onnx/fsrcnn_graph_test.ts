@@ -8,13 +8,23 @@ import assert from "node:assert/strict";
 import { fsrcnnConfig } from "../config.ts";
 import { OnnxEngine } from "../onnx_engine.ts";
 import { referenceForward64 } from "../reference.ts";
+import { TiledUpscaler } from "../tiled.ts";
 import { Rng } from "../../random.ts";
 import { initWeights } from "../weights.ts";
 import { CHANNEL_BLOCK, fsrcnnGraph, type GraphForm } from "./fsrcnn_graph.ts";
 
-const FORMS: GraphForm[] = ["transposed", "subpixel", "blocked"];
+const FORMS: GraphForm[] = [
+  "transposed",
+  "subpixel",
+  "blocked",
+  "blocked-subpixel",
+  "blocked-col2im",
+];
 const CASES = [
-  { scale: 2, shape: {} }, // the paper's (56, 12, 4): 12 + the constant channel fit one block
+  // The paper's (56, 12, 4): 12 + the constant channel fit one block.
+  { scale: 2, shape: {} },
+  { scale: 3, shape: {} },
+  { scale: 4, shape: {} },
   { scale: 3, shape: { d: 20, s: 16, m: 0 } }, // s fills a block: the constant needs another
   { scale: 4, shape: { d: 32, s: 5, m: 1 } }, // FSRCNN-s
 ];
@@ -86,4 +96,75 @@ Deno.test("the blocked graph has no PRelu node and whole blocks of channels", ()
       }
     }
   }
+});
+
+for (const form of ["blocked", "blocked-subpixel", "blocked-col2im"] as const) {
+  Deno.test({
+    name: `onnx ${form} graph tiled equals the reference at every scale`,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: async () => {
+      // Windows of odd and even sides, so that ×2's blocks of 2x2 LR pixels end partial in some.
+      const width = 61, height = 45, rng = new Rng(9);
+      const plane = {
+        data: new Float32Array(width * height).map(() => rng.uniform()),
+        width,
+        height,
+      };
+      for (const scale of [2, 3, 4]) {
+        const w = testWeights(scale, {}, 20 + scale);
+        const expected = referenceForward64(w, plane.data, width, height);
+        const magnitude = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const engine = await OnnxEngine.create(w, { form, threads: 1 });
+        try {
+          for (const tile of [25, 32]) {
+            const tiler = new TiledUpscaler(engine, { tile, maxBatch: 3 });
+            assert.ok(tiler.plan(width, height).tiles.length > 1);
+            const [tiled] = await tiler.upscale([plane]);
+            let worst = 0;
+            for (let i = 0; i < expected.length; i++) {
+              worst = Math.max(worst, Math.abs(tiled.data[i] - expected[i]));
+            }
+            assert.ok(
+              worst <= 1e-5 * magnitude,
+              `x${scale} tile ${tile}: max difference ${worst} (output up to ${magnitude})`,
+            );
+          }
+        } finally {
+          engine.dispose();
+        }
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "onnx blocked tails on planes smaller than their blocks and windows equal the reference",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    for (const scale of [2, 3, 4]) {
+      const w = testWeights(scale, {}, 30 + scale);
+      for (const form of ["blocked", "blocked-subpixel", "blocked-col2im"] as const) {
+        const engine = await OnnxEngine.create(w, { form, threads: 1 });
+        try {
+          for (const [width, height] of [[1, 1], [2, 1], [1, 3], [5, 2]]) {
+            const rng = new Rng(width * 10 + height);
+            const input = new Float32Array(width * height).map(() => rng.uniform());
+            const out = await engine.run({ data: input, count: 1, width, height });
+            const expected = referenceForward64(w, input, width, height);
+            assert.equal(out.data.length, expected.length);
+            const worst = expected.reduce((m, v, i) => Math.max(m, Math.abs(out.data[i] - v)), 0);
+            const magnitude = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+            assert.ok(
+              worst <= 1e-5 * Math.max(magnitude, 1),
+              `${form} x${scale} ${width}x${height}`,
+            );
+          }
+        } finally {
+          engine.dispose();
+        }
+      }
+    }
+  },
 });

@@ -46,6 +46,8 @@ export interface OnnxGraphSpec {
   initializers: OnnxInitializer[];
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
+  /** The default-domain opset the graph is written for; default 17. */
+  opset?: number;
 }
 
 const IR_VERSION = 8;
@@ -62,7 +64,7 @@ export function encodeModel(
   sub(w, 7, (g) => writeGraph(g, graph));
   sub(w, 8, (o) => {
     o.uint32(tag(1, 2)).string("");
-    o.uint32(tag(2, 0)).int64(OPSET);
+    o.uint32(tag(2, 0)).int64(graph.opset ?? OPSET);
   });
   return w.finish();
 }
