@@ -258,9 +258,12 @@ export async function evaluateDegradations(
     : await fileEngine(file, backend);
   // Each degradation counts the choices of its own images.
   const chosen = degradations.map(() => new Map<ShippedWeightsName, number>());
+  // An ffmpeg scaler's LR then goes through x264, which upscale would see in the input's codec.
+  const lossyCodecOf = (k: number) =>
+    degradations[k] !== "matlab" && codecCrf !== undefined ? "h264" : undefined;
   const methodFor = (k: number): SrMethod =>
     named === "auto"
-      ? choosingMethod(engines.engines, chosen[k])
+      ? choosingMethod(engines.engines, chosen[k], lossyCodecOf(k))
       : modelMethod(new TiledUpscaler([...engines.engines.values()][0]));
   const methods = degradations.map((_, k) => methodFor(k));
   const sums = degradations.map(() => ({

@@ -57,11 +57,13 @@ export async function shippedEngines(
 /**
  * The shipped weights chosen per LR image (see chooseWeights): each image (or the keyframe
  * given as its `choiceLr`) is measured as a picture holds it (rounded to 8 bits) and goes
- * through the engine of the weights chosen for it. `chosen` counts the choices by name.
+ * through the engine of the weights chosen for it. `chosen` counts the choices by name;
+ * `lossyCodec` names the codec the LR images went through, as `upscale` knows an input's.
  */
 export function choosingMethod(
   engines: ReadonlyMap<ShippedWeightsName, SrEngine>,
   chosen: Map<ShippedWeightsName, number>,
+  lossyCodec?: string,
 ): SrMethod {
   const shipped = [...engines.keys()];
   const methods = new Map(
@@ -73,7 +75,7 @@ export function choosingMethod(
     const statistics = shipped.length > 1
       ? lrStatistics([{ data: codes, width: measured.width, height: measured.height }], 255)
       : null;
-    const name = chooseWeights(statistics, scale, shipped).name!;
+    const name = chooseWeights(statistics, scale, shipped, lossyCodec).name!;
     chosen.set(name, (chosen.get(name) ?? 0) + 1);
     return methods.get(name)!({ lrY, scale });
   };

@@ -89,20 +89,24 @@ export function shippedWeightsPath(name: ShippedWeightsName, scale: number): str
 }
 
 /**
- * Where the statistics part the origins. Calibrated on degraded training images only (the 20
- * held out of training; `tools/calibrate_choice.ts`, figures in docs/quality.md); never on a
- * test set.
+ * Where the statistics part the origins. Never calibrated on a test set: `blocking` on degraded
+ * training images (the 20 held out of training; `tools/calibrate_choice.ts`), the aliasing cuts
+ * on the real-footage clips outside the validation split, coded by x264 and VP9
+ * (`tools/calibrate_footage.ts`); figures in docs/quality.md.
  */
 export const ORIGIN_THRESHOLDS = {
-  /** At or above: aliased (nearest-neighbour scaler). */
-  aliasing: 0.73,
+  /**
+   * At or above: aliased (nearest-neighbour scaler). On footage the area scaler reaches 0.71,
+   * and a wrong specialist costs more than the right one gains.
+   */
+  aliasing: 0.74,
   /** At or above (and not aliased): compressed (a block-transform codec). */
   blocking: 1.07,
   /**
    * Compressed with aliasing at or above this (and under `aliasing`): the scaler is unclear.
-   * The cut that gave the highest mean Y-PSNR over the 340 held-out LR images.
+   * The cut, with `aliasing`, that kept the worst footage cell highest, then the mean.
    */
-  unclearAliasing: 0.64,
+  unclearAliasing: 0.72,
   /** Fewer tiles with detail than this: too little to tell (a blank or nearly flat picture). */
   detailedTiles: 16,
 } as const;
@@ -125,14 +129,20 @@ const f2 = (v: number) => v.toFixed(2);
  * reaches its threshold, else compressed when their blocking does (with the scaler unclear when
  * the aliasing is just under the threshold), else clean.
  *
+ * A picture stored by a lossy codec (`lossyCodec`, its name) is never taken as clean: where its
+ * blocking stays under the threshold (VP9's and AV1's deblocked large transforms, a high
+ * bitrate), its scaler and its codec's traces are both unclear.
+ *
  * @param s Statistics of the pictures' luma (see lrStatistics).
  * @param t Where the statistics part the origins; the shipped {@link ORIGIN_THRESHOLDS} unless a
  *   calibration tries others.
+ * @param lossyCodec The lossy codec the pictures are stored in (e.g. `vp9`), if any.
  * @returns The origin (null when too flat to tell) and the comparison that decided it.
  */
 export function lrOrigin(
   s: LrStatistics,
   t: OriginThresholds = ORIGIN_THRESHOLDS,
+  lossyCodec?: string,
 ): LrOriginVerdict {
   if (!(s.detailedTiles >= t.detailedTiles)) {
     return {
@@ -161,6 +171,13 @@ export function lrOrigin(
       origin: "compressed",
       reason: `${aliasing}, blocking ${f2(s.blocking)} ≥ ${f2(t.blocking)}: ` +
         "an antialiasing scaler, then a lossy codec",
+    };
+  }
+  if (lossyCodec) {
+    return {
+      origin: "compressed-unclear",
+      reason: `${aliasing}, blocking ${f2(s.blocking)} < ${f2(t.blocking)}, but stored as ` +
+        `${lossyCodec}: a lossy codec after a scaler the pictures cannot name`,
     };
   }
   return {
@@ -193,6 +210,7 @@ export interface WeightsChoice {
  * @param scale Upscaling factor.
  * @param shipped The names whose files exist for `scale` (see {@link shippedWeightsPath}); the
  *   paper weights are taken as shipped for every scale.
+ * @param lossyCodec The lossy codec the pictures are stored in, if any (see {@link lrOrigin}).
  * @returns The weights' name and path, and the reason in one line.
  *
  * @example Choose for a picture
@@ -215,6 +233,7 @@ export function chooseWeights(
   statistics: LrStatistics | null,
   scale: number,
   shipped: readonly ShippedWeightsName[],
+  lossyCodec?: string,
 ): WeightsChoice {
   const available = SHIPPED_WEIGHTS.filter((w) => w.name === "paper" || shipped.includes(w.name));
   const pick = (name: ShippedWeightsName, reason: string, origin?: LrOrigin | null) => ({
@@ -239,7 +258,7 @@ export function chooseWeights(
       null,
     );
   }
-  const verdict = lrOrigin(statistics);
+  const verdict = lrOrigin(statistics, ORIGIN_THRESHOLDS, lossyCodec);
   const origin = verdict.origin ?? fallback;
   const w = available.find((e) => e.chosenFor.includes(origin))!;
   return pick(w.name, verdict.reason, verdict.origin);

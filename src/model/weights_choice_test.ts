@@ -8,6 +8,7 @@ import {
   SHIPPED_WEIGHTS,
   shippedWeightsPath,
 } from "./weights_choice.ts";
+import { isLossyCodec } from "../ffmpeg/lossy.ts";
 
 const T = ORIGIN_THRESHOLDS;
 const detailed = T.detailedTiles;
@@ -60,7 +61,7 @@ Deno.test("lrOrigin: the reason names the figures that decided, with their thres
 const clean = { aliasing: 0.55, blocking: 1.0, detailedTiles: 100 };
 const compressed = { aliasing: 0.6, blocking: 1.3, detailedTiles: 100 };
 const aliased = { aliasing: 0.95, blocking: 1.3, detailedTiles: 100 };
-const unclear = { aliasing: 0.7, blocking: 1.3, detailedTiles: 100 };
+const unclear = { aliasing: T.unclearAliasing, blocking: 1.3, detailedTiles: 100 };
 const flat = { aliasing: 0, blocking: 1, detailedTiles: 0 };
 
 Deno.test("chooseWeights: the first shipped entry for the origin; paper when nothing else is", () => {
@@ -117,4 +118,27 @@ Deno.test("the table: every origin served, paper last, files named by scale, nam
   assert.deepEqual(SHIPPED_CHOICES, ["auto", ...SHIPPED_WEIGHTS.map((w) => w.name)]);
   assert.ok(isShippedChoice("auto") && isShippedChoice("video") && isShippedChoice("paper"));
   assert.ok(!isShippedChoice("models/fsrcnn_x2.safetensors") && !isShippedChoice("Auto"));
+});
+
+Deno.test("a lossy codec is never clean: clean-looking pictures it stored get the general video weights", () => {
+  const four = ["video-aliased", "video-compressed", "video", "paper"] as const;
+  const table = [
+    { stats: clean, codec: undefined, origin: "clean", name: "paper" },
+    { stats: clean, codec: "vp9", origin: "compressed-unclear", name: "video" },
+    { stats: clean, codec: "h264", origin: "compressed-unclear", name: "video" },
+    // What the statistics do see stands.
+    { stats: compressed, codec: "vp9", origin: "compressed", name: "video-compressed" },
+    { stats: aliased, codec: "h264", origin: "aliased", name: "video-aliased" },
+  ] as const;
+  for (const c of table) {
+    assert.equal(lrOrigin(c.stats, T, c.codec).origin, c.origin, `${c.codec}`);
+    assert.equal(chooseWeights(c.stats, 2, four, c.codec).name, c.name, `${c.codec}`);
+  }
+  assert.match(lrOrigin(clean, T, "vp9").reason, /but stored as vp9: a lossy codec after/);
+  for (const codec of ["h264", "hevc", "vp9", "av1", "mpeg4", "mjpeg"]) {
+    assert.ok(isLossyCodec(codec), codec);
+  }
+  for (const codec of ["png", "ffv1", "rawvideo", "huffyuv", undefined]) {
+    assert.ok(!isLossyCodec(codec), codec);
+  }
 });

@@ -4,6 +4,7 @@
  */
 import { UsageError } from "../errors.ts";
 import type { LrStatistics } from "../frame/lr_statistics.ts";
+import { isLossyCodec } from "../ffmpeg/lossy.ts";
 import { checkScale } from "../model/config.ts";
 import { createEngine } from "../model/create.ts";
 import type { SrEngine } from "../model/engine.ts";
@@ -38,8 +39,9 @@ export function shippedChoiceOf(weights: UpscaleOptions["weights"]): ShippedChoi
 /**
  * The weights of a run: the given ones (checked against `o.scale`), shipped weights by name,
  * or (`auto`, the default) the shipped weights that suit the input, chosen from the
- * statistics `measure` returns. `measure` is called only when there is a choice to make (×2);
- * without it, `auto` chooses as for pictures that could not be measured.
+ * statistics `measure` returns and the codec the input's pictures are stored in (`codec`,
+ * ffprobe's name: a lossy one rules out clean pictures). `measure` is called only when there is
+ * a choice to make (×2); without it, `auto` chooses as for pictures that could not be measured.
  *
  * @throws {UsageError} Weights given as data are for another scale than `o.scale`; an
  *   {@link OptionError} for a named choice that is not shipped for the scale.
@@ -48,6 +50,7 @@ export function shippedChoiceOf(weights: UpscaleOptions["weights"]): ShippedChoi
 export async function resolveWeights(
   o: Pick<EngineRequest, "scale" | "weights">,
   measure?: () => Promise<LrStatistics | null>,
+  codec?: string,
 ): Promise<RunWeights> {
   const shipped = shippedChoiceOf(o.weights);
   if (shipped === null) {
@@ -68,7 +71,12 @@ export async function resolveWeights(
   let choice: WeightsChoice;
   if (shipped === "auto") {
     const statistics = available.length > 1 && measure ? await measure() : null;
-    choice = chooseWeights(statistics, scale, available);
+    choice = chooseWeights(
+      statistics,
+      scale,
+      available,
+      isLossyCodec(codec) ? codec : undefined,
+    );
   } else {
     const path = await shippedWeightsFile(shipped, scale);
     choice = { name: shipped, path, reason: `${shipped} weights: asked for by name` };

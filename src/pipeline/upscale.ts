@@ -140,7 +140,11 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       chosen ??= (async () => {
         const sample = sampleSourceOf(o.input, info, source);
         const caps = await capabilities(tools);
-        const r = await resolveWeights(o, () => measureInput(tools, caps, sample, o.signal));
+        const r = await resolveWeights(
+          o,
+          () => measureInput(tools, caps, sample, o.signal),
+          info.video?.codec,
+        );
         o.onWeights?.(r.choice);
         return r;
       })();

@@ -600,6 +600,7 @@ async function planFiles(
           sampleSourceOf(f.input, info, videoSource(f.input, info)),
           o.signal,
         ),
+      info.video?.codec,
     );
     weights.push(run.weights);
     items.push(
