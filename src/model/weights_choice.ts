@@ -225,7 +225,7 @@ export interface WeightsChoice {
  * );
  * const statistics = lrStatistics([{ data, width, height }], 255);
  * const choice = chooseWeights(statistics, 2, await shippedWeightsFor(2));
- * // video weights: aliasing 1.00 ≥ 0.73: made by a nearest-neighbour scaler
+ * // video weights: aliasing 1.00 ≥ 0.74: made by a nearest-neighbour scaler
  * console.log(choice.reason, choice.path);
  * ```
  */
