@@ -2,9 +2,11 @@
  * Writes training pictures from the real-footage clips that are not in the validation split
  * (src/train/holdout.ts, FOOTAGE_VALIDATION_CLIPS): every 30th frame, at most 8 a clip, shrunk
  * ×½ by `area` as `eval --footage` makes its ground truth, as `<clip>_NN.png`. The folder then
- * goes to `train --data` beside the photo folders.
+ * goes to `train --data` beside the photo folders. `--validation` writes the validation clips'
+ * pictures instead, for `train --val`.
  *
- *   deno run -A tools/footage_frames.ts --footage ../shared/media/footage --out DIR [--every 30] [--count 8]
+ *   deno run -A tools/footage_frames.ts --footage ../shared/media/footage --out DIR [--validation]
+ *     [--every 30] [--count 8]
  */
 import { parseArgs } from "node:util";
 import { capabilities } from "../src/ffmpeg/capabilities.ts";
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     every: { type: "string", default: "30" },
     count: { type: "string", default: "8" },
+    validation: { type: "boolean", default: false },
   },
 });
 if (!values.footage || !values.out) {
@@ -31,7 +34,8 @@ await Deno.mkdir(values.out, { recursive: true });
 const clips = [];
 for await (const e of Deno.readDir(values.footage)) {
   const stem = e.name.replace(/\.[^.]+$/, "");
-  if (e.isFile && /\.(mp4|mkv|mov|webm)$/.test(e.name) && !isFootageValidationClip(stem)) {
+  const held = isFootageValidationClip(stem);
+  if (e.isFile && /\.(mp4|mkv|mov|webm)$/.test(e.name) && held === values.validation) {
     clips.push(e.name);
   }
 }
