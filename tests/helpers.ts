@@ -25,6 +25,34 @@ export const noWebm: string | undefined = !CAPS.encoders.has("libvpx-vp9")
   ? "this ffmpeg has no libopus encoder"
   : undefined;
 
+/**
+ * Why MPEG-TS inputs cannot be tested with this ffprobe, if they cannot: the static ffprobe
+ * builds of npm:@ffprobe-installer (4.1 to 5.2) crash (SIGSEGV) on H.264 in MPEG-TS here.
+ */
+export const noMpegTs: string | undefined = await (async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fsrcnn-test-" });
+  try {
+    const ts = `${dir}/probe.ts`;
+    const made = await new Deno.Command(FFMPEG, {
+      args: [
+        ...["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=32x32:r=5", "-frames:v", "2"],
+        ...["-c:v", "libx264", ts],
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (!made.success) return "this ffmpeg cannot write MPEG-TS";
+    const probed = await new Deno.Command(FFPROBE, {
+      args: ["-v", "error", "-show_streams", ts],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return probed.signal ? `this ffprobe crashes on MPEG-TS (${probed.signal})` : undefined;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+})();
+
 export const ROOT = new URL("../", import.meta.url).pathname;
 export const CLI = `${ROOT}cli/main.ts`;
 

@@ -220,7 +220,7 @@ export async function probe(
   if (options.countFrames) args.push("-count_frames");
   args.push(localName(path));
   const r = await runTool(tools.ffprobe, args, { signal: options.signal });
-  return parseResult(path, r);
+  return parseResult(path, r, tools);
 }
 
 /**
@@ -236,13 +236,32 @@ export async function probeStream(
   signal?: AbortSignal,
 ): Promise<MediaInfo | null> {
   const r = await runTool(tools.ffprobe, [...PROBE_ARGS, "pipe:0"], { stdin: bytes, signal });
+  if (crashed(r)) throw new InputError(name, crashReason(tools, r));
   if (r.code !== 0) return null;
   const info = parseResult(name, r);
   const video = info.video && { ...info.video, duration: undefined, frameCount: undefined };
   return { ...info, duration: undefined, video };
 }
 
-function parseResult(path: string, r: RunResult): MediaInfo {
+/** Whether ffprobe died of a signal (a crash), not of the input's fault. */
+function crashed(r: RunResult): boolean {
+  return r.code > 128 && r.code < 160;
+}
+
+/**
+ * What to say when ffprobe crashed: the static ffprobe builds of npm:@ffprobe-installer (4.1
+ * to 5.2) die of SIGSEGV on H.264 in MPEG-TS, where any other ffprobe reads it.
+ */
+function crashReason(tools: FfmpegTools, r: RunResult): string {
+  return `ffprobe crashed reading it (exit status ${r.code}` +
+    (tools.ffprobe.includes("@ffprobe-installer")
+      ? "; the embedded ffprobe cannot read H.264 in MPEG-TS: install ffmpeg's ffprobe, or " +
+        "name one in FFPROBE_PATH)"
+      : ")");
+}
+
+function parseResult(path: string, r: RunResult, tools?: FfmpegTools): MediaInfo {
+  if (tools && crashed(r)) throw new InputError(path, crashReason(tools, r));
   if (r.code !== 0) {
     const why = stderrTail(r.stderr, 1).replace(/^.*?: /, "");
     throw new InputError(path, `not a readable media file (${why || `ffprobe exit ${r.code}`})`);
