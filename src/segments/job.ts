@@ -7,6 +7,7 @@
 import { InputError, OptionError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
 import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
+import { isStreamedInput } from "../ffmpeg/input_name.ts";
 import { probeVideoPackets } from "../ffmpeg/packets.ts";
 import { trialEncode } from "../ffmpeg/trial.ts";
 import { workingFormat } from "../frame/format.ts";
@@ -414,6 +415,12 @@ async function listVideos(dir: string): Promise<string[]> {
 async function jobFiles(
   o: PlanJobOptions,
 ): Promise<{ io: { input: string; output: string }[]; work: string; madeFolder?: string }> {
+  // Segments are cut by seeking to keyframes listed beforehand: a stream is read only once.
+  if (isStreamedInput(o.input)) {
+    throw new UsageError(
+      `${o.input}: a stream cannot be planned into segments (it is read once, as it comes)`,
+    );
+  }
   let isDir = false;
   try {
     isDir = (await Deno.stat(o.input)).isDirectory;
