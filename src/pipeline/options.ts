@@ -157,7 +157,8 @@ export interface UpscaleNotice {
    * lock left by a process that is gone (taken over); `deinterlaced`: the input is interlaced
    * (and deinterlaced, or left so); `turned`: the pictures are turned upright because the
    * output cannot store the input's display rotation; `one-piece`: segments were asked for,
-   * but a streamed input or standard output is made in one piece.
+   * but a streamed input or standard output is made in one piece, or a video that cannot be
+   * cut (MPEG-TS, in which ffmpeg cannot seek to a keyframe exactly).
    */
   kind:
     | "video-encoder"

@@ -192,6 +192,14 @@ export async function planItem(
   const exactTimes = isConstantRate(v) || (await capabilities(tools)).encTimeBase !== null;
   let plan = planSegments(packets, v.timeBase, seconds);
   if (plan.frames === 0) throw new InputError(io.input, "contains no video frames");
+  if (plan.segments.length > 1 && info.formatName.split(",").includes("mpegts")) {
+    // It has no index: a seek to a segment's keyframe starts decoding at packets before it,
+    // whose references are missing (H.264: "co located POCs unavailable").
+    plan = {
+      ...planSegments(packets, v.timeBase, 0),
+      uncuttable: "ffmpeg cannot seek in MPEG-TS to a segment's keyframe exactly",
+    };
+  }
   if (!exactTimes && plan.segments.length > 1) {
     plan = {
       ...planSegments(packets, v.timeBase, 0),
