@@ -54,7 +54,7 @@ import {
 import { planSegments } from "./plan.ts";
 import { checkPrintable } from "./printable.ts";
 import { makeSegment, videoSource } from "./segment.ts";
-import { pictureTreatment } from "../pipeline/treatment.ts";
+import { pictureTreatment, sizeChangeNotice } from "../pipeline/treatment.ts";
 import {
   checkSegment,
   createWork,
@@ -604,7 +604,17 @@ async function planFiles(
         `${f.input}: one picture per field is made in one piece only, not in a job's segments`,
       );
     }
-    notices.push([...planNotices(streams, f.output), ...treatment.notices]);
+    // Found once, here: the segments' workers do not look again, nor tell it.
+    const resized = await sizeChangeNotice(tools, {
+      source: videoSource(f.input, info),
+      output: f.output,
+      signal: o.signal,
+    });
+    notices.push([
+      ...planNotices(streams, f.output),
+      ...treatment.notices,
+      ...(resized ? [resized] : []),
+    ]);
     // Each video chooses its own weights (unless they are given), once for all its segments.
     const run = await resolveWeights(
       o,
