@@ -199,6 +199,27 @@ Deno.test("segments asked of a stream: said in one line, made in one piece", asy
   });
 });
 
+Deno.test("a plan of a stream: refused in one line, nothing written", async () => {
+  await withClip(async (dir) => {
+    const clip = await Deno.readFile(`${dir}/in.mp4`);
+    for (const input of ["-", "http://127.0.0.1:9/x.ts"]) {
+      const r = await run(
+        Deno.execPath(),
+        upscaleArgs(["plan", "--weights", "w2.safetensors", input, "o.mkv"]),
+        { stdin: clip, cwd: dir },
+      );
+      assertFails(
+        r,
+        2,
+        new RegExp(
+          `^fsrcnn: ${input.replace(/[.]/g, "\\.")}: a stream cannot be planned into segments`,
+        ),
+      );
+    }
+    assert.deepEqual(await listDir(dir), ["in.mp4", "w2.safetensors"]);
+  });
+});
+
 /** A free TCP port on the loopback address (free when this returns, at least). */
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -19,6 +19,7 @@ import {
   listDir,
   noWebm,
   packetMd5,
+  stderrLines,
   streams,
   taggedMkv,
   tempDir,
@@ -63,6 +64,69 @@ async function segmentedAndOnePiece(dir: string, input: string, ext: string, nam
   const one = await upscale(input, `${dir}/${name}one.${ext}`, weights, 0);
   assert.equal(one.summary.segments, undefined, `${one.output} was made in one piece`);
   return { seg, one };
+}
+
+/**
+ * As segmentedAndOnePiece, through the CLI: `seg.EXT` (checked to be in segments) and
+ * `one.EXT`, each with its stderr lines (the notices).
+ */
+async function cliSegmentedAndOnePiece(dir: string, input: string, ext: string, name = "") {
+  const weights = await writeWeights(dir, 2);
+  const upscale = async (out: string, seconds: string) => {
+    const output = `${dir}/${name}${out}.${ext}`;
+    const r = await cli([
+      "upscale",
+      "--weights",
+      weights,
+      "--segment-seconds",
+      seconds,
+      input,
+      output,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    // The notices, and the summary line (`…: 30 frames 64x48 in 1.2 s (…, 2 segments)`).
+    const lines = stderrLines(r.stderr);
+    const summary = lines.filter((l) => l.startsWith(`${output}: `)).join("\n");
+    return { output, summary, notices: lines.filter((l) => l.startsWith("fsrcnn: ")) };
+  };
+  const seg = await upscale("seg", "0.5");
+  assert.match(seg.summary, /, [2-9] segments\)$/, seg.summary);
+  const one = await upscale("one", "0");
+  assert.match(one.summary, /frames .*[^s]\)$/, one.summary);
+  return { seg, one };
+}
+
+/** Video and Opus audio, `frames` frames at 25 fps, a keyframe every 12, in MKV or WebM. */
+async function opusClip(dir: string, ext: string, size: string, frames: number) {
+  // Opus's pre-skip makes the audio start before the video (ffmpeg 5: -7 ms and 7 ms).
+  const video = ext === "webm"
+    ? ["-c:v", "libvpx-vp9", "-deadline", "realtime"]
+    : ["-c:v", "libx264"];
+  const input = `${dir}/opus.${ext}`;
+  await ffmpeg(
+    ...["-f", "lavfi", "-i", `testsrc2=size=${size}:rate=25`],
+    ...["-f", "lavfi", "-i", "sine=sample_rate=48000"],
+    ...["-frames:v", String(frames), "-t", String(frames / 25)],
+    ...video,
+    ...["-g", String(CLIP.gop), "-pix_fmt", "yuv420p", "-c:a", "libopus", input],
+  );
+  return input;
+}
+
+/** One H.264 stream in `sizes.mkv` whose picture size changes: `frames` frames of each size. */
+async function sizesClip(dir: string, sizes: string[], frames: number) {
+  const parts = [];
+  for (const size of sizes) {
+    const part = `${dir}/${size}.ts`;
+    await ffmpeg(
+      ...["-f", "lavfi", "-i", `testsrc2=size=${size}:rate=25`, "-frames:v", String(frames)],
+      ...["-c:v", "libx264", "-g", String(CLIP.gop), "-pix_fmt", "yuv420p", part],
+    );
+    parts.push(part);
+  }
+  const input = `${dir}/sizes.mkv`;
+  await ffmpeg("-i", `concat:${parts.join("|")}`, "-c", "copy", input);
+  return input;
 }
 
 /** Asserts that two outputs of the same input hold the same frames at the same times. */
@@ -171,20 +235,8 @@ Deno.test({
   fn: async () => {
     const { dir, cleanup } = await tempDir();
     try {
-      // Opus's pre-skip makes the audio start before the video (ffmpeg 5: -7 ms and 7 ms).
-      const clips: Record<string, string[]> = {
-        mkv: ["-c:v", "libx264"],
-        webm: ["-c:v", "libvpx-vp9", "-deadline", "realtime"],
-      };
-      for (const [ext, video] of Object.entries(clips)) {
-        const input = `${dir}/opus.${ext}`;
-        await ffmpeg(
-          ...["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25"],
-          ...["-f", "lavfi", "-i", "sine=sample_rate=48000"],
-          ...["-frames:v", String(CLIP.frames), "-t", String(CLIP.frames / 25)],
-          ...video,
-          ...["-g", String(CLIP.gop), "-pix_fmt", "yuv420p", "-c:a", "libopus", input],
-        );
+      for (const ext of ["mkv", "webm"]) {
+        const input = await opusClip(dir, ext, "64x48", CLIP.frames);
         const [v, a] = (await streams(input)).map((s) => Number(s.start_time));
         assert.ok(a < 0 && a < v, `${input}: the audio starts first (${a} s, video ${v} s)`);
         const { seg, one } = await segmentedAndOnePiece(dir, input, ext, `${ext}_`);
@@ -212,18 +264,8 @@ Deno.test({
   fn: async () => {
     const { dir, cleanup } = await tempDir();
     try {
-      // 64x48 then 48x32, 25 frames each, one H.264 stream in Matroska.
-      const parts = [];
-      for (const size of ["64x48", "48x32"]) {
-        const part = `${dir}/${size}.ts`;
-        await ffmpeg(
-          ...["-f", "lavfi", "-i", `testsrc2=size=${size}:rate=25`, "-frames:v", "25"],
-          ...["-c:v", "libx264", "-g", String(CLIP.gop), "-pix_fmt", "yuv420p", part],
-        );
-        parts.push(part);
-      }
-      const input = `${dir}/sizes.mkv`;
-      await ffmpeg("-i", `concat:${parts.join("|")}`, "-c", "copy", input);
+      // 64x48 then 48x32, 25 frames each.
+      const input = await sizesClip(dir, ["64x48", "48x32"], 25);
       const { seg, one } = await segmentedAndOnePiece(dir, input, "mkv");
       for (const r of [seg, one]) {
         const [v] = await streams(r.output);
@@ -238,6 +280,66 @@ Deno.test({
         "seg.mkv",
         "sizes.mkv",
       ]);
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name:
+    "CLI: Opus in MKV and WebM keeps the video's and audio's starts, in one piece and in segments" +
+    (noWebm ? ` (skipped: ${noWebm})` : ""),
+  ignore: noWebm !== undefined,
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      for (const ext of ["mkv", "webm"]) {
+        const input = await opusClip(dir, ext, "32x24", 40);
+        const { seg, one } = await cliSegmentedAndOnePiece(dir, input, ext, `${ext}_`);
+        assert.deepEqual([...seg.notices, ...one.notices], []);
+        await assertSameStarts(input, one.output);
+        await assertSameStarts(input, seg.output);
+        await sameVideo(seg.output, one.output, 40);
+      }
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "CLI: a picture size change midway is said in one line and scaled to the first size, " +
+    "in one piece and in segments (and by upscale plan)",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      // 32x24 then 24x16, 15 frames each.
+      const input = await sizesClip(dir, ["32x24", "24x16"], 15);
+      const said = (output: string) =>
+        `fsrcnn: ${output}: the picture size of ${input} changes (32x24, then 24x16 at 0.60 s): ` +
+        "every frame is scaled to the first size before upscaling";
+      const { seg, one } = await cliSegmentedAndOnePiece(dir, input, "mkv");
+      for (const r of [seg, one]) {
+        assert.deepEqual(r.notices, [said(r.output)]);
+        const [v] = await streams(r.output);
+        assert.deepEqual([v.width, v.height], [64, 48], r.output);
+      }
+      await sameVideo(seg.output, one.output, 30);
+      // A job tells it once, when it is planned; its segments do not.
+      const work = `${dir}/work`;
+      const weights = `${dir}/nearest_x2.safetensors`;
+      const r = await cli([
+        ...["upscale", "plan", input, `${dir}/job.mkv`, "--weights", weights],
+        ...["--segment-seconds", "0.5", "--work", work],
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(stderrLines(r.stderr).includes(said(`${dir}/job.mkv`)), r.stderr);
+      const task = await cli(["upscale", "segment", "--work", work, "--index", "0"]);
+      assert.equal(task.code, 0, task.stderr);
+      assert.doesNotMatch(task.stderr, /picture size/, task.stderr);
     } finally {
       await cleanup();
     }

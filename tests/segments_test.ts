@@ -18,6 +18,7 @@ import {
   ok,
   packetMd5,
   run,
+  stderrLines,
   tempDir,
   videoTimestamps,
   writeWeights,
@@ -304,6 +305,50 @@ Deno.test({
       assert.deepEqual(await decodeRaw(`${dir}/out/a.mkv`), await decodeRaw(`${dir}/one.mkv`));
       await sameStreams(`${dir}/out/a.mkv`, `${dir}/one.mkv`);
       assert.equal(await decodedFrames(`${dir}/out/b.mkv`), 100);
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
+  name: "MPEG-TS: its frames counted, made in one piece with a notice (upscale and plan)",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const weights = await writeWeights(dir, 2);
+      // 48 frames, a keyframe every 12: long enough for 0.5 s segments.
+      const input = `${dir}/in.ts`;
+      await ffmpeg(
+        ...["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-frames:v", "48"],
+        ...["-c:v", "libx264", "-g", "12", "-pix_fmt", "yuv420p", input],
+      );
+      const args = ["--weights", weights, "-q"];
+      let r = await cli([
+        ...["upscale", "plan", input, `${dir}/p.mkv`, "--weights", weights],
+        ...["--segment-seconds", "0.5", "--work", `${dir}/w`],
+      ]);
+      ok(r);
+      assert.match(r.stderr, /planned: 1 video, 48 frames, 1 segment tasks/);
+      assert.match(
+        r.stderr,
+        /in\.ts: one segment: ffmpeg cannot seek in MPEG-TS to a segment's keyframe exactly\n/,
+      );
+      await Deno.remove(`${dir}/w`, { recursive: true });
+      r = await cli(["upscale", input, `${dir}/seg.mkv`, ...args, "--segment-seconds", "0.5"]);
+      ok(r);
+      assert.deepEqual(stderrLines(r.stderr), [
+        `fsrcnn: ${input}: made in one piece, not in segments: ` +
+        "ffmpeg cannot seek in MPEG-TS to a segment's keyframe exactly",
+      ]);
+      ok(await cli(["upscale", input, `${dir}/one.mkv`, ...args, "--segment-seconds", "0"]));
+      assert.equal(await decodedFrames(`${dir}/seg.mkv`), 48);
+      assert.deepEqual(await decodeRaw(`${dir}/seg.mkv`), await decodeRaw(`${dir}/one.mkv`));
+      assert.deepEqual(
+        await videoTimestamps(`${dir}/seg.mkv`),
+        await videoTimestamps(`${dir}/one.mkv`),
+      );
     } finally {
       await cleanup();
     }

@@ -24,8 +24,9 @@ export function parsePacketCsv(text: string): VideoPacket[] {
   for (const line of text.split("\n")) {
     const trimmed = line.trim();
     if (trimmed === "") continue;
-    // Side data may add lines of its own; a packet line is "pts,flags".
-    const m = trimmed.match(/^(-?\d+|N\/A),([A-Z_]+)\s*$/);
+    // Side data may add lines of its own; a packet line is "pts,flags", with an empty field
+    // after it in some containers (MPEG-TS: "133200,K_,").
+    const m = trimmed.match(/^(-?\d+|N\/A),([A-Z_]+),?$/);
     if (!m) continue;
     packets.push({
       pts: m[1] === "N/A" ? null : Number(m[1]),

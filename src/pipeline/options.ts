@@ -136,7 +136,7 @@ export interface UpscaleOptions {
    * audio into WebM becomes Opus), streams it cannot hold at all (an RTP hint track, an alpha
    * channel), another video encoder than the container's usual one, interlaced input and what
    * was done with it, pictures turned upright for a container that cannot store their display
-   * rotation. One line each.
+   * rotation, a picture size that changes midway. One line each.
    */
   onNotice?: (notice: UpscaleNotice) => void;
   /**
@@ -157,7 +157,9 @@ export interface UpscaleNotice {
    * lock left by a process that is gone (taken over); `deinterlaced`: the input is interlaced
    * (and deinterlaced, or left so); `turned`: the pictures are turned upright because the
    * output cannot store the input's display rotation; `one-piece`: segments were asked for,
-   * but a streamed input or standard output is made in one piece.
+   * but a streamed input or standard output is made in one piece, or a video that cannot be
+   * cut (MPEG-TS, in which ffmpeg cannot seek to a keyframe exactly); `resized`: the
+   * picture size of a video file changes midway, and every frame is scaled to the first size.
    */
   kind:
     | "video-encoder"
@@ -166,7 +168,8 @@ export interface UpscaleNotice {
     | "work-folder"
     | "deinterlaced"
     | "turned"
-    | "one-piece";
+    | "one-piece"
+    | "resized";
   /** The line itself, starting with the output's name. */
   message: string;
 }

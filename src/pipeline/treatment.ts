@@ -12,6 +12,8 @@ import {
   detectInterlacing,
   type FieldParity,
 } from "../ffmpeg/interlace.ts";
+import { probeSizeChanges, type SizeChanges } from "../ffmpeg/keyframe_sizes.ts";
+import { isStreamedInput } from "../ffmpeg/input_name.ts";
 import type { VideoInfo } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { type PixelTurn, pixelTurn } from "../ffmpeg/rotate.ts";
@@ -100,4 +102,43 @@ export async function pictureTreatment(
     });
   }
   return { deinterlace, turn, notices };
+}
+
+/**
+ * The sizes a video's pictures take, from the first: `64x48, then 48x32 at 2.00 s, 64x48 at
+ * 4.00 s`, times counted from the first keyframe, the changes past the ones kept counted.
+ */
+export function describeSizeChanges(
+  first: { width: number; height: number },
+  found: SizeChanges,
+): string {
+  const at = (t: number | null) => t === null ? "" : ` at ${(t - (found.start ?? 0)).toFixed(2)} s`;
+  const listed = found.changes.map((c) => `${c.width}x${c.height}${at(c.seconds)}`);
+  const more = found.count - found.changes.length;
+  return `${first.width}x${first.height}, then ${listed.join(", ")}` +
+    (more > 0 ? `, and ${more} more change${more === 1 ? "" : "s"}` : "");
+}
+
+/**
+ * The notice for a video whose picture size changes midway (every frame is scaled to the first
+ * size, see decodeArgs' `size`), found before any frame is upscaled from the keyframes of a
+ * file (see probeSizeChanges). Told once per run: a segmented run looks at planning time,
+ * its segments never. Nothing is looked for in a stream (read once) or a frame sequence.
+ */
+export async function sizeChangeNotice(
+  tools: FfmpegTools,
+  o: { source: FrameSource; output: string; signal?: AbortSignal },
+): Promise<UpscaleNotice | undefined> {
+  const src = o.source;
+  const v = src.info.video;
+  if (src.kind !== "video" || src.streamed || isStreamedInput(src.path) || !v) return undefined;
+  const first = { width: v.width, height: v.height };
+  const found = await probeSizeChanges(tools, src.path, v.index, first, o.signal);
+  if (!found || found.count === 0) return undefined;
+  return {
+    kind: "resized",
+    message: `${o.output}: the picture size of ${src.path} changes ` +
+      `(${describeSizeChanges(first, found)}): ` +
+      "every frame is scaled to the first size before upscaling",
+  };
 }

@@ -19,7 +19,7 @@ import { openInput } from "./input.ts";
 import { measureInput, sampleSourceOf } from "./sample.ts";
 import { upscaleInSegments } from "../segments/local.ts";
 import { keepsAlpha, upscalePictures, upscaleStill } from "./still.ts";
-import { hasAlpha, pictureTreatment } from "./treatment.ts";
+import { hasAlpha, pictureTreatment, sizeChangeNotice } from "./treatment.ts";
 import { upscaleVideo } from "./video.ts";
 
 /**
@@ -156,7 +156,14 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         signal: o.signal,
       })
       : undefined;
-    const notices = [...(plan ? planNotices(plan, o.output) : []), ...treatment?.notices ?? []];
+    const resized = source && !mixedSizes
+      ? await sizeChangeNotice(tools, { source, output: o.output, signal: o.signal })
+      : undefined;
+    const notices = [
+      ...(plan ? planNotices(plan, o.output) : []),
+      ...treatment?.notices ?? [],
+      ...(resized ? [resized] : []),
+    ];
     if (!source && outKind === "image" && hasAlpha(info.video!) && !keepsAlpha(o.output)) {
       notices.push({
         kind: "dropped",

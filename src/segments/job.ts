@@ -7,6 +7,7 @@
 import { InputError, OptionError, OutputError, UsageError, WorkFolderError } from "../errors.ts";
 import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
+import { isStreamedInput } from "../ffmpeg/input_name.ts";
 import { probeVideoPackets } from "../ffmpeg/packets.ts";
 import { trialEncode } from "../ffmpeg/trial.ts";
 import { workingFormat } from "../frame/format.ts";
@@ -53,7 +54,7 @@ import {
 import { planSegments } from "./plan.ts";
 import { checkPrintable } from "./printable.ts";
 import { makeSegment, videoSource } from "./segment.ts";
-import { pictureTreatment } from "../pipeline/treatment.ts";
+import { pictureTreatment, sizeChangeNotice } from "../pipeline/treatment.ts";
 import {
   checkSegment,
   createWork,
@@ -191,6 +192,14 @@ export async function planItem(
   const exactTimes = isConstantRate(v) || (await capabilities(tools)).encTimeBase !== null;
   let plan = planSegments(packets, v.timeBase, seconds);
   if (plan.frames === 0) throw new InputError(io.input, "contains no video frames");
+  if (plan.segments.length > 1 && info.formatName.split(",").includes("mpegts")) {
+    // It has no index: a seek to a segment's keyframe starts decoding at packets before it,
+    // whose references are missing (H.264: "co located POCs unavailable").
+    plan = {
+      ...planSegments(packets, v.timeBase, 0),
+      uncuttable: "ffmpeg cannot seek in MPEG-TS to a segment's keyframe exactly",
+    };
+  }
   if (!exactTimes && plan.segments.length > 1) {
     plan = {
       ...planSegments(packets, v.timeBase, 0),
@@ -414,6 +423,12 @@ async function listVideos(dir: string): Promise<string[]> {
 async function jobFiles(
   o: PlanJobOptions,
 ): Promise<{ io: { input: string; output: string }[]; work: string; madeFolder?: string }> {
+  // Segments are cut by seeking to keyframes listed beforehand: a stream is read only once.
+  if (isStreamedInput(o.input)) {
+    throw new UsageError(
+      `${o.input}: a stream cannot be planned into segments (it is read once, as it comes)`,
+    );
+  }
   let isDir = false;
   try {
     isDir = (await Deno.stat(o.input)).isDirectory;
@@ -589,7 +604,17 @@ async function planFiles(
         `${f.input}: one picture per field is made in one piece only, not in a job's segments`,
       );
     }
-    notices.push([...planNotices(streams, f.output), ...treatment.notices]);
+    // Found once, here: the segments' workers do not look again, nor tell it.
+    const resized = await sizeChangeNotice(tools, {
+      source: videoSource(f.input, info),
+      output: f.output,
+      signal: o.signal,
+    });
+    notices.push([
+      ...planNotices(streams, f.output),
+      ...treatment.notices,
+      ...(resized ? [resized] : []),
+    ]);
     // Each video chooses its own weights (unless they are given), once for all its segments.
     const run = await resolveWeights(
       o,

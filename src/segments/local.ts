@@ -119,7 +119,7 @@ async function segmentedRun(
     weights = run.weights;
   } else {
     const run = await ctx.weights();
-    const { uncuttable: _, ...item } = await planItem(
+    const { uncuttable, ...item } = await planItem(
       tools,
       { ...io, folder: "items/0000" },
       info,
@@ -127,7 +127,16 @@ async function segmentedRun(
       run,
       o.signal,
     );
-    if (item.segments.length === 1) return null;
+    if (item.segments.length === 1) {
+      // Long enough to cut (see the duration above), yet it cannot be: said, as for a stream.
+      if (uncuttable) {
+        o.onNotice?.({
+          kind: "one-piece",
+          message: `${o.input}: made in one piece, not in segments: ${uncuttable}`,
+        });
+      }
+      return null;
+    }
     weights = run.weights;
     leftovers = (await checkOutput()).leftovers;
     await checkEncoding(tools, settings, io, info, undefined, o.signal);

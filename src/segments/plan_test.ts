@@ -102,3 +102,10 @@ Deno.test("parsePacketCsv: pts and flags, missing timestamps, side-data lines sk
     { pts: -512, key: true, discard: true },
   ]);
 });
+
+Deno.test("parsePacketCsv: MPEG-TS lines end with an empty field (`133200,K_,`)", () => {
+  assert.deepEqual(parsePacketCsv("133200,K_,\n\n147600,__,\n"), [
+    { pts: 133200, key: true, discard: false },
+    { pts: 147600, key: false, discard: false },
+  ]);
+});
