@@ -68,8 +68,8 @@ const line = (what: string, t: OriginThresholds, lossy = true) => {
   );
 };
 
-line("shipped thresholds, statistics alone", ORIGIN_THRESHOLDS, false);
-line("shipped thresholds, a lossy codec never clean", ORIGIN_THRESHOLDS);
+line("statistics alone (without the lossy-codec rule)", ORIGIN_THRESHOLDS, false);
+line("shipped (a lossy codec is never clean)", ORIGIN_THRESHOLDS);
 let best = { t: ORIGIN_THRESHOLDS as OriginThresholds, key: -Infinity };
 for (let aliasing = 0.6; aliasing <= 1.2; aliasing += 0.01) {
   for (let unclear = 0.5; unclear <= aliasing + 1e-9; unclear += 0.01) {
@@ -84,7 +84,7 @@ for (let aliasing = 0.6; aliasing <= 1.2; aliasing += 0.01) {
     }
   }
 }
-line("best", best.t);
+line("best aliasing cuts on these cells", best.t);
 for (const name of SHIPPED_WEIGHTS.map((w) => w.name)) {
   const gains = cells.map((c) => (c.compared![name] ?? NaN) - c.psnr.lanczos);
   console.log(
