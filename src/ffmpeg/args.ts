@@ -35,7 +35,12 @@ export interface DecodeArgsOptions {
   input: string;
   /** Options placed before `-i` (demuxer choice, frame rate of a sequence, …). */
   inputOptions?: string[];
-  /** Working pixel format: yuv420p or yuv420p10le (also rgb24/rgb48le/gray… for stills). */
+  /**
+   * Decode with this decoder instead of ffmpeg's choice: `libvpx-vp9` reads the alpha of VP9
+   * that the native decoder drops (see alpha.ts).
+   */
+  decoder?: string;
+  /** Working pixel format: yuv420p, yuva444p10le, … (also rgb24/rgb48le/gray… for stills). */
   pixFmt: string;
   /**
    * Keep frames as stored, unturned (the encoder re-applies the rotation as metadata, or
@@ -108,6 +113,7 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
     ...(o.sample?.keyframes ? ["-skip_frame", "nokey"] : []),
     ...(o.sample ? ["-t", String(o.sample.withinSeconds)] : []),
     ...(o.inputOptions ?? []),
+    ...(o.decoder ? ["-c:v", o.decoder] : []),
     "-i",
     o.input,
     "-map",
@@ -437,6 +443,8 @@ export interface ImageSequenceArgsOptions {
   jpeg: boolean;
   /** Write 16-bit PNG (for sources deeper than 8 bits). */
   deep: boolean;
+  /** Write PNG with alpha (the frames have an alpha plane). */
+  alpha?: boolean;
   /** The frames' YUV colour matrix and range, for the conversion to RGB. */
   color: ColorTags;
   caps: Pick<FfmpegCapabilities, "fpsMode">;
@@ -460,6 +468,7 @@ export function swsMatrix(space: string | undefined): string {
 /** ffmpeg arguments that write rawvideo-in-NUT from stdin as numbered PNG or JPEG files. */
 export function imageSequenceArgs(o: ImageSequenceArgsOptions): string[] {
   const range = o.color.range === "pc" ? "full" : "tv";
+  const pngPixFmt = o.alpha ? (o.deep ? "rgba64be" : "rgba") : (o.deep ? "rgb48be" : "rgb24");
   return [
     ...COMMON_ARGS,
     "-y",
@@ -471,7 +480,7 @@ export function imageSequenceArgs(o: ImageSequenceArgsOptions): string[] {
     `scale=in_color_matrix=${swsMatrix(o.color.space)}:in_range=${range}`,
     ...(o.jpeg
       ? ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj444p"]
-      : ["-c:v", "png", "-pix_fmt", o.deep ? "rgb48be" : "rgb24"]),
+      : ["-c:v", "png", "-pix_fmt", pngPixFmt]),
     ...passthrough(o.caps),
     "-start_number",
     "1",

@@ -23,6 +23,7 @@ import {
   shippedWeightsFile,
 } from "../model/weights.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { alphaBesidePicture, alphaFate, encoderPixFmt } from "../ffmpeg/alpha.ts";
 import { extensionOf, outputKind } from "../pipeline/kinds.ts";
 import { requirePictures } from "../pipeline/input.ts";
 import { prepareOutput, refuseWritingOverInputs } from "../pipeline/output.ts";
@@ -251,11 +252,21 @@ export async function checkEncoding(
   const output = io.output;
   const muxer = VIDEO_MUXERS[extensionOf(output)];
   const caps = await capabilities(tools);
+  // The pixel format the segments are encoded in, alpha included when they keep it.
+  const alpha = alphaFate(info, {
+    encoder: settings.codec,
+    pixFmt: settings.pixFmt ?? undefined,
+    decoders: caps.decoders,
+  });
   const video = {
     codec: settings.codec,
     crf: settings.crf ?? undefined,
     preset: settings.preset ?? undefined,
-    pixFmt: settings.pixFmt ?? workingFormat(info.video!.pixFmt).name,
+    pixFmt: encoderPixFmt(
+      settings.codec,
+      workingFormat(info.video!.pixFmt, alpha?.keep),
+      settings.pixFmt ?? undefined,
+    ),
     extra: settings.encoderArgs,
   };
   // The other streams matter too (what the container takes): they are the input's own.
@@ -580,6 +591,8 @@ async function planFiles(
       source: videoSource(f.input, info),
       output: f.output,
       deinterlace: settings.deinterlace,
+      encoder: settings.codec,
+      pixFmt: settings.pixFmt ?? undefined,
       signal: o.signal,
     });
     // Segments are counted in the file's frames, which one picture per field doubles.
@@ -587,6 +600,13 @@ async function planFiles(
       throw new OptionError(
         "deinterlace",
         `${f.input}: one picture per field is made in one piece only, not in a job's segments`,
+      );
+    }
+    // VP8/VP9 alpha travels beside the picture, which the segments' NUT files do not keep.
+    if (treatment.alpha && alphaBesidePicture(settings.codec)) {
+      throw new OptionError(
+        "codec",
+        `${f.input}: ${settings.codec} with alpha is made in one piece only, not in a job's segments`,
       );
     }
     notices.push([...planNotices(streams, f.output), ...treatment.notices]);
