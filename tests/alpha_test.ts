@@ -32,6 +32,11 @@ async function alphaClip(path: string, pixFmt: string, encode: string[]): Promis
   return path;
 }
 
+/** The alpha clip in ProRes 4444 (MOV). */
+function proresClip(path: string): Promise<string> {
+  return alphaClip(path, "yuva444p10le", ["-c:v", "prores_ks", "-profile:v", "4444"]);
+}
+
 /**
  * The alpha planes of every frame of a `width`×`height` video, 8-bit; `decoder` reads VP9's
  * alpha (see ffmpeg/alpha.ts). Decoded to 8-bit 4:4:4 with alpha and cut out here: ffmpeg
@@ -116,12 +121,7 @@ Deno.test({
     const { dir, cleanup } = await tempDir();
     try {
       const weights = await writeWeights(dir, 2);
-      const input = await alphaClip(`${dir}/in.mov`, "yuva444p10le", [
-        "-c:v",
-        "prores_ks",
-        "-profile:v",
-        "4444",
-      ]);
+      const input = await proresClip(`${dir}/in.mov`);
       const output = `${dir}/out.mov`;
       const r = await cli(["upscale", input, output, "--weights", weights, "-q"]);
       ok(r);
@@ -173,6 +173,22 @@ Deno.test({
         await alphaOf(output, 2 * W, 2 * H, "libvpx-vp9"),
         1,
       );
+      // Into x264: named as dropped, and the source's alpha_mode tag does not follow.
+      const mkv = `${dir}/out.mkv`;
+      const r2 = await cli([
+        "upscale",
+        input,
+        mkv,
+        "--weights",
+        weights,
+        "-q",
+        "--codec",
+        "libx264",
+      ]);
+      ok(r2);
+      assert.match(r2.stderr, /not kept: the alpha channel .* libx264 cannot hold one\n$/);
+      const tags = (await ffprobe(mkv)).streams[0].tags ?? {};
+      assert.ok(!Object.keys(tags).some((k) => /^alpha_mode$/i.test(k)), JSON.stringify(tags));
     } finally {
       await cleanup();
     }
@@ -211,12 +227,7 @@ Deno.test({
     const { dir, cleanup } = await tempDir();
     try {
       const weights = await writeWeights(dir, 2);
-      const input = await alphaClip(`${dir}/in.mov`, "yuva444p10le", [
-        "-c:v",
-        "prores_ks",
-        "-profile:v",
-        "4444",
-      ]);
+      const input = await proresClip(`${dir}/in.mov`);
       const output = `${dir}/out.mp4`;
       const r = await cli(["upscale", input, output, "--weights", weights, "-q"]);
       ok(r);
@@ -241,12 +252,7 @@ Deno.test({
     const { dir, cleanup } = await tempDir();
     try {
       const weights = await writeWeights(dir, 2);
-      const input = await alphaClip(`${dir}/in.mov`, "yuva444p10le", [
-        "-c:v",
-        "prores_ks",
-        "-profile:v",
-        "4444",
-      ]);
+      const input = await proresClip(`${dir}/in.mov`);
       const one = `${dir}/one.mov`, cut = `${dir}/cut.mov`;
       ok(await cli(["upscale", input, one, "--weights", weights, "-q"]));
       const r = await cli([

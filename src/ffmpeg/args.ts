@@ -4,6 +4,7 @@
  * on stdin and writes the output, carrying over everything of the source but its pixels.
  */
 import { OptionError } from "../errors.ts";
+import { pixFmtHasAlpha } from "../frame/format.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
@@ -377,6 +378,13 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
       }
     };
     if (video) args.push("-map_metadata:s:0", `1:s:${video.index}`);
+    // A VP8/VP9 source's `alpha_mode` tag says its pictures have alpha: not so for an output
+    // written without (the encoder sets it again where it writes alpha).
+    const tags = videoStream?.tags ?? {};
+    const alphaTag = Object.keys(tags).find((k) => k.toLowerCase() === "alpha_mode");
+    if (alphaTag && !o.copyVideoFrom && !pixFmtHasAlpha(o.video.pixFmt)) {
+      args.push("-metadata:s:0", `${alphaTag}=`);
+    }
     args.push("-disposition:0", dispositionValue(videoStream?.disposition ?? ["default"]));
     titleAsHandler(0, videoStream?.tags);
     kept.forEach((k, i) => {
