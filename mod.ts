@@ -78,6 +78,7 @@ export {
   frameLayout,
   type PixelFormat,
   type PlaneLayout,
+  withAlpha,
   type WorkingPixFmt,
   YUV420P,
   YUV420P10LE,

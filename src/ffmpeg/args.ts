@@ -4,6 +4,7 @@
  * on stdin and writes the output, carrying over everything of the source but its pixels.
  */
 import { OptionError } from "../errors.ts";
+import { pixFmtHasAlpha } from "../frame/format.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
@@ -35,7 +36,12 @@ export interface DecodeArgsOptions {
   input: string;
   /** Options placed before `-i` (demuxer choice, frame rate of a sequence, …). */
   inputOptions?: string[];
-  /** Working pixel format: yuv420p or yuv420p10le (also rgb24/rgb48le/gray… for stills). */
+  /**
+   * Decode with this decoder instead of ffmpeg's choice: `libvpx-vp9` reads the alpha of VP9
+   * that the native decoder drops (see alpha.ts).
+   */
+  decoder?: string;
+  /** Working pixel format: yuv420p, yuva444p10le, … (also rgb24/rgb48le/gray… for stills). */
   pixFmt: string;
   /**
    * Keep frames as stored, unturned (the encoder re-applies the rotation as metadata, or
@@ -108,6 +114,7 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
     ...(o.sample?.keyframes ? ["-skip_frame", "nokey"] : []),
     ...(o.sample ? ["-t", String(o.sample.withinSeconds)] : []),
     ...(o.inputOptions ?? []),
+    ...(o.decoder ? ["-c:v", o.decoder] : []),
     "-i",
     o.input,
     "-map",
@@ -371,6 +378,13 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
       }
     };
     if (video) args.push("-map_metadata:s:0", `1:s:${video.index}`);
+    // A VP8/VP9 source's `alpha_mode` tag says its pictures have alpha: not so for an output
+    // written without (the encoder sets it again where it writes alpha).
+    const tags = videoStream?.tags ?? {};
+    const alphaTag = Object.keys(tags).find((k) => k.toLowerCase() === "alpha_mode");
+    if (alphaTag && !o.copyVideoFrom && !pixFmtHasAlpha(o.video.pixFmt)) {
+      args.push("-metadata:s:0", `${alphaTag}=`);
+    }
     args.push("-disposition:0", dispositionValue(videoStream?.disposition ?? ["default"]));
     titleAsHandler(0, videoStream?.tags);
     kept.forEach((k, i) => {
@@ -437,6 +451,8 @@ export interface ImageSequenceArgsOptions {
   jpeg: boolean;
   /** Write 16-bit PNG (for sources deeper than 8 bits). */
   deep: boolean;
+  /** Write PNG with alpha (the frames have an alpha plane). */
+  alpha?: boolean;
   /** The frames' YUV colour matrix and range, for the conversion to RGB. */
   color: ColorTags;
   caps: Pick<FfmpegCapabilities, "fpsMode">;
@@ -460,6 +476,7 @@ export function swsMatrix(space: string | undefined): string {
 /** ffmpeg arguments that write rawvideo-in-NUT from stdin as numbered PNG or JPEG files. */
 export function imageSequenceArgs(o: ImageSequenceArgsOptions): string[] {
   const range = o.color.range === "pc" ? "full" : "tv";
+  const pngPixFmt = o.alpha ? (o.deep ? "rgba64be" : "rgba") : (o.deep ? "rgb48be" : "rgb24");
   return [
     ...COMMON_ARGS,
     "-y",
@@ -471,7 +488,7 @@ export function imageSequenceArgs(o: ImageSequenceArgsOptions): string[] {
     `scale=in_color_matrix=${swsMatrix(o.color.space)}:in_range=${range}`,
     ...(o.jpeg
       ? ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj444p"]
-      : ["-c:v", "png", "-pix_fmt", o.deep ? "rgb48be" : "rgb24"]),
+      : ["-c:v", "png", "-pix_fmt", pngPixFmt]),
     ...passthrough(o.caps),
     "-start_number",
     "1",

@@ -20,6 +20,8 @@ export interface FfmpegCapabilities {
   defaultMode: boolean;
   /** Encoder name → the codec it produces (`libvpx-vp9` → `vp9`, `aac` → `aac`). */
   encoders: Map<string, string>;
+  /** Decoder names (`libvpx-vp9`, which reads VP9's alpha, is not always built in). */
+  decoders: Set<string>;
   muxers: Set<string>;
 }
 
@@ -59,7 +61,9 @@ export function parseEncoders(text: string): Map<string, string> {
 }
 
 /** Parses `ffmpeg -h full` for the options we care about. */
-export function parseHelp(text: string): Omit<FfmpegCapabilities, "encoders" | "muxers"> {
+export function parseHelp(
+  text: string,
+): Omit<FfmpegCapabilities, "encoders" | "decoders" | "muxers"> {
   const has = (opt: string) => new RegExp(`^-${opt}\\b`, "m").test(text);
   const etb = text.match(/^-enc_time_base.*$/m)?.[0] ?? null;
   return {
@@ -76,8 +80,8 @@ export function capabilities(tools: FfmpegTools): Promise<FfmpegCapabilities> {
   let p = cache.get(tools.ffmpeg);
   if (!p) {
     p = (async () => {
-      const [help, encoders, muxers] = await Promise.all(
-        [["-h", "full"], ["-encoders"], ["-muxers"]].map((a) =>
+      const [help, encoders, decoders, muxers] = await Promise.all(
+        [["-h", "full"], ["-encoders"], ["-decoders"], ["-muxers"]].map((a) =>
           runTool(tools.ffmpeg, ["-hide_banner", ...a])
         ),
       );
@@ -85,6 +89,7 @@ export function capabilities(tools: FfmpegTools): Promise<FfmpegCapabilities> {
       return {
         ...parseHelp(dec(help.stdout)),
         encoders: parseEncoders(dec(encoders.stdout)),
+        decoders: parseListing(dec(decoders.stdout)),
         muxers: parseListing(dec(muxers.stdout)),
       };
     })();

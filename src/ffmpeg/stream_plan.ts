@@ -5,6 +5,7 @@
  * fails at once and every conversion or loss can be told in one line.
  */
 import { OptionError, ToolError } from "../errors.ts";
+import { ALPHA_ENCODERS_OF } from "./alpha.ts";
 import { type Container, containerOf, holds, TEXT_SUBTITLES } from "./containers.ts";
 import type { MediaInfo, StreamInfo } from "./probe.ts";
 
@@ -39,8 +40,13 @@ export interface PlanOptions {
   muxer: string;
   /** The source's probe when its other streams are to be kept (videos, not frame sequences). */
   source?: MediaInfo;
-  /** The video encoder asked for; default: the container's first that this ffmpeg has. */
+  /**
+   * The video encoder asked for; default: the container's first that this ffmpeg has (of
+   * those that hold alpha, when `alpha` is set and the container has one: see alpha.ts).
+   */
   videoEncoder?: string;
+  /** The source's pictures have alpha: an encoder that keeps it is preferred. */
+  alpha?: boolean;
   /** The encoders this ffmpeg has, each with the codec it makes. */
   encoders: ReadonlyMap<string, string>;
   /** The ffmpeg binary, named when it lacks the encoder asked for. */
@@ -83,6 +89,10 @@ function videoEncoderFor(o: PlanOptions, c: Container): { encoder: string; fallb
     }
     return { encoder: asked, fallback: false };
   }
+  const withAlpha = o.alpha
+    ? firstAvailable(ALPHA_ENCODERS_OF[o.muxer] ?? [], o.encoders)
+    : undefined;
+  if (withAlpha !== undefined) return { encoder: withAlpha, fallback: false };
   const encoder = firstAvailable(c.videoEncoders, o.encoders);
   if (encoder === undefined) {
     throw new ToolError(

@@ -5,7 +5,9 @@
  * chroma families, 4:2:0, 4:2:2 or 4:4:4 (the source's own, so that no chroma resolution is
  * lost), at one of two depths: 8-bit (one byte per sample) or 10-bit (codes 0..1023 in
  * little-endian 16-bit containers). 10 bits are enough to carry a 12- or 16-bit source through
- * the network without visible banding.
+ * the network without visible banding. Each has a `yuva` variant with a fourth plane, alpha,
+ * at full (luma) resolution and the same depth, for sources with transparency whose output
+ * can hold it.
  *
  * Pure: no I/O.
  */
@@ -17,9 +19,15 @@ export type WorkingPixFmt =
   | "yuv422p"
   | "yuv422p10le"
   | "yuv444p"
-  | "yuv444p10le";
+  | "yuv444p10le"
+  | "yuva420p"
+  | "yuva420p10le"
+  | "yuva422p"
+  | "yuva422p10le"
+  | "yuva444p"
+  | "yuva444p10le";
 
-/** A planar Y′CbCr layout, as ffmpeg's rawvideo writes it. */
+/** A planar Y′CbCr layout (with or without alpha), as ffmpeg's rawvideo writes it. */
 export interface PixelFormat {
   /** The name to pass to ffmpeg's `-pix_fmt`. */
   readonly name: WorkingPixFmt;
@@ -33,6 +41,8 @@ export interface PixelFormat {
   readonly chromaShiftX: 0 | 1;
   /** log2 of the vertical chroma subsampling (1: chroma has half the rows, 0: all). */
   readonly chromaShiftY: 0 | 1;
+  /** A fourth plane, alpha, follows V: full resolution, same depth, full range. */
+  readonly alpha: boolean;
 }
 
 /** 8-bit 4:2:0. */
@@ -43,6 +53,7 @@ export const YUV420P: PixelFormat = Object.freeze({
   maxValue: 255,
   chromaShiftX: 1,
   chromaShiftY: 1,
+  alpha: false,
 });
 
 /** 10-bit 4:2:0, samples stored as little-endian 16-bit words (high 6 bits zero). */
@@ -53,6 +64,7 @@ export const YUV420P10LE: PixelFormat = Object.freeze({
   maxValue: 1023,
   chromaShiftX: 1,
   chromaShiftY: 1,
+  alpha: false,
 });
 
 /** 8-bit 4:2:2: chroma has half the columns and every row. */
@@ -85,10 +97,34 @@ export const YUV444P10LE: PixelFormat = Object.freeze({
   chromaShiftY: 0,
 });
 
+/** The formats without alpha, each beside its variant with alpha. */
+const ALPHA_VARIANTS: ReadonlyArray<readonly [PixelFormat, PixelFormat]> = [
+  YUV420P,
+  YUV420P10LE,
+  YUV422P,
+  YUV422P10LE,
+  YUV444P,
+  YUV444P10LE,
+].map((
+  f,
+) => [
+  f,
+  Object.freeze({ ...f, name: f.name.replace(/^yuv/, "yuva") as WorkingPixFmt, alpha: true }),
+]);
+
 /** Every working format, by name. */
 const WORKING_FORMATS: ReadonlyMap<string, PixelFormat> = new Map(
-  [YUV420P, YUV420P10LE, YUV422P, YUV422P10LE, YUV444P, YUV444P10LE].map((f) => [f.name, f]),
+  ALPHA_VARIANTS.flat().map((f) => [f.name, f]),
 );
+
+/** `format` with an alpha plane (`alpha` true) or without one: yuv420p ↔ yuva420p, … */
+export function withAlpha(format: PixelFormat, alpha = true): PixelFormat {
+  const pair = ALPHA_VARIANTS.find(([plain, withA]) =>
+    plain.name === format.name || withA.name === format.name
+  );
+  if (!pair) throw new RangeError(`not a working pixel format: ${format.name}`);
+  return pair[alpha ? 1 : 0];
+}
 
 /** Looks up a working format by its ffmpeg name; throws RangeError for any other name. */
 export function pixelFormat(name: string): PixelFormat {
@@ -113,7 +149,7 @@ export interface PlaneLayout {
   readonly byteLength: number;
 }
 
-/** The byte layout of one raw frame: Y, then U (Cb), then V (Cr), back to back. */
+/** The byte layout of one raw frame: Y, then U (Cb), then V (Cr), then alpha if any, back to back. */
 export interface FrameLayout {
   /** Pixel format of the frame. */
   readonly format: PixelFormat;
@@ -127,8 +163,10 @@ export interface FrameLayout {
   readonly u: PlaneLayout;
   /** Cr plane, the size of Cb. */
   readonly v: PlaneLayout;
-  /** The same three planes in storage order. */
-  readonly planes: readonly [PlaneLayout, PlaneLayout, PlaneLayout];
+  /** Alpha plane, the size of luma, in formats with alpha; null in the others. */
+  readonly a: PlaneLayout | null;
+  /** The same planes (three, or four with alpha) in storage order. */
+  readonly planes: readonly PlaneLayout[];
   /** Total bytes of one frame: the sum of the planes' byte lengths. */
   readonly frameBytes: number;
 }
@@ -165,6 +203,10 @@ export function frameLayout(
     offset: u.offset + u.byteLength,
     byteLength: u.byteLength,
   };
+  const a: PlaneLayout | null = fmt.alpha
+    ? { width, height, offset: v.offset + v.byteLength, byteLength: y.byteLength }
+    : null;
+  const last = a ?? v;
   return {
     format: fmt,
     width,
@@ -172,8 +214,9 @@ export function frameLayout(
     y,
     u,
     v,
-    planes: [y, u, v],
-    frameBytes: v.offset + v.byteLength,
+    a,
+    planes: a ? [y, u, v, a] : [y, u, v],
+    frameBytes: last.offset + last.byteLength,
   };
 }
 
@@ -271,14 +314,15 @@ const FAMILY_FORMATS: Readonly<Record<ChromaFamily, readonly [PixelFormat, Pixel
 /**
  * The working format for a source of the given ffmpeg pix_fmt: of its own chroma family
  * (see chromaFamily; RGB and grey sources are converted to 4:2:0), 10-bit for anything with
- * more than 8 bits per component (9-, 10-, 12-, 16-bit and float formats), else 8-bit.
- * Unknown names (hardware surfaces such as `cuda`, ffprobe's "unknown") get 8-bit 4:2:0: the
- * common case, and the cheaper one.
+ * more than 8 bits per component (9-, 10-, 12-, 16-bit and float formats), else 8-bit, with
+ * an alpha plane when `alpha` is true (the caller decides: the source has one and the output
+ * keeps it). Unknown names (hardware surfaces such as `cuda`, ffprobe's "unknown") get 8-bit
+ * 4:2:0: the common case, and the cheaper one.
  */
-export function workingFormat(sourcePixFmt: string): PixelFormat {
+export function workingFormat(sourcePixFmt: string, alpha = false): PixelFormat {
   const depth = sourceBitDepth(sourcePixFmt);
   const [eight, ten] = FAMILY_FORMATS[chromaFamily(sourcePixFmt)];
-  return depth !== undefined && depth > 8 ? ten : eight;
+  return withAlpha(depth !== undefined && depth > 8 ? ten : eight, alpha);
 }
 
 /**

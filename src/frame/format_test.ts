@@ -3,6 +3,7 @@ import {
   frameLayout,
   pixelFormat,
   sourceBitDepth,
+  withAlpha,
   workingFormat,
   type WorkingPixFmt,
   YUV420P,
@@ -244,4 +245,57 @@ Deno.test("sourceBitDepth reads the component depth from the name", () => {
     ["unknown", undefined],
   ];
   for (const [name, depth] of table) assert.equal(sourceBitDepth(name), depth, name);
+});
+
+Deno.test("frameLayout: an alpha plane follows V at luma size and depth, odd sizes included", () => {
+  const table: [WorkingPixFmt, number, number, [number, number], number][] = [
+    // format, width, height, chroma size, frame bytes (the alpha plane is width × height)
+    ["yuva420p", 64, 48, [32, 24], 2 * 64 * 48 + 2 * 32 * 24],
+    ["yuva420p", 5, 3, [3, 2], 2 * 15 + 2 * 6],
+    ["yuva422p", 5, 3, [3, 3], 2 * 15 + 2 * 9],
+    ["yuva444p", 5, 3, [5, 3], 4 * 15],
+    ["yuva420p10le", 5, 3, [3, 2], 2 * (2 * 15 + 2 * 6)],
+    ["yuva422p10le", 64, 48, [32, 48], 2 * (2 * 64 * 48 + 2 * 32 * 48)],
+    ["yuva444p10le", 1, 1, [1, 1], 2 * 4],
+  ];
+  for (const [name, w, h, [cw, ch], bytes] of table) {
+    const l = frameLayout(name, w, h);
+    const what = `${name} ${w}x${h}`;
+    const bps = l.format.bytesPerSample;
+    assert.ok(l.format.alpha, what);
+    assert.deepEqual([l.u.width, l.u.height, l.v.width, l.v.height], [cw, ch, cw, ch], what);
+    assert.deepEqual(
+      l.a,
+      { width: w, height: h, offset: (w * h + 2 * cw * ch) * bps, byteLength: w * h * bps },
+      what,
+    );
+    assert.deepEqual(l.planes, [l.y, l.u, l.v, l.a], what);
+    assert.equal(l.frameBytes, bytes, what);
+    // Without alpha: the same first three planes, no fourth.
+    const plain = frameLayout(withAlpha(l.format, false), w, h);
+    assert.deepEqual([plain.y, plain.u, plain.v, plain.a], [l.y, l.u, l.v, null], what);
+    assert.equal(plain.frameBytes, bytes - w * h * bps, what);
+  }
+});
+
+Deno.test("withAlpha / workingFormat(…, alpha): the yuva twin of each working format", () => {
+  const table: [string, string][] = [
+    ["yuv420p", "yuva420p"],
+    ["yuva420p", "yuva420p"],
+    ["rgba", "yuva420p"],
+    ["argb", "yuva420p"],
+    ["rgba64be", "yuva420p10le"],
+    ["yuva422p", "yuva422p"],
+    ["yuv422p10le", "yuva422p10le"],
+    ["yuva444p10le", "yuva444p10le"],
+    ["yuva444p12le", "yuva444p10le"],
+  ];
+  for (const [source, working] of table) {
+    const f = workingFormat(source, true);
+    assert.equal(f.name, working, source);
+    assert.equal(f, pixelFormat(working), source);
+    assert.equal(withAlpha(f, false).name, working.replace("yuva", "yuv"), source);
+    assert.equal(withAlpha(withAlpha(f, false)), f, source);
+    assert.equal(workingFormat(source, false), withAlpha(f, false), source);
+  }
 });

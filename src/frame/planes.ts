@@ -1,17 +1,31 @@
 /**
- * Splitting a raw frame into its Y, U and V planes and joining them back, and converting a
+ * Splitting a raw frame into its Y, U and V planes (and alpha) and joining them back, and converting a
  * plane's integer codes to floats in [0, 1] for the network and back.
  *
  * Pure: no I/O. Assumes nothing about the alignment of the bytes it is given.
  */
-import type { FrameLayout } from "./format.ts";
+import type { FrameLayout, PlaneLayout } from "./format.ts";
 import type { Samples } from "./pixels.ts";
 
-/** A frame's three planes. Their sizes are those of the FrameLayout they came from. */
+/** A frame's planes. Their sizes are those of the FrameLayout they came from. */
 export interface FramePlanes<P extends Samples = Samples> {
   y: P;
   u: P;
   v: P;
+  /** Alpha, in formats that have it (see PixelFormat.alpha). */
+  a?: P;
+}
+
+/** The names of a layout's planes, in storage order. */
+function planeNames(layout: FrameLayout): readonly ("y" | "u" | "v" | "a")[] {
+  return layout.a ? ["y", "u", "v", "a"] : ["y", "u", "v"];
+}
+
+/** Applies `view` to each of the layout's planes. */
+function mapPlanes(layout: FrameLayout, view: (p: PlaneLayout) => Samples): FramePlanes {
+  const planes: FramePlanes = { y: view(layout.y), u: view(layout.u), v: view(layout.v) };
+  if (layout.a) planes.a = view(layout.a);
+  return planes;
 }
 
 /**
@@ -28,7 +42,7 @@ function checkBitDepth(bitDepth: number): void {
 }
 
 /**
- * Views of the Y, U and V planes of one frame of `layout` in `bytes`, which must be exactly
+ * Views of the Y, U and V planes (and alpha) of one frame of `layout` in `bytes`, which must be exactly
  * `layout.frameBytes` long.
  *
  * For 8-bit the planes are subarrays of `bytes` (no copy): they change if `bytes` is reused,
@@ -44,32 +58,27 @@ export function splitFrame(bytes: Uint8Array, layout: FrameLayout): FramePlanes 
         `${layout.frameBytes} bytes, got ${bytes.length}`,
     );
   }
-  const { y, u, v } = layout;
   if (layout.format.bytesPerSample === 1) {
-    return {
-      y: bytes.subarray(y.offset, y.offset + y.byteLength),
-      u: bytes.subarray(u.offset, u.offset + u.byteLength),
-      v: bytes.subarray(v.offset, v.offset + v.byteLength),
-    };
+    return mapPlanes(layout, (p) => bytes.subarray(p.offset, p.offset + p.byteLength));
   }
   if (!HOST_LITTLE_ENDIAN) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const read = (p: typeof y): Uint16Array => {
+    return mapPlanes(layout, (p) => {
       const out = new Uint16Array(p.width * p.height);
       for (let i = 0; i < out.length; i++) out[i] = view.getUint16(p.offset + 2 * i, true);
       return out;
-    };
-    return { y: read(y), u: read(u), v: read(v) };
+    });
   }
   // slice() copies into a fresh ArrayBuffer, which starts 8-byte aligned.
   const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
-  const view = (p: typeof y) =>
-    new Uint16Array(aligned.buffer, aligned.byteOffset + p.offset, p.width * p.height);
-  return { y: view(y), u: view(u), v: view(v) };
+  return mapPlanes(
+    layout,
+    (p) => new Uint16Array(aligned.buffer, aligned.byteOffset + p.offset, p.width * p.height),
+  );
 }
 
 /**
- * Writes the three planes into one frame of `layout` (into `out` when given, which must be
+ * Writes the planes (three, or four with alpha) into one frame of `layout` (into `out` when given, which must be
  * `layout.frameBytes` long; a new buffer otherwise) and returns it. Planes must have the
  * layout's sizes and the sample type of its format; `out` may start at any byte offset.
  * Values are copied as they are: a 10-bit plane is expected to hold codes in 0..1023.
@@ -80,10 +89,11 @@ export function joinFrame(planes: FramePlanes, layout: FrameLayout, out?: Uint8A
     throw new RangeError(`output buffer is ${dst.length} bytes, frame needs ${layout.frameBytes}`);
   }
   const wide = layout.format.bytesPerSample === 2;
-  for (const name of ["y", "u", "v"] as const) {
-    const p = layout[name];
+  for (const name of planeNames(layout)) {
+    const p = layout[name]!;
     const src = planes[name];
     const samples = p.width * p.height;
+    if (src === undefined) throw new RangeError(`plane ${name} is missing`);
     if (src.length !== samples || (src instanceof Uint16Array) !== wide) {
       throw new RangeError(
         `plane ${name} must be a ${wide ? "Uint16Array" : "Uint8Array"} of ` +

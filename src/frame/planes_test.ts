@@ -151,3 +151,26 @@ Deno.test("planeToFloat / floatToPlane write into a given output and check it", 
   assert.throws(() => planeToFloat(codes, 0), RangeError);
   assert.throws(() => planeToFloat(codes, 10, new Float32Array(2)), RangeError);
 });
+
+Deno.test("splitFrame / joinFrame carry an alpha plane, 8- and 10-bit", () => {
+  for (const name of ["yuva420p", "yuva444p10le"] as const) {
+    for (const [w, h] of SIZES) {
+      const layout = frameLayout(name, w, h);
+      const original = noise(layout.frameBytes, w * 13 + h);
+      // 10-bit codes stay in range, so that what comes back is the same bytes.
+      if (layout.format.bytesPerSample === 2) {
+        for (let i = 1; i < original.length; i += 2) original[i] &= 3;
+      }
+      const p = splitFrame(original, layout);
+      const a = layout.a!;
+      assert.equal(p.a!.length, w * h, `${name} ${w}x${h}`);
+      assert.deepEqual(
+        new Uint8Array(p.a!.buffer, p.a!.byteOffset, p.a!.byteLength),
+        original.subarray(a.offset, a.offset + a.byteLength),
+        `${name} ${w}x${h}`,
+      );
+      assert.deepEqual(joinFrame(p, layout), original, `${name} ${w}x${h}`);
+      assert.throws(() => joinFrame({ y: p.y, u: p.u, v: p.v }, layout), RangeError);
+    }
+  }
+});

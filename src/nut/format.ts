@@ -112,6 +112,8 @@ export type NutPixFmt = WorkingPixFmt;
  * libavcodec/raw.c: `I420` → yuv420p, `Y42B` → yuv422p, `444P` → yuv444p, and for 10 bits the
  * generic NUT raw YUV scheme of doc/nut.texi: "Y3" = YUV, then the chroma shifts (11: 4:2:0,
  * 10: 4:2:2, 0: 4:4:4), then 10 bits, little-endian because the bytes are in this order.
+ * With alpha the same scheme starts "Y4" (YUVA) at either depth, as ffmpeg 4.1 and 5.1 both
+ * write and read them.
  */
 export const NUT_RAWVIDEO_FOURCC: Readonly<Record<NutPixFmt, Uint8Array>> = {
   yuv420p: new Uint8Array([0x49, 0x34, 0x32, 0x30]), // "I420"
@@ -120,6 +122,12 @@ export const NUT_RAWVIDEO_FOURCC: Readonly<Record<NutPixFmt, Uint8Array>> = {
   yuv422p10le: new Uint8Array([0x59, 0x33, 10, 10]), // "Y3" 10 10
   yuv444p: new Uint8Array([0x34, 0x34, 0x34, 0x50]), // "444P"
   yuv444p10le: new Uint8Array([0x59, 0x33, 0, 10]), // "Y3" 0 10
+  yuva420p: new Uint8Array([0x59, 0x34, 11, 8]), // "Y4" 11 8
+  yuva420p10le: new Uint8Array([0x59, 0x34, 11, 10]), // "Y4" 11 10
+  yuva422p: new Uint8Array([0x59, 0x34, 10, 8]), // "Y4" 10 8
+  yuva422p10le: new Uint8Array([0x59, 0x34, 10, 10]), // "Y4" 10 10
+  yuva444p: new Uint8Array([0x59, 0x34, 0, 8]), // "Y4" 0 8
+  yuva444p10le: new Uint8Array([0x59, 0x34, 0, 10]), // "Y4" 0 10
 };
 
 /** Maps a rawvideo fourcc (as bytes) to one of our pixel formats, or undefined if unknown. */

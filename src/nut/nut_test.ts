@@ -273,6 +273,12 @@ const PRINTED_FOURCC: Record<NutPixFmt, string> = {
   yuv422p10le: "Y3\\[10\\]\\[10\\]",
   yuv444p: "444P",
   yuv444p10le: "Y3\\[0\\]\\[10\\]",
+  yuva420p: "Y4\\[11\\]\\[8\\]",
+  yuva420p10le: "Y4\\[11\\]\\[10\\]",
+  yuva422p: "Y4\\[10\\]\\[8\\]",
+  yuva422p10le: "Y4\\[10\\]\\[10\\]",
+  yuva444p: "Y4\\[0\\]\\[8\\]",
+  yuva444p10le: "Y4\\[0\\]\\[10\\]",
 };
 
 for (const pixFmt of Object.keys(PRINTED_FOURCC) as NutPixFmt[]) {

@@ -1,7 +1,9 @@
 /**
- * The frame stage of the pipeline: raw planar Y′CbCr frames (4:2:0, 4:2:2 or 4:4:4) in, frames `scale`× larger out. Luma
- * goes through FSRCNN in batches (several frames per engine call); chroma is upsampled
- * bicubically, sited as the source says, while the engine works on the luma.
+ * The frame stage of the pipeline: raw planar Y′CbCr frames (4:2:0, 4:2:2 or 4:4:4, with or
+ * without alpha) in, frames `scale`× larger out. Luma goes through FSRCNN in batches (several
+ * frames per engine call); chroma is upsampled bicubically, sited as the source says, and alpha
+ * bicubically at full resolution (it is coverage, not picture: the network never sees it),
+ * while the engine works on the luma.
  */
 import { type FrameLayout, frameLayout, type PixelFormat } from "../frame/format.ts";
 import type { Plane } from "../frame/pixels.ts";
@@ -15,8 +17,8 @@ export interface VideoFrame {
   /** Presentation timestamp in the stream's time base; passed through unchanged. */
   pts: number;
   /**
-   * The frame's bytes as ffmpeg's rawvideo writes them: planar Y′CbCr (Y, then U, then V, rows
-   * packed) in one of the working formats (see frame/format.ts), one byte per sample for 8-bit
+   * The frame's bytes as ffmpeg's rawvideo writes them: planar Y′CbCr (Y, then U, then V, then
+   * alpha in formats with alpha, rows packed) in one of the working formats (see frame/format.ts), one byte per sample for 8-bit
    * or little-endian 16-bit words for 10-bit.
    */
   data: Uint8Array;
@@ -54,8 +56,8 @@ export interface FrameStageOptions {
 
 /**
  * Upscales a batch of frames of one size; returns the new frames in order, `scale`× wider and
- * taller, with the same timestamps and pixel format. Luma goes through the network, chroma is
- * upsampled bicubically meanwhile. `o.batch` is not used here: all of `frames` go to the
+ * taller, with the same timestamps and pixel format. Luma goes through the network, chroma (and
+ * alpha) is upsampled bicubically meanwhile. `o.batch` is not used here: all of `frames` go to the
  * upscaler together.
  *
  * @param frames Frames of `o.width`×`o.height` in `o.format`.
@@ -80,6 +82,7 @@ export interface FrameStageOptions {
  *     maxValue: 255,
  *     chromaShiftX: 1,
  *     chromaShiftY: 1,
+ *     alpha: false,
  *   },
  *   width: 64,
  *   height: 48,
@@ -126,6 +129,14 @@ export async function upscaleFrames(
     return {
       u: upsamplePlane(p.u, inLayout.u.width, inLayout.u.height, opts),
       v: upsamplePlane(p.v, inLayout.v.width, inLayout.v.height, opts),
+      // Alpha samples sit where luma samples do: centred in their pixels, like a chroma plane
+      // at full resolution.
+      a: p.a && upsamplePlane(p.a, o.width, o.height, {
+        ...opts,
+        dstWidth: outLayout.width,
+        dstHeight: outLayout.height,
+        siting: planeSiting(o.siting, 0, 0),
+      }),
     };
   });
   const ys = await luma;
@@ -136,6 +147,7 @@ export async function upscaleFrames(
         y: floatToPlane(o.fullRange ? studioToFull(ys[i].data, depth) : ys[i].data, depth),
         u: chroma[i].u,
         v: chroma[i].v,
+        a: chroma[i].a,
       },
       outLayout,
     ),
@@ -175,6 +187,7 @@ export async function upscaleFrames(
  *     maxValue: 255,
  *     chromaShiftX: 1,
  *     chromaShiftY: 1,
+ *     alpha: false,
  *   },
  *   width,
  *   height,

@@ -1,10 +1,11 @@
 /**
  * What is done to a video's pictures besides the upscale, decided once from the source and the
  * output, the same way for a one-piece run and for each segment of a segmented one: whether
- * they are deinterlaced, whether they are turned upright, and the one-line notices that say so
- * (and name an alpha channel the output loses).
+ * they are deinterlaced, whether they are turned upright, whether their alpha is kept, and the
+ * one-line notices that say so (and name an alpha channel the output loses).
  */
-import { pixFmtHasAlpha } from "../frame/format.ts";
+import { alphaFate } from "../ffmpeg/alpha.ts";
+import { capabilities } from "../ffmpeg/capabilities.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
 import {
   type DeinterlaceMode,
@@ -14,11 +15,11 @@ import {
 } from "../ffmpeg/interlace.ts";
 import { probeSizeChanges, type SizeChanges } from "../ffmpeg/keyframe_sizes.ts";
 import { isStreamedInput } from "../ffmpeg/input_name.ts";
-import type { VideoInfo } from "../ffmpeg/probe.ts";
 import type { FfmpegTools } from "../ffmpeg/resolve.ts";
 import { type PixelTurn, pixelTurn } from "../ffmpeg/rotate.ts";
 import { extensionOf } from "./kinds.ts";
 import type { UpscaleNotice } from "./options.ts";
+import { keepsAlpha } from "./still.ts";
 import type { FrameSource } from "./video.ts";
 
 /** How a video's pictures are treated (see the module comment). */
@@ -27,23 +28,20 @@ export interface PictureTreatment {
   deinterlace?: { parity: FieldParity; perField: boolean };
   /** Turn the pictures clockwise by this much (the output cannot store the rotation). */
   turn: PixelTurn;
+  /**
+   * The source's alpha is kept (absent: it has none, or the output cannot hold it), decoded
+   * by `decoder` when ffmpeg's own would drop it (see ffmpeg/alpha.ts).
+   */
+  alpha?: { decoder?: string };
   /** One line each, for `onNotice`. */
   notices: UpscaleNotice[];
 }
 
 /**
- * Whether a source's pictures carry an alpha channel: a pixel format with one (ProRes 4444's
- * `yuva444p10le`, PNG's `rgba`, …), or VP9 / AV1 in WebM flagged `alpha_mode` (its alpha is a
- * second stream inside the codec's side data, which only libvpx decodes).
- */
-export function hasAlpha(v: Pick<VideoInfo, "pixFmt">, tags: Record<string, string> = {}): boolean {
-  return pixFmtHasAlpha(v.pixFmt) || (tags.alpha_mode ?? tags.ALPHA_MODE) === "1";
-}
-
-/**
  * Decides the treatment of a video or frame-sequence source written to `output` (a video or
  * a frame sequence). Interlacing is looked for in videos only (see detectInterlacing), unless
- * `deinterlace` is `off`.
+ * `deinterlace` is `off`. Alpha is kept where `encoder` (for a video output) or the frames'
+ * format (PNG, not JPEG) can hold it, and where the pixel format asked for has it.
  */
 export async function pictureTreatment(
   tools: FfmpegTools,
@@ -51,6 +49,10 @@ export async function pictureTreatment(
     source: FrameSource;
     output: string;
     deinterlace?: DeinterlaceMode;
+    /** The video encoder of a video output; absent for a frame-sequence output. */
+    encoder?: string;
+    /** The pixel format asked of the encoder, if any. */
+    pixFmt?: string;
     signal?: AbortSignal;
   },
 ): Promise<PictureTreatment> {
@@ -93,15 +95,22 @@ export async function pictureTreatment(
         `its pictures are turned ${turn}° clockwise, so that it plays upright`,
     });
   }
-  const videoTags = src.info.streams.find((s) => s.index === v.index)?.tags;
-  if (hasAlpha(v, videoTags)) {
+  const fate = alphaFate(src.info, {
+    encoder: o.encoder,
+    jpeg: !keepsAlpha(o.output),
+    pixFmt: o.pixFmt,
+    decoders: (await capabilities(tools)).decoders,
+  });
+  let alpha: PictureTreatment["alpha"];
+  if (fate?.keep) alpha = fate.decoder ? { decoder: fate.decoder } : {};
+  else if (fate) {
     notices.push({
       kind: "dropped",
       message: `${o.output}: not kept: the alpha channel (transparency) of ${src.path}; ` +
-        "only still images keep it",
+        fate.why,
     });
   }
-  return { deinterlace, turn, notices };
+  return { deinterlace, turn, alpha, notices };
 }
 
 /**

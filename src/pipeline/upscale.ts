@@ -3,6 +3,7 @@
  * video, a frame sequence or an image, safely (see output.ts) and with progress.
  */
 import { CancelledError, OptionError, UsageError } from "../errors.ts";
+import { alphaBesidePicture, sourceHasAlpha } from "../ffmpeg/alpha.ts";
 import { checkEncoderArgs } from "../ffmpeg/args.ts";
 import { capabilities } from "../ffmpeg/capabilities.ts";
 import { defaultCrf } from "../ffmpeg/crf.ts";
@@ -19,7 +20,7 @@ import { openInput } from "./input.ts";
 import { measureInput, sampleSourceOf } from "./sample.ts";
 import { upscaleInSegments } from "../segments/local.ts";
 import { keepsAlpha, upscalePictures, upscaleStill } from "./still.ts";
-import { hasAlpha, pictureTreatment, sizeChangeNotice } from "./treatment.ts";
+import { pictureTreatment, sizeChangeNotice } from "./treatment.ts";
 import { upscaleVideo } from "./video.ts";
 
 /**
@@ -120,6 +121,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           `(${first.width}x${first.height}): a video has one picture size`,
       );
     }
+    const alpha = sourceHasAlpha(info);
     let plan: StreamPlan | undefined;
     if (outKind === "video") {
       // Settled before the engine starts, so that an output ffmpeg cannot write (an encoder it
@@ -129,6 +131,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         muxer,
         source: source?.kind === "video" ? info : undefined,
         videoEncoder: o.codec,
+        alpha,
         encoders: (await capabilities(tools)).encoders,
         ffmpeg: tools.ffmpeg,
       });
@@ -153,6 +156,8 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
         source,
         output: o.output,
         deinterlace: o.deinterlace,
+        encoder: plan?.videoEncoder,
+        pixFmt: o.pixFmt,
         signal: o.signal,
       })
       : undefined;
@@ -164,7 +169,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
       ...treatment?.notices ?? [],
       ...(resized ? [resized] : []),
     ];
-    if (!source && outKind === "image" && hasAlpha(info.video!) && !keepsAlpha(o.output)) {
+    if (!source && outKind === "image" && alpha && !keepsAlpha(o.output)) {
       notices.push({
         kind: "dropped",
         message: `${o.output}: not kept: the alpha channel (transparency) of ${o.input}; ` +
@@ -180,11 +185,21 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           "piece, not in segments",
       });
     }
+    // VP8/VP9 alpha travels beside the picture, which the segments' NUT files lose.
+    const alphaBeside = treatment?.alpha !== undefined && plan !== undefined &&
+      alphaBesidePicture(plan.videoEncoder);
+    if (alphaBeside && !oneStream && (o.segmentSeconds ?? 0) > 0) {
+      o.onNotice?.({
+        kind: "one-piece",
+        message: `${o.output}: ${plan!.videoEncoder} with alpha is made in one piece, not in ` +
+          "segments",
+      });
+    }
     // One picture per field makes more frames than the file has packets, which segments
     // are counted by: such a run is made in one piece.
     if (
       source?.kind === "video" && outKind === "video" && !oneStream &&
-      !treatment?.deinterlace?.perField
+      !treatment?.deinterlace?.perField && !alphaBeside
     ) {
       // The plan's choice of encoder (the container's usual one) is the segments' too.
       const segmented = await upscaleInSegments({ ...o, codec: plan?.videoEncoder }, {
@@ -242,6 +257,7 @@ export async function upscaleFile(o: UpscaleOptions): Promise<UpscaleSummary> {
           target,
           deinterlace: treatment?.deinterlace,
           turn: treatment?.turn,
+          alpha: treatment?.alpha,
           plan,
           muxer,
           video: {

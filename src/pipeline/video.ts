@@ -1,10 +1,12 @@
 /**
- * Videos and frame sequences: ffmpeg decodes to raw 4:2:0 frames (8 or 10 bit) in NUT, the
+ * Videos and frame sequences: ffmpeg decodes to raw planar frames (the source's chroma family,
+ * 8 or 10 bit, with alpha when it is kept; see frame/format.ts) in NUT, the
  * frame stage upscales them in batches, and a second ffmpeg encodes them, keeping the
  * source's audio, subtitles, chapters, metadata, timestamps, colour tags and rotation.
  * Three stages run at once, joined by streams with backpressure, so memory stays flat.
  */
 import { CancelledError, InputError } from "../errors.ts";
+import { encoderPixFmt } from "../ffmpeg/alpha.ts";
 import { decodeArgs, encodeArgs, imageSequenceArgs, type VideoEncoding } from "../ffmpeg/args.ts";
 import type { FfmpegCapabilities } from "../ffmpeg/capabilities.ts";
 import type { ColorTags, MediaInfo, VideoInfo } from "../ffmpeg/probe.ts";
@@ -77,6 +79,11 @@ export interface VideoJob {
    * display rotation (see ffmpeg/rotate.ts pixelTurn).
    */
   turn?: PixelTurn;
+  /**
+   * Keep the source's alpha (see treatment.ts): the frames get an alpha plane, read with
+   * `decoder` when set.
+   */
+  alpha?: { decoder?: string };
 }
 
 export interface VideoResult {
@@ -244,6 +251,7 @@ function encoderArgs(
       output: `${target.temp}/${target.pattern}`,
       jpeg: /\.jpe?g$/i.test(target.pattern!),
       deep: format.bitDepth > 8,
+      alpha: format.alpha,
       color,
       caps: job.caps,
     });
@@ -252,7 +260,7 @@ function encoderArgs(
   return encodeArgs({
     output: target.temp,
     muxer: job.muxer ?? outputMuxer(target.path),
-    video: { ...job.video, pixFmt: job.video.pixFmt ?? format.name },
+    video: { ...job.video, pixFmt: encoderPixFmt(job.video.codec, format, job.video.pixFmt) },
     // A segment is written alone; the join takes the source's streams (see segments/join.ts).
     source: src.kind === "video" && !job.segment
       ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [], served }
@@ -273,7 +281,7 @@ async function closedByReader(done: Promise<void>): Promise<boolean> {
 export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
   const src = job.source;
   const v = src.info.video!;
-  const format = workingFormat(v.pixFmt);
+  const format = workingFormat(v.pixFmt, job.alpha !== undefined);
   const rgbSource = isRgbSource(v.pixFmt);
   const fullRange = isFullRange(v);
   const color = outputColor(v);
@@ -293,6 +301,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     decodeArgs({
       input: src.input,
       inputOptions: src.inputOptions,
+      decoder: job.alpha?.decoder,
       pixFmt: format.name,
       noAutorotate: src.kind === "video",
       rgbMatrix: rgbSource ? "bt709" : undefined,

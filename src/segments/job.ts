@@ -24,6 +24,7 @@ import {
   shippedWeightsFile,
 } from "../model/weights.ts";
 import { VIDEO_MUXERS } from "../ffmpeg/muxers.ts";
+import { alphaBesidePicture, alphaFate, encoderPixFmt, sourceHasAlpha } from "../ffmpeg/alpha.ts";
 import { extensionOf, outputKind } from "../pipeline/kinds.ts";
 import { requirePictures } from "../pipeline/input.ts";
 import { prepareOutput, refuseWritingOverInputs } from "../pipeline/output.ts";
@@ -102,16 +103,19 @@ export type PlanSettingsOptions = Pick<
 
 /**
  * The video encoder a plan records: the one asked for, else the usual one of the container
- * of `output` that this ffmpeg has (as a one-piece run picks it).
+ * of `output` that this ffmpeg has (one that holds alpha for a source with `alpha`), as a
+ * one-piece run picks it.
  */
 export async function planVideoEncoder(
   tools: FfmpegTools,
   output: string,
   codec?: string,
+  alpha = false,
 ): Promise<string> {
   return codec ?? planStreams({
     output,
     muxer: VIDEO_MUXERS[extensionOf(output)],
+    alpha,
     encoders: (await capabilities(tools)).encoders,
     ffmpeg: tools.ffmpeg,
   }).videoEncoder;
@@ -260,11 +264,21 @@ export async function checkEncoding(
   const output = io.output;
   const muxer = VIDEO_MUXERS[extensionOf(output)];
   const caps = await capabilities(tools);
+  // The pixel format the segments are encoded in, alpha included when they keep it.
+  const alpha = alphaFate(info, {
+    encoder: settings.codec,
+    pixFmt: settings.pixFmt ?? undefined,
+    decoders: caps.decoders,
+  });
   const video = {
     codec: settings.codec,
     crf: settings.crf ?? undefined,
     preset: settings.preset ?? undefined,
-    pixFmt: settings.pixFmt ?? workingFormat(info.video!.pixFmt).name,
+    pixFmt: encoderPixFmt(
+      settings.codec,
+      workingFormat(info.video!.pixFmt, alpha?.keep),
+      settings.pixFmt ?? undefined,
+    ),
     extra: settings.encoderArgs,
   };
   // The other streams matter too (what the container takes): they are the input's own.
@@ -527,8 +541,13 @@ async function planFiles(
     checkPrintable(f.output, "the output's name");
   }
   // A library's outputs share one encoder: the first output's container's usual one unless
-  // `codec` names it (an output whose container cannot hold it fails in checkEncoding).
-  const codec = io.length > 0 ? await planVideoEncoder(tools, io[0].output, o.codec) : o.codec;
+  // `codec` names it (an output whose container cannot hold it fails in checkEncoding). A single
+  // video with alpha gets the encoder that keeps it, as a one-piece run does.
+  const alpha = io.length === 1 && o.codec === undefined &&
+    sourceHasAlpha(await probe(tools, io[0].input, { signal: o.signal }));
+  const codec = io.length > 0
+    ? await planVideoEncoder(tools, io[0].output, o.codec, alpha)
+    : o.codec;
   const settings = pixelSettings({ ...o, codec }, await weightsRequest(o));
   const summary = (
     plan: WorkPlan,
@@ -595,6 +614,8 @@ async function planFiles(
       source: videoSource(f.input, info),
       output: f.output,
       deinterlace: settings.deinterlace,
+      encoder: settings.codec,
+      pixFmt: settings.pixFmt ?? undefined,
       signal: o.signal,
     });
     // Segments are counted in the file's frames, which one picture per field doubles.
@@ -602,6 +623,13 @@ async function planFiles(
       throw new OptionError(
         "deinterlace",
         `${f.input}: one picture per field is made in one piece only, not in a job's segments`,
+      );
+    }
+    // VP8/VP9 alpha travels beside the picture, which the segments' NUT files do not keep.
+    if (treatment.alpha && alphaBesidePicture(settings.codec)) {
+      throw new UsageError(
+        `${f.input}: its alpha, in ${settings.codec}, is made in one piece only, not in a ` +
+          "job's segments",
       );
     }
     // Found once, here: the segments' workers do not look again, nor tell it.

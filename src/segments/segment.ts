@@ -90,6 +90,8 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
     source,
     output: item.output,
     deinterlace: s.deinterlace,
+    encoder: s.codec,
+    pixFmt: s.pixFmt ?? undefined,
     signal: job.signal,
   });
   // Seek points to try: the segment's keyframe, then earlier segments' ones, then none. The
@@ -123,6 +125,7 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
           target,
           deinterlace: treatment.deinterlace,
           turn: treatment.turn,
+          alpha: treatment.alpha,
           video: {
             codec: s.codec,
             crf: s.crf ?? undefined,
