@@ -35,6 +35,11 @@ function passthrough(caps: Caps): string[] {
   return caps.fpsMode ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"];
 }
 
+/** The start of every command here: quiet, the first video stream of `input`, through `filter`. */
+function filteredVideo(input: string, filter: string): string[] {
+  return [...COMMON_ARGS, "-i", localName(input), "-map", "0:v:0", "-vf", filter];
+}
+
 /** The lossless intermediate every file but the coded LR is stored in. */
 const LOSSLESS = ["-c:v", "ffv1", "-pix_fmt", "yuv420p"];
 
@@ -61,15 +66,9 @@ export function groundTruthArgs(
   caps: Caps,
 ): string[] {
   return [
-    ...COMMON_ARGS,
-    "-i",
-    localName(o.input),
-    "-map",
-    "0:v:0",
+    ...filteredVideo(o.input, `scale=${o.width}:${o.height}:flags=area`),
     "-frames:v",
     String(o.frames),
-    "-vf",
-    `scale=${o.width}:${o.height}:flags=area`,
     ...LOSSLESS,
     ...passthrough(caps),
     "-y",
@@ -113,13 +112,7 @@ export function lowResolutionArgs(
   caps: Caps,
 ): string[] {
   return [
-    ...COMMON_ARGS,
-    "-i",
-    localName(o.input),
-    "-map",
-    "0:v:0",
-    "-vf",
-    `scale=${o.width}:${o.height}:flags=${d.scaler}`,
+    ...filteredVideo(o.input, `scale=${o.width}:${o.height}:flags=${d.scaler}`),
     ...codecArgs(d),
     ...passthrough(caps),
     "-an",
@@ -138,13 +131,10 @@ export function trainingFramesArgs(
   caps: Caps,
 ): string[] {
   return [
-    ...COMMON_ARGS,
-    "-i",
-    localName(o.input),
-    "-map",
-    "0:v:0",
-    "-vf",
-    `select=not(mod(n\\,${o.every})),scale=trunc(iw/4)*2:trunc(ih/4)*2:flags=area`,
+    ...filteredVideo(
+      o.input,
+      `select=not(mod(n\\,${o.every})),scale=trunc(iw/4)*2:trunc(ih/4)*2:flags=area`,
+    ),
     ...passthrough(caps),
     "-frames:v",
     String(o.count),
