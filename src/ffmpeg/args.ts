@@ -15,7 +15,8 @@ import { type PixelTurn, turnFilters } from "./rotate.ts";
 /** Options shared by every invocation: quiet, never interactive. */
 export const COMMON_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error"];
 
-function passthrough(caps: Pick<FfmpegCapabilities, "fpsMode">): string[] {
+/** `-fps_mode passthrough` (`-vsync` before ffmpeg 5.1). */
+export function passthrough(caps: Pick<FfmpegCapabilities, "fpsMode">): string[] {
   // Every frame exactly once with its own timestamp: no duplicates or drops for VFR input.
   return caps.fpsMode ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"];
 }

@@ -8,7 +8,7 @@
  */
 import { ToolError } from "../errors.ts";
 import { rawFrameSize } from "../nut/format.ts";
-import { COMMON_ARGS, decodeArgs } from "./args.ts";
+import { COMMON_ARGS, decodeArgs, passthrough } from "./args.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { SwsScaler } from "./degrade.ts";
 import { localName } from "./input_name.ts";
@@ -30,10 +30,6 @@ export interface FootageDegradation {
 }
 
 type Caps = Pick<FfmpegCapabilities, "fpsMode">;
-
-function passthrough(caps: Caps): string[] {
-  return caps.fpsMode ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"];
-}
 
 /** The start of every command here: quiet, the first video stream of `input`, through `filter`. */
 function filteredVideo(input: string, filter: string): string[] {
