@@ -32,13 +32,13 @@
  */
 
 // Whole files.
-export { upscaleFile } from "./src/pipeline/upscale.ts";
-export { DEFAULT_MAX_PIXELS } from "./src/pipeline/input.ts";
-export { isNetworkUrl, isStreamedInput } from "./src/ffmpeg/input_name.ts";
-export type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "./src/pipeline/options.ts";
-export { DEINTERLACE_MODES, type DeinterlaceMode } from "./src/ffmpeg/interlace.ts";
-export type { UpscaleProgress } from "./src/pipeline/progress.ts";
-export type { Leftover, LeftoverReport } from "./src/leftovers.ts";
+export { upscaleFile } from "./src/jobs/upscale_file.ts";
+export { DEFAULT_MAX_PIXELS } from "./src/upscale/input.ts";
+export { isNetworkUrl, isStreamedInput } from "./src/media/ffmpeg/input_name.ts";
+export type { UpscaleNotice, UpscaleOptions, UpscaleSummary } from "./src/upscale/options.ts";
+export { DEINTERLACE_MODES, type DeinterlaceMode } from "./src/media/ffmpeg/interlace.ts";
+export type { UpscaleProgress } from "./src/upscale/progress.ts";
+export type { Leftover, LeftoverReport } from "./src/core/leftovers.ts";
 
 // Long jobs: segments, resume, many machines.
 export {
@@ -55,22 +55,22 @@ export {
   runTask,
   type RunTaskOptions,
   type TaskSummary,
-} from "./src/segments/job.ts";
-export type { ItemWeights } from "./src/segments/manifest.ts";
-export { workFolderFor } from "./src/segments/work.ts";
+} from "./src/jobs/job.ts";
+export type { ItemWeights } from "./src/jobs/manifest.ts";
+export { workFolderFor } from "./src/jobs/work.ts";
 export {
   type SlurmOptions,
   type SlurmSubmission,
   submitSlurm,
   TASK_OFFSET_ENV,
-} from "./src/segments/slurm.ts";
+} from "./src/jobs/slurm.ts";
 export {
   type KubeObject,
   kubernetesJobs,
   type KubernetesOptions,
   writeKubernetesJobs,
-} from "./src/segments/kubernetes.ts";
-export type { MediaKind } from "./src/pipeline/kinds.ts";
+} from "./src/jobs/kubernetes.ts";
+export type { MediaKind } from "./src/upscale/kinds.ts";
 
 // Frames as streams.
 export {
@@ -82,14 +82,14 @@ export {
   type WorkingPixFmt,
   YUV420P,
   YUV420P10LE,
-} from "./src/frame/format.ts";
-export type { ChromaSiting } from "./src/frame/resample.ts";
+} from "./src/media/frame/format.ts";
+export type { ChromaSiting } from "./src/media/frame/resample.ts";
 export {
   frameStage,
   type FrameStageOptions,
   upscaleFrames,
   type VideoFrame,
-} from "./src/pipeline/frames.ts";
+} from "./src/upscale/frames.ts";
 
 // The network, its weights and its engines.
 export {
@@ -102,7 +102,7 @@ export {
   paramSpecs,
   type Scale,
   SUPPORTED_SCALES,
-} from "./src/model/config.ts";
+} from "./src/net/fsrcnn/config.ts";
 export {
   cloneWeights,
   decodeWeights,
@@ -113,7 +113,7 @@ export {
   loadWeights,
   saveWeights,
   shippedWeightsFor,
-} from "./src/model/weights.ts";
+} from "./src/net/weights/file.ts";
 export {
   chooseWeights,
   isShippedChoice,
@@ -129,7 +129,7 @@ export {
   type ShippedWeightsName,
   shippedWeightsPath,
   type WeightsChoice,
-} from "./src/model/weights_choice.ts";
+} from "./src/net/weights/choice.ts";
 export {
   addMeasures,
   type LrStatistics,
@@ -137,29 +137,29 @@ export {
   type LumaMeasures,
   measureLuma,
   statisticsOf,
-} from "./src/frame/lr_statistics.ts";
+} from "./src/net/weights/lr_statistics.ts";
 export {
   BACKEND_NAMES,
   type BackendChoice,
   type BackendName,
   BACKENDS,
   type BackendSpec,
-} from "./src/model/backends.ts";
-export type { EngineInfo, PlaneBatch, SrEngine } from "./src/model/engine.ts";
+} from "./src/net/backends.ts";
+export type { EngineInfo, PlaneBatch, SrEngine } from "./src/net/engine.ts";
 export {
   checkThreads,
   createEngine,
   createEngineFor,
   type EngineOptions,
   parseBackend,
-} from "./src/model/create.ts";
-export type { Plane } from "./src/frame/pixels.ts";
-export { TiledUpscaler, type TilingOptions } from "./src/model/tiled.ts";
-export { referenceForward } from "./src/model/reference.ts";
-export type { SafetensorsDtype } from "./src/model/safetensors.ts";
-export type { GpuAdapterSummary } from "./src/model/gpu.ts";
-export type { TfjsBackendName } from "./src/model/tfjs_runtime.ts";
-export type { Rect, Tile, TilePlan } from "./src/tile/geometry.ts";
+} from "./src/net/create.ts";
+export type { Plane } from "./src/media/frame/pixels.ts";
+export { TiledUpscaler, type TilingOptions } from "./src/net/tiling/tiled.ts";
+export { referenceForward } from "./src/net/fsrcnn/reference.ts";
+export type { SafetensorsDtype } from "./src/net/weights/safetensors.ts";
+export type { GpuAdapterSummary } from "./src/net/gpu.ts";
+export type { TfjsBackendName } from "./src/net/tfjs/runtime.ts";
+export type { Rect, Tile, TilePlan } from "./src/net/tiling/geometry.ts";
 
 // Scoring, training and benchmarking.
 export { type EvalOptions, type EvalReport, evaluate } from "./src/eval/run.ts";
@@ -226,4 +226,4 @@ export {
   UsageError,
   WeightsError,
   WorkFolderError,
-} from "./src/errors.ts";
+} from "./src/core/errors.ts";

@@ -10,7 +10,7 @@ import {
   ToolError,
   UsageError,
   WeightsError,
-} from "../src/errors.ts";
+} from "../src/core/errors.ts";
 import { leftoverLines, progressLine, splitArgs, summaryLine } from "./commands/upscale.ts";
 import { describeError, exitCodeFor } from "./run.ts";
 import { reportLine } from "./commands/train.ts";

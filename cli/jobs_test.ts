@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../src/errors.ts";
+import { UsageError } from "../src/core/errors.ts";
 import { taskIndex, workerCommands } from "./commands/jobs.ts";
 import { progressLine } from "./commands/upscale.ts";
 

@@ -13,7 +13,7 @@ import {
   OutputError,
   UsageError,
   WorkFolderError,
-} from "../src/errors.ts";
+} from "../src/core/errors.ts";
 import {
   type DegradationName,
   DEGRADATIONS,

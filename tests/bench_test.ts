@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { BenchReport } from "../mod.ts";
-import { getGpu } from "../src/model/gpu.ts";
+import { getGpu } from "../src/net/gpu.ts";
 import { CLI, cli, ffmpeg, ok, tempDir } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };

@@ -1,7 +1,7 @@
 /** The realistic evaluation suite through real ffmpeg (x264 included). */
 import assert from "node:assert/strict";
 import { evaluateDegradations } from "../src/eval/degradations.ts";
-import { degradeClip, degradeFrame } from "../src/ffmpeg/degrade.ts";
+import { degradeClip, degradeFrame } from "../src/media/ffmpeg/degrade.ts";
 import { cli, ffmpeg, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };

@@ -15,7 +15,7 @@ interface Probe {
 async function probe(env: Record<string, string>): Promise<Probe> {
   const code = `
     import "${ROOT}cli/environment.ts";
-    import { getGpu } from "${ROOT}src/model/gpu.ts";
+    import { getGpu } from "${ROOT}src/net/gpu.ts";
     await getGpu();
     const maps = await Deno.readTextFile("/proc/self/maps");
     console.log(JSON.stringify({

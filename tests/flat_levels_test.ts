@@ -8,10 +8,10 @@
  * (docs/quality.md), where any interpolation keeps them exactly.
  */
 import assert from "node:assert/strict";
-import { createEngine } from "../src/model/create.ts";
-import { TiledUpscaler } from "../src/model/tiled.ts";
-import { loadWeights, shippedWeightsFor } from "../src/model/weights.ts";
-import { shippedWeightsPath } from "../src/model/weights_choice.ts";
+import { createEngine } from "../src/net/create.ts";
+import { TiledUpscaler } from "../src/net/tiling/tiled.ts";
+import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";
+import { shippedWeightsPath } from "../src/net/weights/choice.ts";
 
 /**
  * Largest difference allowed, in 8-bit codes, between a flat input and its output: every file

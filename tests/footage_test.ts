@@ -4,7 +4,7 @@
  * whose frames would score far lower if any file were off by one frame.
  */
 import assert from "node:assert/strict";
-import { groundTruthSize, writeTrainingFrames } from "../src/ffmpeg/footage.ts";
+import { groundTruthSize, writeTrainingFrames } from "../src/media/ffmpeg/footage.ts";
 import {
   compareFootage,
   evaluateFootage,
@@ -14,8 +14,8 @@ import {
   scoreInLockstep,
   selectClips,
 } from "../src/eval/footage.ts";
-import { OptionError } from "../src/errors.ts";
-import { FOOTAGE_VALIDATION_CLIPS, isFootageValidationClip } from "../src/train/holdout.ts";
+import { OptionError } from "../src/core/errors.ts";
+import { FOOTAGE_VALIDATION_CLIPS, isFootageValidationClip } from "../src/eval/holdout.ts";
 import {
   CAPS,
   cli,

@@ -4,11 +4,11 @@
  * FFMPEG_PATH). Interlacing is checked from outside with ffmpeg's own `idet`.
  */
 import assert from "node:assert/strict";
-import { parseIdet } from "../src/ffmpeg/interlace.ts";
-import { frameLayout, pixelFormat } from "../src/frame/format.ts";
-import { splitFrame } from "../src/frame/planes.ts";
-import { planeSiting, upsamplePlane } from "../src/frame/resample.ts";
-import { probe } from "../src/ffmpeg/probe.ts";
+import { parseIdet } from "../src/media/ffmpeg/interlace.ts";
+import { frameLayout, pixelFormat } from "../src/media/frame/format.ts";
+import { splitFrame } from "../src/media/frame/planes.ts";
+import { planeSiting, upsamplePlane } from "../src/media/frame/resample.ts";
+import { probe } from "../src/media/ffmpeg/probe.ts";
 import {
   cli,
   decodedFrames,

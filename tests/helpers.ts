@@ -3,11 +3,11 @@
  * running the CLI as a user would, probing results, and weights made for tests.
  */
 import assert from "node:assert/strict";
-import { fsrcnnConfig } from "../src/model/config.ts";
-import { initWeights, saveWeights } from "../src/model/weights.ts";
-import { makeTestClip, type TestClipOptions } from "../src/ffmpeg/generate.ts";
-import { resolveFfmpeg } from "../src/ffmpeg/resolve.ts";
-import { capabilities } from "../src/ffmpeg/capabilities.ts";
+import { fsrcnnConfig } from "../src/net/fsrcnn/config.ts";
+import { initWeights, saveWeights } from "../src/net/weights/file.ts";
+import { makeTestClip, type TestClipOptions } from "../src/media/ffmpeg/generate.ts";
+import { resolveFfmpeg } from "../src/media/ffmpeg/resolve.ts";
+import { capabilities } from "../src/media/ffmpeg/capabilities.ts";
 
 /** The ffmpeg/ffprobe the tests use (the same resolution the tool does). */
 export const TOOLS = await resolveFfmpeg();

@@ -6,8 +6,8 @@
  *
  * Usage: deno run -A tests/memory_probe.ts BACKEND INPUT OUTPUT
  */
-import { tf, useTfjsBackend } from "../src/model/tfjs_runtime.ts";
-import { upscaleFile } from "../src/pipeline/upscale.ts";
+import { tf, useTfjsBackend } from "../src/net/tfjs/runtime.ts";
+import { upscaleFile } from "../src/jobs/upscale_file.ts";
 import { nearestWeights } from "./helpers.ts";
 
 const [backend, input, output] = Deno.args as ["wasm" | "onnx", string, string];

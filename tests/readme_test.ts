@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { normalize } from "node:path";
-import { SUPPORTED_SCALES } from "../src/model/config.ts";
-import { shippedWeightsFor } from "../src/model/weights.ts";
-import { shippedWeightsPath } from "../src/model/weights_choice.ts";
+import { SUPPORTED_SCALES } from "../src/net/fsrcnn/config.ts";
+import { shippedWeightsFor } from "../src/net/weights/file.ts";
+import { shippedWeightsPath } from "../src/net/weights/choice.ts";
 import { ffprobe, packetMd5, ROOT, run, tempDir } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };

@@ -3,15 +3,15 @@
  * of the input, decoded as the pipeline decodes them, each exactly the frame it claims to be.
  */
 import assert from "node:assert/strict";
-import { fileInput } from "../src/ffmpeg/input_name.ts";
-import { probe } from "../src/ffmpeg/probe.ts";
+import { fileInput } from "../src/media/ffmpeg/input_name.ts";
+import { probe } from "../src/media/ffmpeg/probe.ts";
 import {
   measureInput,
   SAMPLE_FRAMES,
   sampleApart,
   sampleLuma,
   type SampleSource,
-} from "../src/pipeline/sample.ts";
+} from "../src/upscale/sample.ts";
 import { CAPS, decodeRaw, ffmpeg, makeClip, tempDir, TOOLS } from "./helpers.ts";
 
 Deno.test("sampleApart: a second apart, closer in inputs shorter than the pictures", () => {

@@ -9,8 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { upscaleFile, type UpscaleNotice } from "../mod.ts";
-import { ToolError, UsageError } from "../src/errors.ts";
-import { createEngine } from "../src/model/create.ts";
+import { ToolError, UsageError } from "../src/core/errors.ts";
+import { createEngine } from "../src/net/create.ts";
 import {
   assertSameStarts,
   cli,

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { crc32, deflateSync } from "node:zlib";
-import { Rng } from "../src/random.ts";
-import { stderrTail } from "../src/ffmpeg/process.ts";
+import { Rng } from "../src/core/random.ts";
+import { stderrTail } from "../src/media/ffmpeg/process.ts";
 import {
   assertFails,
   CLI,

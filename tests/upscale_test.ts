@@ -3,7 +3,7 @@
  * it) and the outputs are checked from outside with ffprobe/ffmpeg.
  */
 import assert from "node:assert/strict";
-import { probe } from "../src/ffmpeg/probe.ts";
+import { probe } from "../src/media/ffmpeg/probe.ts";
 import {
   cli,
   decodedFrames,

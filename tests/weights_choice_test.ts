@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { joinJob, runTask } from "../mod.ts";
 import { degradeLuma, evaluateDegradations, hrFrame } from "../src/eval/degradations.ts";
-import { readImage } from "../src/ffmpeg/image.ts";
-import { lrStatistics } from "../src/frame/lr_statistics.ts";
-import { loadWeights, shippedWeightsFor } from "../src/model/weights.ts";
+import { readImage } from "../src/media/ffmpeg/image.ts";
+import { lrStatistics } from "../src/net/weights/lr_statistics.ts";
+import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";
 import {
   chooseWeights,
   type LrOrigin,
@@ -18,8 +18,8 @@ import {
   SHIPPED_WEIGHTS,
   type ShippedWeightsName,
   shippedWeightsPath,
-} from "../src/model/weights_choice.ts";
-import { weightsDigest } from "../src/segments/manifest.ts";
+} from "../src/net/weights/choice.ts";
+import { weightsDigest } from "../src/jobs/manifest.ts";
 import { cli, decodeRaw, ffmpeg, ok, ROOT, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };

@@ -1,5 +1,5 @@
 /**
- * Calibrates the automatic choice of weights (src/model/weights_choice.ts) on training images
+ * Calibrates the automatic choice of weights (src/net/weights/choice.ts) on training images
  * only: the images held out of the video weights' training (their `validation_data`
  * metadata), degraded the suite's ways (src/eval/degradations.ts) with x264 at CRF 18, 23 and
  * 28 and without a codec. For each degraded image it records the statistics of its LR luma
@@ -16,13 +16,13 @@ import { DEGRADATIONS, degradeLuma, hrFrame } from "../src/eval/degradations.ts"
 import { imageName, listImages } from "../src/eval/dataset.ts";
 import { modelMethod } from "../src/eval/model_method.ts";
 import { scoreLuma } from "../src/eval/protocol.ts";
-import { readImage } from "../src/ffmpeg/image.ts";
-import { tools as resolveTools } from "../src/ffmpeg/resolve.ts";
-import { type LrStatistics, lrStatistics } from "../src/frame/lr_statistics.ts";
-import { checkScale } from "../src/model/config.ts";
-import { createEngine } from "../src/model/create.ts";
-import { TiledUpscaler } from "../src/model/tiled.ts";
-import { loadWeights, shippedWeightsFor } from "../src/model/weights.ts";
+import { readImage } from "../src/media/ffmpeg/image.ts";
+import { tools as resolveTools } from "../src/media/ffmpeg/resolve.ts";
+import { type LrStatistics, lrStatistics } from "../src/net/weights/lr_statistics.ts";
+import { checkScale } from "../src/net/fsrcnn/config.ts";
+import { createEngine } from "../src/net/create.ts";
+import { TiledUpscaler } from "../src/net/tiling/tiled.ts";
+import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";
 import {
   chooseWeights,
   type LrOrigin,
@@ -30,8 +30,8 @@ import {
   ORIGIN_THRESHOLDS,
   type ShippedWeightsName,
   shippedWeightsPath,
-} from "../src/model/weights_choice.ts";
-import { isTestSet } from "../src/train/holdout.ts";
+} from "../src/net/weights/choice.ts";
+import { isTestSet } from "../src/eval/holdout.ts";
 
 const CODECS: (number | undefined)[] = [undefined, 18, 23, 28];
 

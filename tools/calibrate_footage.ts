@@ -16,7 +16,7 @@ import {
   type OriginThresholds,
   SHIPPED_WEIGHTS,
   type ShippedWeightsName,
-} from "../src/model/weights_choice.ts";
+} from "../src/net/weights/choice.ts";
 
 const all: FootageCell[] = [];
 for (const path of Deno.args) {

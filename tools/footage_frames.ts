@@ -1,6 +1,6 @@
 /**
  * Writes training pictures from the real-footage clips that are not in the validation split
- * (src/train/holdout.ts, FOOTAGE_VALIDATION_CLIPS): every 30th frame, at most 8 a clip, shrunk
+ * (src/eval/holdout.ts, FOOTAGE_VALIDATION_CLIPS): every 30th frame, at most 8 a clip, shrunk
  * ×½ by `area` as `eval --footage` makes its ground truth, as `<clip>_NN.png`. The folder then
  * goes to `train --data` beside the photo folders. `--validation` writes the validation clips'
  * pictures instead, for `train --val`.
@@ -9,10 +9,10 @@
  *     [--every 30] [--count 8]
  */
 import { parseArgs } from "node:util";
-import { capabilities } from "../src/ffmpeg/capabilities.ts";
-import { writeTrainingFrames } from "../src/ffmpeg/footage.ts";
-import { tools as resolveTools } from "../src/ffmpeg/resolve.ts";
-import { isFootageValidationClip } from "../src/train/holdout.ts";
+import { capabilities } from "../src/media/ffmpeg/capabilities.ts";
+import { writeTrainingFrames } from "../src/media/ffmpeg/footage.ts";
+import { tools as resolveTools } from "../src/media/ffmpeg/resolve.ts";
+import { isFootageValidationClip } from "../src/eval/holdout.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

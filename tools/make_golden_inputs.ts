@@ -5,9 +5,9 @@
  *
  *   deno run -A tools/make_golden_inputs.ts fixtures/golden
  */
-import { fsrcnnConfig } from "../src/model/config.ts";
-import { type FsrcnnWeights, initWeights, saveWeights } from "../src/model/weights.ts";
-import { Rng } from "../src/random.ts";
+import { fsrcnnConfig } from "../src/net/fsrcnn/config.ts";
+import { type FsrcnnWeights, initWeights, saveWeights } from "../src/net/weights/file.ts";
+import { Rng } from "../src/core/random.ts";
 
 export const GOLDEN_CASES = [
   { scale: 2, d: 56, s: 12, m: 4, width: 17, height: 13, dtype: "F16" },

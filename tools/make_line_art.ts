@@ -6,8 +6,8 @@
  *   deno run -A tools/make_line_art.ts --out DIR [--count 20] [--seed 1000]
  */
 import { parseArgs } from "node:util";
-import { writeImage } from "../src/ffmpeg/image.ts";
-import { tools as resolveTools } from "../src/ffmpeg/resolve.ts";
+import { writeImage } from "../src/media/ffmpeg/image.ts";
+import { tools as resolveTools } from "../src/media/ffmpeg/resolve.ts";
 import { lineArtImages } from "../src/train/line_art.ts";
 
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
  *   deno run -A tools/models_report.ts [models/fsrcnn_x2.safetensors …]
  */
 import { evaluate } from "../src/eval/run.ts";
-import { loadWeights } from "../src/model/weights.ts";
+import { loadWeights } from "../src/net/weights/file.ts";
 
 const files = Deno.args.length > 0
   ? Deno.args

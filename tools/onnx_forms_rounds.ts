@@ -12,12 +12,12 @@
  */
 import { parseArgs } from "node:util";
 import { lumaPlane } from "../src/eval/color.ts";
-import { readImage } from "../src/ffmpeg/image.ts";
-import { tools } from "../src/ffmpeg/resolve.ts";
+import { readImage } from "../src/media/ffmpeg/image.ts";
+import { tools } from "../src/media/ffmpeg/resolve.ts";
 import { quantile } from "../src/bench/stats.ts";
-import type { GraphForm } from "../src/model/onnx/fsrcnn_graph.ts";
-import { OnnxEngine } from "../src/model/onnx_engine.ts";
-import { defaultWeightsPath, loadWeights } from "../src/model/weights.ts";
+import type { GraphForm } from "../src/net/fsrcnn/onnx_graph.ts";
+import { OnnxEngine } from "../src/net/onnx/engine.ts";
+import { defaultWeightsPath, loadWeights } from "../src/net/weights/file.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,

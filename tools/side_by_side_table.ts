@@ -5,7 +5,7 @@
  *
  *   deno run -A tools/side_by_side_table.ts side.jsonl [peak GMAC/s …]
  */
-import { fsrcnnConfig, macsPerFrame } from "../src/model/config.ts";
+import { fsrcnnConfig, macsPerFrame } from "../src/net/fsrcnn/config.ts";
 
 interface Line {
   round: number;

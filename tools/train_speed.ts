@@ -8,9 +8,9 @@
  * Random patches (the speed does not depend on the values); one warm-up step per backend.
  */
 import { parseArgs } from "node:util";
-import { fsrcnnConfig } from "../src/model/config.ts";
-import { initWeights } from "../src/model/weights.ts";
-import { Rng } from "../src/random.ts";
+import { fsrcnnConfig } from "../src/net/fsrcnn/config.ts";
+import { initWeights } from "../src/net/weights/file.ts";
+import { Rng } from "../src/core/random.ts";
 import { createGradientStep, type TrainBackend } from "../src/train/trainer.ts";
 import { Adam } from "../src/train/adam.ts";
 

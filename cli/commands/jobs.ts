@@ -18,7 +18,7 @@ import {
   UsageError,
   writeKubernetesJobs,
 } from "../../mod.ts";
-import { commonFolder } from "../../src/segments/kubernetes.ts";
+import { commonFolder } from "../../src/jobs/kubernetes.ts";
 import { nonNegativeInt, positiveInt, runCommand, withCancel } from "../run.ts";
 import {
   maxPixelsOf,

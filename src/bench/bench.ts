@@ -3,8 +3,8 @@
  * alone (a plane already in memory → result read back) and end to end (decode → SR → encode
  * of generated media). Warm-up runs are excluded; each cell repeats until its time budget.
  */
-import { CancelledError, UsageError } from "../errors.ts";
-import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../model/config.ts";
+import { CancelledError, UsageError } from "../core/errors.ts";
+import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../net/fsrcnn/config.ts";
 import {
   checkThreads,
   createEngine,
@@ -12,13 +12,13 @@ import {
   parseBackend,
   REFERENCE_TOLERANCE,
   referenceDifference,
-} from "../model/create.ts";
-import { autoBackends, BACKEND_NAMES, type BackendName, backendSpec } from "../model/backends.ts";
-import type { SrEngine } from "../model/engine.ts";
-import { getGpu } from "../model/gpu.ts";
-import { checkTile, TiledUpscaler } from "../model/tiled.ts";
-import { type FsrcnnWeights, initWeights, loadWeights } from "../model/weights.ts";
-import { Rng } from "../random.ts";
+} from "../net/create.ts";
+import { autoBackends, BACKEND_NAMES, type BackendName, backendSpec } from "../net/backends.ts";
+import type { SrEngine } from "../net/engine.ts";
+import { getGpu } from "../net/gpu.ts";
+import { checkTile, TiledUpscaler } from "../net/tiling/tiled.ts";
+import { type FsrcnnWeights, initWeights, loadWeights } from "../net/weights/file.ts";
+import { Rng } from "../core/random.ts";
 import { describeDevice, type DeviceReport } from "./device.ts";
 import { type CellMemory, type MemoryMethod, memoryMethod, watchMemory } from "./memory.ts";
 import { type SgemmPeak, sgemmPeak } from "./peak.ts";

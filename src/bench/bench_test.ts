@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fsrcnnConfig, macsPerFrame } from "../model/config.ts";
+import { fsrcnnConfig, macsPerFrame } from "../net/fsrcnn/config.ts";
 import { parseBenchBackend, parseSizes, runBench } from "./bench.ts";
 import { formatTable, plotSvg } from "./report.ts";
 import { quantile } from "./stats.ts";

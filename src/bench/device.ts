@@ -1,8 +1,8 @@
 /** What a benchmark ran on: CPU, GPU adapter, and the versions of everything involved. */
-import { ffmpegVersion } from "../ffmpeg/capabilities.ts";
-import { tools } from "../ffmpeg/resolve.ts";
-import { getGpu, type GpuAdapterSummary } from "../model/gpu.ts";
-import { tf } from "../model/tfjs_runtime.ts";
+import { ffmpegVersion } from "../media/ffmpeg/capabilities.ts";
+import { tools } from "../media/ffmpeg/resolve.ts";
+import { getGpu, type GpuAdapterSummary } from "../net/gpu.ts";
+import { tf } from "../net/tfjs/runtime.ts";
 
 /** The machine and software a benchmark ran on. */
 export interface DeviceReport {

@@ -2,10 +2,10 @@
  * The end-to-end benchmark: a generated clip of the requested size goes through the whole
  * pipeline (decode → SR → encode with x264 ultrafast into a temporary file).
  */
-import { makeTestClip } from "../ffmpeg/generate.ts";
-import { makeTaggedTempDir } from "../leftovers.ts";
-import { tools } from "../ffmpeg/resolve.ts";
-import { upscaleFile } from "../pipeline/upscale.ts";
+import { makeTestClip } from "../media/ffmpeg/generate.ts";
+import { makeTaggedTempDir } from "../core/leftovers.ts";
+import { tools } from "../media/ffmpeg/resolve.ts";
+import { upscaleFile } from "../jobs/upscale_file.ts";
 import type { E2eRequest } from "./bench.ts";
 
 /** Runs end-to-end measurements on generated clips kept until {@link E2eRunner.close}. */

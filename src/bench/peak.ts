@@ -25,7 +25,7 @@ const BURST = 5;
  */
 export async function sgemmPeak(threads: number, seconds = 1): Promise<SgemmPeak> {
   const ort = await import("onnxruntime-node");
-  const { encodeModel } = await import("../model/onnx/proto.ts");
+  const { encodeModel } = await import("../net/onnx/proto.ts");
   const b = new Float32Array(N * N).map((_, i) => ((i * 7919) % 1000) / 1000);
   const model = encodeModel({
     name: "sgemm",

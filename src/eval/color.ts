@@ -4,8 +4,8 @@
  * Y lies in [16, 235] in 0..255 units. Scores are taken on Y only because the literature's
  * methods only super-resolve luminance.
  */
-import type { Image8, Plane } from "../frame/pixels.ts";
-import { CB_ROW, CR_ROW, Y_ROW } from "../frame/ycbcr.ts";
+import type { Image8, Plane } from "../media/frame/pixels.ts";
+import { CB_ROW, CR_ROW, Y_ROW } from "../media/frame/ycbcr.ts";
 
 /** Options for the conversions. */
 export interface YOptions {

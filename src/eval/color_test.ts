@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Image8 } from "../frame/pixels.ts";
+import type { Image8 } from "../media/frame/pixels.ts";
 import { chromaPlanes, lumaOf, lumaPlane } from "./color.ts";
 
 function rgb(pixels: [number, number, number][]): Image8 {

@@ -3,13 +3,13 @@
  * in natural name order so that reports list images in the same order every time and
  * `img2.png` comes before `img10.png`.
  */
-import { readImage } from "../ffmpeg/image.ts";
-import type { Image8 } from "../frame/pixels.ts";
-import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
-import { listImages } from "../image_files.ts";
+import { readImage } from "../media/ffmpeg/image.ts";
+import type { Image8 } from "../media/frame/pixels.ts";
+import { type FfmpegTools, tools as resolveTools } from "../media/ffmpeg/resolve.ts";
+import { listImages } from "../media/image_files.ts";
 import type { NamedImage } from "./protocol.ts";
 
-export { IMAGE_EXTENSIONS, isImageName, listImages } from "../image_files.ts";
+export { IMAGE_EXTENSIONS, isImageName, listImages } from "../media/image_files.ts";
 
 /** A file's name without folder and extension, used to report it. */
 export function imageName(path: string): string {

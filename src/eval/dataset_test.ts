@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputError } from "../errors.ts";
+import { InputError } from "../core/errors.ts";
 import { imageName, isImageName, listImages } from "./dataset.ts";
 
 Deno.test("listImages: only images, in natural order", async () => {

@@ -12,14 +12,19 @@
  * clip panning over it (pan_clip.ts) and a frame coded from its neighbours is scored, as most
  * frames of a video are.
  */
-import { UsageError } from "../errors.ts";
-import { degradeClip, resizeGray, type SwsScaler, type Yuv420Frame } from "../ffmpeg/degrade.ts";
-import { type FfmpegTools, tools as resolveTools } from "../ffmpeg/resolve.ts";
-import type { Plane } from "../frame/pixels.ts";
-import { createEngine } from "../model/create.ts";
-import type { BackendChoice } from "../model/backends.ts";
-import { TiledUpscaler } from "../model/tiled.ts";
-import { loadWeights, shippedWeightsFile } from "../model/weights.ts";
+import { UsageError } from "../core/errors.ts";
+import {
+  degradeClip,
+  resizeGray,
+  type SwsScaler,
+  type Yuv420Frame,
+} from "../media/ffmpeg/degrade.ts";
+import { type FfmpegTools, tools as resolveTools } from "../media/ffmpeg/resolve.ts";
+import type { Plane } from "../media/frame/pixels.ts";
+import { createEngine } from "../net/create.ts";
+import type { BackendChoice } from "../net/backends.ts";
+import { TiledUpscaler } from "../net/tiling/tiled.ts";
+import { loadWeights, shippedWeightsFile } from "../net/weights/file.ts";
 import { hrFrame } from "./hr_frame.ts";
 import { PAN_MOTIONS, panClip } from "./pan_clip.ts";
 import { loadDataset } from "./dataset.ts";
@@ -31,8 +36,8 @@ import {
   shippedEngines,
 } from "./model_method.ts";
 import { scoreLuma, type SrMethod } from "./protocol.ts";
-import { checkScale } from "../model/config.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../model/weights_choice.ts";
+import { checkScale } from "../net/fsrcnn/config.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
 
 export { hrFrame };
 

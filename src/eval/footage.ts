@@ -10,9 +10,9 @@
  * ffmpeg's scalers on the same file. Scores are Y-PSNR against the ground truth, `scale` pixels
  * shaved at the borders, averaged over the frames.
  */
-import { InputError, OptionError } from "../errors.ts";
-import { capabilities } from "../ffmpeg/capabilities.ts";
-import type { SwsScaler } from "../ffmpeg/degrade.ts";
+import { InputError, OptionError } from "../core/errors.ts";
+import { capabilities } from "../media/ffmpeg/capabilities.ts";
+import type { SwsScaler } from "../media/ffmpeg/degrade.ts";
 import {
   codecExtension,
   type FootageCodec,
@@ -21,16 +21,16 @@ import {
   lumaFrames,
   makeGroundTruth,
   makeLowResolution,
-} from "../ffmpeg/footage.ts";
-import { probe } from "../ffmpeg/probe.ts";
-import { tools as resolveTools } from "../ffmpeg/resolve.ts";
-import type { LrStatistics } from "../frame/lr_statistics.ts";
-import type { BackendChoice } from "../model/backends.ts";
-import { checkScale } from "../model/config.ts";
-import type { Rational } from "../rational.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../model/weights_choice.ts";
-import { upscaleFile } from "../pipeline/upscale.ts";
-import { isFootageValidationClip } from "../train/holdout.ts";
+} from "../media/ffmpeg/footage.ts";
+import { probe } from "../media/ffmpeg/probe.ts";
+import { tools as resolveTools } from "../media/ffmpeg/resolve.ts";
+import type { LrStatistics } from "../net/weights/lr_statistics.ts";
+import type { BackendChoice } from "../net/backends.ts";
+import { checkScale } from "../net/fsrcnn/config.ts";
+import type { Rational } from "../core/rational.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
+import { upscaleFile } from "../jobs/upscale_file.ts";
+import { isFootageValidationClip } from "./holdout.ts";
 import { mse, shave } from "./metrics.ts";
 
 export type { FootageCodec, FootageDegradation, SwsScaler };

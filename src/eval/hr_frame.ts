@@ -5,8 +5,8 @@
  * 2×2-averaged chroma. Greyscale images are taken as grey RGB, so their Y is studio range like
  * a video's.
  */
-import type { Yuv420Frame } from "../ffmpeg/degrade.ts";
-import type { Image8, Plane } from "../frame/pixels.ts";
+import type { Yuv420Frame } from "../media/ffmpeg/degrade.ts";
+import type { Image8, Plane } from "../media/frame/pixels.ts";
 import { chromaPlanes, lumaPlane } from "./color.ts";
 
 /** The suite's HR frame of an image; see the module comment. */

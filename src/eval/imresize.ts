@@ -15,8 +15,8 @@
  * dark edge column, e.g. Set14's foreman at ×4). We mirror, because that is what MATLAB's code
  * does.
  */
-import type { Image8, Plane } from "../frame/pixels.ts";
-import { keysCubic } from "../frame/resample.ts";
+import type { Image8, Plane } from "../media/frame/pixels.ts";
+import { keysCubic } from "../media/frame/resample.ts";
 
 /** Per-output-pixel source indices (0-based) and normalised weights, `taps` per pixel. */
 export interface Contributions {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Image8 } from "../frame/pixels.ts";
+import type { Image8 } from "../media/frame/pixels.ts";
 import { contributions, imresize, imresizePlane, outputLength } from "./imresize.ts";
 
 // Hand-computed values of the cubic kernel (a = −0.5) used below (checked in

@@ -4,7 +4,7 @@
  * K1 = 0.01, K2 = 0.03, L = 255, 'valid' filtering, mean of the map). Both take planes in
  * 0..255 units; sums are done in double precision.
  */
-import type { Plane } from "../frame/pixels.ts";
+import type { Plane } from "../media/frame/pixels.ts";
 
 /**
  * Removes `border` pixels on every side. The literature ignores a border of `scale` pixels

@@ -4,17 +4,17 @@
  * weights chosen per image, each LR image is measured and goes through the weights chosen for
  * it, as `upscaleFile` chooses for an input.
  */
-import { lrStatistics } from "../frame/lr_statistics.ts";
-import type { BackendChoice } from "../model/backends.ts";
-import { createEngine } from "../model/create.ts";
-import type { SrEngine } from "../model/engine.ts";
-import { TiledUpscaler } from "../model/tiled.ts";
-import { loadWeights, shippedWeightsFor } from "../model/weights.ts";
+import { lrStatistics } from "../net/weights/lr_statistics.ts";
+import type { BackendChoice } from "../net/backends.ts";
+import { createEngine } from "../net/create.ts";
+import type { SrEngine } from "../net/engine.ts";
+import { TiledUpscaler } from "../net/tiling/tiled.ts";
+import { loadWeights, shippedWeightsFor } from "../net/weights/file.ts";
 import {
   chooseWeights,
   type ShippedWeightsName,
   shippedWeightsPath,
-} from "../model/weights_choice.ts";
+} from "../net/weights/choice.ts";
 import type { SrMethod } from "./protocol.ts";
 
 export function modelMethod(upscaler: TiledUpscaler): SrMethod {

@@ -5,8 +5,8 @@
  * same-size window of the image, moved by a whole number of HR pixels per frame; at ×2 an odd
  * step is a half-pixel step of the LR video, as a camera pans.
  */
-import type { Yuv420Frame } from "../ffmpeg/degrade.ts";
-import type { Image8 } from "../frame/pixels.ts";
+import type { Yuv420Frame } from "../media/ffmpeg/degrade.ts";
+import type { Image8 } from "../media/frame/pixels.ts";
 import { hrFrame } from "./hr_frame.ts";
 
 /** A pan: HR pixels per frame, right and down (negative: left and up). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PAN_FRAMES, PAN_MOTIONS, panClip, panWindows } from "./pan_clip.ts";
 import { hrFrame } from "./hr_frame.ts";
-import type { Image8 } from "../frame/pixels.ts";
+import type { Image8 } from "../media/frame/pixels.ts";
 
 Deno.test("panWindows: windows of one size inside the image, moving by the pan", () => {
   // [width, height, dx, dy, frames] → [window width, height, corners]

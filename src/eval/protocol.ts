@@ -20,7 +20,7 @@
  * Scores are averaged per image (the mean of the per-image PSNRs, not the PSNR of the mean
  * error), as the published tables do.
  */
-import type { Image8, Plane } from "../frame/pixels.ts";
+import type { Image8, Plane } from "../media/frame/pixels.ts";
 import { lumaPlane } from "./color.ts";
 import { imresizePlane } from "./imresize.ts";
 import { psnr, shave, ssim } from "./metrics.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Image8 } from "../frame/pixels.ts";
+import type { Image8 } from "../media/frame/pixels.ts";
 import { lumaPlane } from "./color.ts";
 import { bicubic, modcrop, scoreImage, scoreImages, type SrMethod } from "./protocol.ts";
 

@@ -2,14 +2,14 @@
  * Scoring weights (or the bicubic baseline) on a folder of HR images with the literature's
  * protocol (protocol.ts).
  */
-import { OptionError } from "../errors.ts";
-import { tools } from "../ffmpeg/resolve.ts";
-import { checkScale } from "../model/config.ts";
-import { createEngine } from "../model/create.ts";
-import type { BackendChoice } from "../model/backends.ts";
-import { TiledUpscaler } from "../model/tiled.ts";
-import { loadWeights, shippedWeightsFile } from "../model/weights.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../model/weights_choice.ts";
+import { OptionError } from "../core/errors.ts";
+import { tools } from "../media/ffmpeg/resolve.ts";
+import { checkScale } from "../net/fsrcnn/config.ts";
+import { createEngine } from "../net/create.ts";
+import type { BackendChoice } from "../net/backends.ts";
+import { TiledUpscaler } from "../net/tiling/tiled.ts";
+import { loadWeights, shippedWeightsFile } from "../net/weights/file.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
 import { loadDataset } from "./dataset.ts";
 import { choosingMethod, modelMethod, shippedEngines } from "./model_method.ts";
 import { bicubic, scoreImages, type ScoreReport } from "./protocol.ts";

@@ -11,9 +11,9 @@
  * FSRCNN's kernel spans fewer low-resolution pixels than the cubic's support, so each output
  * phase holds the cubic's taps that fit, renormalised to sum to one.
  */
-import { DECONV_KERNEL, DECONV_PADDING, layerSpecs } from "../model/config.ts";
-import { cloneWeights, type FsrcnnWeights } from "../model/weights.ts";
-import { keysCubic } from "../frame/resample.ts";
+import { DECONV_KERNEL, DECONV_PADDING, layerSpecs } from "../net/fsrcnn/config.ts";
+import { cloneWeights, type FsrcnnWeights } from "../net/weights/file.ts";
+import { keysCubic } from "../media/frame/resample.ts";
 
 /** The carried channel's offset: inputs are in [0, 1], so it stays in [1, 2], above zero. */
 const CARRY_OFFSET = 1;

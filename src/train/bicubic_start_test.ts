@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { imresizePlane } from "../eval/imresize.ts";
-import { fsrcnnConfig } from "../model/config.ts";
-import { referenceForward64 } from "../model/reference.ts";
-import { initWeights } from "../model/weights.ts";
-import { Rng } from "../random.ts";
+import { fsrcnnConfig } from "../net/fsrcnn/config.ts";
+import { referenceForward64 } from "../net/fsrcnn/reference.ts";
+import { initWeights } from "../net/weights/file.ts";
+import { Rng } from "../core/random.ts";
 import { bicubicDeconvTaps, bicubicStart } from "./bicubic_start.ts";
 
 const W = 17, H = 13;

@@ -3,12 +3,16 @@
  * continue exactly where it stopped (step, random-generator state, options, history), in one
  * safetensors file written atomically.
  */
-import { WeightsError } from "../errors.ts";
-import { readBounded } from "../fs.ts";
-import { paramSpecs } from "../model/config.ts";
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from "../model/safetensors.ts";
-import type { FsrcnnWeights } from "../model/weights.ts";
-import { decodeWeights, encodeWeights, MAX_WEIGHTS_BYTES } from "../model/weights.ts";
+import { WeightsError } from "../core/errors.ts";
+import { readBounded } from "../core/fs.ts";
+import { paramSpecs } from "../net/fsrcnn/config.ts";
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  type NamedTensor,
+} from "../net/weights/safetensors.ts";
+import type { FsrcnnWeights } from "../net/weights/file.ts";
+import { decodeWeights, encodeWeights, MAX_WEIGHTS_BYTES } from "../net/weights/file.ts";
 import type { AdamState } from "./adam.ts";
 
 /** Progress facts kept across resumes. */

@@ -7,9 +7,9 @@
  */
 import { lumaPlane } from "../eval/color.ts";
 import { imresizePlane } from "../eval/imresize.ts";
-import type { Plane } from "../frame/pixels.ts";
+import type { Plane } from "../media/frame/pixels.ts";
 import type { NamedImage } from "../eval/protocol.ts";
-import type { Rng } from "../random.ts";
+import type { Rng } from "../core/random.ts";
 import type { PatchBatch } from "./step.ts";
 
 /** The paper's extra downscaling factors (1 is the original image). */

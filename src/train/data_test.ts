@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../random.ts";
+import { Rng } from "../core/random.ts";
 import { LEVEL_GAINS, PatchSampler, remapLevels, type TrainPair } from "./data.ts";
 
 Deno.test("remapLevels maps LR and HR alike and clips to [0, 1]", () => {

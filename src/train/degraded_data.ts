@@ -12,8 +12,8 @@ import { type DegradationName, degradeLumaFrames, hrFrame } from "../eval/degrad
 import { PAN_FRAMES, PAN_MOTIONS, panClip } from "../eval/pan_clip.ts";
 import { imresize } from "../eval/imresize.ts";
 import type { NamedImage } from "../eval/protocol.ts";
-import type { FfmpegTools } from "../ffmpeg/resolve.ts";
-import type { Plane } from "../frame/pixels.ts";
+import type { FfmpegTools } from "../media/ffmpeg/resolve.ts";
+import type { Plane } from "../media/frame/pixels.ts";
 import type { TrainPair } from "./data.ts";
 
 /** How {@link buildDegradedPairs} degrades the images. */

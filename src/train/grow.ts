@@ -6,9 +6,9 @@
  * (wider `d` or `s`) start with random incoming weights but nothing from them reaches the old
  * channels, so they change nothing until training lets them in.
  */
-import { UsageError } from "../errors.ts";
-import { fsrcnnConfig, layerSpecs } from "../model/config.ts";
-import { type FsrcnnWeights, initWeights } from "../model/weights.ts";
+import { UsageError } from "../core/errors.ts";
+import { fsrcnnConfig, layerSpecs } from "../net/fsrcnn/config.ts";
+import { type FsrcnnWeights, initWeights } from "../net/weights/file.ts";
 
 /**
  * The same function with `d` feature and `s` shrunk channels (at least the current numbers).

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { fsrcnnConfig, layerSpecs } from "../model/config.ts";
-import { referenceForward64 } from "../model/reference.ts";
-import { Rng } from "../random.ts";
-import { type FsrcnnWeights, initWeights } from "../model/weights.ts";
+import { fsrcnnConfig, layerSpecs } from "../net/fsrcnn/config.ts";
+import { referenceForward64 } from "../net/fsrcnn/reference.ts";
+import { Rng } from "../core/random.ts";
+import { type FsrcnnWeights, initWeights } from "../net/weights/file.ts";
 import { withChannels, withMappingLayers } from "./grow.ts";
 
 /** Asserts that two networks compute the same function on a random picture, and not zero. */

@@ -10,8 +10,8 @@
  * and their LR versions are made by the same degradations as the photographs'.
  */
 import type { NamedImage } from "../eval/protocol.ts";
-import type { Image8 } from "../frame/pixels.ts";
-import { Rng } from "../random.ts";
+import type { Image8 } from "../media/frame/pixels.ts";
+import { Rng } from "../core/random.ts";
 
 /** A point in pixels (pixel centres are at half-integers). */
 type Point = readonly [number, number];

@@ -3,9 +3,9 @@
  * between the reference parameter layout and the graph's training form.
  */
 import * as ort from "onnxruntime-node";
-import type { FsrcnnConfig } from "../model/config.ts";
-import { encodeModel } from "../model/onnx/proto.ts";
-import { deconvFromSubpixel, subpixelFromDeconv } from "../model/subpixel.ts";
+import type { FsrcnnConfig } from "../net/fsrcnn/config.ts";
+import { encodeModel } from "../net/onnx/proto.ts";
+import { deconvFromSubpixel, subpixelFromDeconv } from "../net/fsrcnn/subpixel.ts";
 import {
   FLIPPED_WEIGHT_GRAD,
   GRAD_SCALE_INPUT,

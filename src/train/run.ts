@@ -2,20 +2,20 @@
  * Training from folders: loads the HR images, the validation set and any starting weights
  * or checkpoint, then runs the loop (trainer.ts).
  */
-import { OptionError, UsageError } from "../errors.ts";
+import { OptionError, UsageError } from "../core/errors.ts";
 import { loadDataset } from "../eval/dataset.ts";
 import type { NamedImage } from "../eval/protocol.ts";
-import { tools } from "../ffmpeg/resolve.ts";
-import { checkScale } from "../model/config.ts";
-import { checkThreads } from "../model/create.ts";
-import { loadWeights } from "../model/weights.ts";
+import { tools } from "../media/ffmpeg/resolve.ts";
+import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkThreads } from "../net/create.ts";
+import { loadWeights } from "../net/weights/file.ts";
 import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import {
   FOOTAGE_VALIDATION_CLIPS,
   isFootageValidationClip,
   isTestSet,
   splitHoldout,
-} from "./holdout.ts";
+} from "../eval/holdout.ts";
 import { AUGMENT_FACTORS, buildPairs } from "./data.ts";
 import { buildDegradedPairs } from "./degraded_data.ts";
 import { lineArtImages } from "./line_art.ts";

@@ -9,11 +9,11 @@
  * backends that have it) or an ordinary convolution with batch and channel axes swapped
  * (`swap`), which every backend has: dW[ky,kx,i,o] = Σ x[n,y+ky,x+kx,i]·dy[n,y,x,o].
  */
-import type { FsrcnnConfig } from "../model/config.ts";
-import { layerSpecs } from "../model/config.ts";
-import { deconvFromSubpixel, subpixelFromDeconv } from "../model/subpixel.ts";
-import { hwioToOihw, oihwToHwio } from "../model/layout.ts";
-import { tf, type TfjsBackendName, useTfjsBackend } from "../model/tfjs_runtime.ts";
+import type { FsrcnnConfig } from "../net/fsrcnn/config.ts";
+import { layerSpecs } from "../net/fsrcnn/config.ts";
+import { deconvFromSubpixel, subpixelFromDeconv } from "../net/fsrcnn/subpixel.ts";
+import { hwioToOihw, oihwToHwio } from "../net/weights/layout.ts";
+import { tf, type TfjsBackendName, useTfjsBackend } from "../net/tfjs/runtime.ts";
 import type { GradientStep, PatchBatch, StepResult } from "./step.ts";
 
 export type WeightGradMode = "native" | "swap";

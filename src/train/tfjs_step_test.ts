@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { fsrcnnConfig } from "../model/config.ts";
-import { getGpu } from "../model/gpu.ts";
-import { initWeights } from "../model/weights.ts";
-import { Rng } from "../random.ts";
+import { fsrcnnConfig } from "../net/fsrcnn/config.ts";
+import { getGpu } from "../net/gpu.ts";
+import { initWeights } from "../net/weights/file.ts";
+import { Rng } from "../core/random.ts";
 import { OnnxGradientStep } from "./onnx_step.ts";
 import { TfjsGradientStep } from "./tfjs_step.ts";
 

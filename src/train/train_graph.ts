@@ -10,14 +10,14 @@
  *   dW = conv(aᵀ, dzᵀ) with batch and channel axes swapped (the classic weight-gradient trick)
  *   da = convTranspose(dz, W) with the forward padding
  */
-import { DECONV_KERNEL, DECONV_PADDING, type FsrcnnConfig, layerSpecs } from "../model/config.ts";
-import { subpixelTapRange } from "../model/subpixel.ts";
-import type {
-  OnnxGraphSpec,
-  OnnxInitializer,
-  OnnxNode,
-  OnnxValueInfo,
-} from "../model/onnx/proto.ts";
+import {
+  DECONV_KERNEL,
+  DECONV_PADDING,
+  type FsrcnnConfig,
+  layerSpecs,
+} from "../net/fsrcnn/config.ts";
+import { subpixelTapRange } from "../net/fsrcnn/subpixel.ts";
+import type { OnnxGraphSpec, OnnxInitializer, OnnxNode, OnnxValueInfo } from "../net/onnx/proto.ts";
 
 /** Graph input/output names and shapes of the trainable parameters, in training form. */
 export interface TrainParam {

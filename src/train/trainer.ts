@@ -5,24 +5,24 @@
  * and checkpoints every few minutes and on cancellation, from which `resume` continues
  * exactly (same batches, same optimiser state).
  */
-import { CancelledError, OptionError } from "../errors.ts";
+import { CancelledError, OptionError } from "../core/errors.ts";
 import { modelMethod } from "../eval/model_method.ts";
-import { isFile } from "../fs.ts";
+import { isFile } from "../core/fs.ts";
 import { type NamedImage, scoreImages } from "../eval/protocol.ts";
-import { type FsrcnnConfig, fsrcnnConfig } from "../model/config.ts";
-import { createEngineFor } from "../model/create.ts";
-import { TiledUpscaler } from "../model/tiled.ts";
-import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../model/weights.ts";
+import { type FsrcnnConfig, fsrcnnConfig } from "../net/fsrcnn/config.ts";
+import { createEngineFor } from "../net/create.ts";
+import { TiledUpscaler } from "../net/tiling/tiled.ts";
+import { cloneWeights, type FsrcnnWeights, initWeights, saveWeights } from "../net/weights/file.ts";
 import { withChannels, withMappingLayers } from "./grow.ts";
 import { bicubicStart } from "./bicubic_start.ts";
-import { Rng } from "../random.ts";
+import { Rng } from "../core/random.ts";
 import { Adam } from "./adam.ts";
 import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import { PatchSampler, type TrainPair } from "./data.ts";
 import type { DegradationName } from "../eval/degradations.ts";
 import { scoreLuma } from "../eval/protocol.ts";
 import type { GradientStep } from "./step.ts";
-import type { TfjsBackendName } from "../model/tfjs_runtime.ts";
+import type { TfjsBackendName } from "../net/tfjs/runtime.ts";
 
 /** Everything that defines a run (recorded in checkpoints and the weights' metadata). */
 export interface TrainSettings {

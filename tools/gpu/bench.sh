@@ -17,7 +17,7 @@ run deno eval 'const a = await navigator.gpu?.requestAdapter();
 console.log(a ? JSON.stringify(a.info) : "no WebGPU adapter", a?.features.has("shader-f16") ? "f16" : "")'
 
 log "correctness on this adapter: golden values, WGSL and tfjs engines, tfjs training step"
-run deno test -A src/model/golden_test.ts src/model/wgsl/ src/model/tfjs_engine_test.ts \
+run deno test -A src/net/golden_test.ts src/net/wgsl/ src/net/tfjs/engine_test.ts \
   src/train/tfjs_step_test.ts
 
 log "the network alone: webgpu-wgsl and webgpu, x2/x3/x4, batch 1 and 4"
@@ -26,7 +26,7 @@ run deno run -A cli/main.ts bench --backends webgpu-wgsl,webgpu \
   --json "$out/bench_model.json"
 
 log "WGSL variants (per layer / fused mapping, f32 / f16) against tfjs, 1920x1080 x2"
-FSRCNN_BENCH_SIZE=1920x1080 run deno bench -A src/model/wgsl/wgsl_bench.ts
+FSRCNN_BENCH_SIZE=1920x1080 run deno bench -A src/bench/wgsl_bench.ts
 
 log "end to end, 1080p -> 4K (decode, SR on the GPU, x264 ultrafast on the CPU)"
 run deno run -A cli/main.ts bench --mode e2e --backends webgpu-wgsl,webgpu --sizes 1920x1080 \

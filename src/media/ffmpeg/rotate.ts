@@ -1,0 +1,107 @@
+/**
+ * Writing a display rotation onto a finished file. ffmpeg (at least up to 5.x) drops the
+ * rotation when it encodes, even when asked with `-metadata rotate=`; it only honours it when
+ * copying streams. So the pipeline encodes unrotated and then stamps the rotation on with a
+ * quick stream copy (no re-encoding: audio and video packets are untouched).
+ */
+import { ToolError } from "../../core/errors.ts";
+import { COMMON_ARGS, normaliseRotation } from "./args.ts";
+import type { FfmpegCapabilities } from "./capabilities.ts";
+import { localName } from "./input_name.ts";
+import { runTool, stderrTail } from "./process.ts";
+import type { FfmpegTools } from "./resolve.ts";
+
+/** Muxers that can store a display matrix. */
+export const ROTATABLE_MUXERS = new Set(["mp4", "mov", "ipod", "3gp", "3g2"]);
+
+/** Clockwise quarter turns of the pixels, in degrees. */
+export type PixelTurn = 0 | 90 | 180 | 270;
+
+/**
+ * How far to turn the pixels of a video with display rotation `rotation` (as probe.ts
+ * reports it: counter-clockwise degrees) written by `muxer`, so that it plays upright: none
+ * where the muxer stores the rotation as a display matrix (it is stamped on afterwards, see
+ * applyRotation), else clockwise by as much as the matrix turns it, which is what ffmpeg's
+ * own autorotation does when it re-encodes. Rotations that are not quarter turns round to
+ * the nearest.
+ */
+export function pixelTurn(muxer: string, rotation: number): PixelTurn {
+  if (ROTATABLE_MUXERS.has(muxer)) return 0;
+  const quarter = Math.round(normaliseRotation(-rotation) / 90) % 4;
+  return (quarter * 90) as PixelTurn;
+}
+
+/** The ffmpeg filters that turn pictures clockwise by `turn` (as ffmpeg's autorotation). */
+export function turnFilters(turn: PixelTurn): string[] {
+  switch (turn) {
+    case 90:
+      return ["transpose=clock"];
+    case 180:
+      return ["hflip", "vflip"];
+    case 270:
+      return ["transpose=cclock"];
+    default:
+      return [];
+  }
+}
+
+/**
+ * ffmpeg arguments that copy `input` to `output` with the display rotation set; `rotation` is
+ * as probe.ts reports it (av_display_rotation_get). Both `-display_rotation` and the legacy
+ * `rotate` tag (through ffmpeg's stream-copy override, which stores the matrix with the
+ * tag negated, and get() negates back) take that same number.
+ */
+export function rotateArgs(
+  input: string,
+  output: string,
+  muxer: string,
+  rotation: number,
+  caps: Pick<FfmpegCapabilities, "displayRotation">,
+): string[] {
+  const angle = normaliseRotation(rotation);
+  return [
+    ...COMMON_ARGS,
+    "-y",
+    ...(caps.displayRotation ? ["-display_rotation:v:0", String(angle)] : []),
+    "-i",
+    input,
+    "-map",
+    "0",
+    "-c",
+    "copy",
+    "-map_metadata",
+    "0",
+    "-map_chapters",
+    "0",
+    ...(caps.displayRotation ? [] : ["-metadata:s:v:0", `rotate=${angle}`]),
+    "-f",
+    muxer,
+    output,
+  ];
+}
+
+/** Rewrites `file` in place with the rotation applied (via a sibling temporary file). */
+export async function applyRotation(
+  tools: FfmpegTools,
+  caps: Pick<FfmpegCapabilities, "displayRotation">,
+  file: string,
+  muxer: string,
+  rotation: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const slash = file.lastIndexOf("/");
+  const tmp = `${file.slice(0, slash + 1)}.rot-${file.slice(slash + 1)}`;
+  try {
+    const r = await runTool(
+      tools.ffmpeg,
+      rotateArgs(localName(file), localName(tmp), muxer, rotation, caps),
+      { signal },
+    );
+    if (r.code !== 0) {
+      throw new ToolError(`${file}: could not set the rotation (${stderrTail(r.stderr)})`);
+    }
+    await Deno.rename(tmp, file);
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
+}

@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { OutputError, WeightsError } from "../../core/errors.ts";
+import { fsrcnnConfig, paramSpecs } from "../fsrcnn/config.ts";
+import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+import { decodeWeights, encodeWeights, initWeights, loadWeights, saveWeights } from "./file.ts";
+
+Deno.test("parameter names and shapes are the PyTorch reference's", () => {
+  const specs = paramSpecs(fsrcnnConfig(3));
+  assert.deepEqual(specs.map((p) => p.name), [
+    "NN1.0.weight",
+    "NN1.0.bias",
+    "NN1.1.weight",
+    "NN1.2.weight",
+    "NN1.2.bias",
+    "NN1.3.weight",
+    ...[4, 6, 8, 10].flatMap((i) => [`NN1.${i}.weight`, `NN1.${i}.bias`, `NN1.${i + 1}.weight`]),
+    "NN1.12.weight",
+    "NN1.12.bias",
+    "NN1.13.weight",
+    "NN2.weight",
+    "NN2.bias",
+  ]);
+  const shape = Object.fromEntries(specs.map((p) => [p.name, p.shape]));
+  assert.deepEqual(shape["NN1.0.weight"], [56, 1, 5, 5]);
+  assert.deepEqual(shape["NN1.1.weight"], [56]);
+  assert.deepEqual(shape["NN1.2.weight"], [12, 56, 1, 1]);
+  assert.deepEqual(shape["NN1.4.weight"], [12, 12, 3, 3]);
+  assert.deepEqual(shape["NN1.12.weight"], [56, 12, 1, 1]);
+  assert.deepEqual(shape["NN2.weight"], [56, 1, 9, 9]);
+  assert.deepEqual(shape["NN2.bias"], [1]);
+});
+
+Deno.test("unsupported scales are refused", () => {
+  for (const s of [1, 5, 2.5, 0, -2]) assert.throws(() => fsrcnnConfig(s), /unsupported scale/);
+});
+
+Deno.test("initialisation follows the reference's distributions", () => {
+  const w = initWeights(fsrcnnConfig(2), 42);
+  const stats = (a: Float32Array) => {
+    const mean = a.reduce((x, y) => x + y, 0) / a.length;
+    const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / a.length);
+    return { mean, sd };
+  };
+  // std sqrt(2 / (out·k·k)): conv1 56·25, mapping 12·9, deconv 0.001.
+  const c1 = stats(w.params.get("NN1.0.weight")!);
+  assert.ok(Math.abs(c1.sd - Math.sqrt(2 / (56 * 25))) < 0.1 * Math.sqrt(2 / (56 * 25)));
+  const map = stats(w.params.get("NN1.4.weight")!);
+  assert.ok(Math.abs(map.sd - Math.sqrt(2 / (12 * 9))) < 0.15 * Math.sqrt(2 / (12 * 9)));
+  const dc = stats(w.params.get("NN2.weight")!);
+  assert.ok(Math.abs(dc.sd - 0.001) < 0.0001 && Math.abs(dc.mean) < 0.0001);
+  assert.ok(w.params.get("NN1.0.bias")!.every((v) => v === 0));
+  assert.ok(w.params.get("NN2.bias")!.every((v) => v === 0));
+  assert.ok(w.params.get("NN1.1.weight")!.every((v) => v === 0.25));
+  // Same seed, same weights; another seed, others.
+  assert.deepEqual(initWeights(fsrcnnConfig(2), 42).params, w.params);
+  assert.notDeepEqual(
+    initWeights(fsrcnnConfig(2), 43).params.get("NN1.0.weight"),
+    w.params.get("NN1.0.weight"),
+  );
+});
+
+Deno.test("weights file round trip keeps every tensor and the metadata", async () => {
+  const w = initWeights(fsrcnnConfig(4, { d: 32, s: 5, m: 3 }), 1);
+  w.metadata.trained = "test";
+  const path = await Deno.makeTempFile({ suffix: ".safetensors" });
+  try {
+    await saveWeights(path, w);
+    const back = await loadWeights(path);
+    assert.deepEqual(back.config, w.config);
+    assert.deepEqual(back.params, w.params);
+    assert.equal(back.metadata.trained, "test");
+    assert.equal(back.metadata.scale, "4");
+    assert.equal(back.metadata.m, "3");
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+function rewrite(
+  mutate: (
+    t: Map<string, { shape: number[]; data: Float32Array }>,
+    meta: Record<string, string>,
+  ) => void,
+): Uint8Array {
+  const { tensors, metadata } = decodeSafetensors(encodeWeights(initWeights(fsrcnnConfig(2), 1)));
+  mutate(tensors, metadata);
+  return encodeSafetensors(tensors, metadata);
+}
+
+Deno.test("mismatched weights are rejected naming the file and the tensor", () => {
+  const cases: Array<[string, Uint8Array, RegExp]> = [
+    [
+      "missing tensor",
+      rewrite((t) => t.delete("NN1.6.bias")),
+      /f\.st: missing tensor NN1\.6\.bias/,
+    ],
+    [
+      "wrong shape",
+      rewrite((t) => {
+        t.set("NN1.1.weight", { shape: [55], data: new Float32Array(55) });
+      }),
+      /tensor NN1\.1\.weight has shape \[55\], expected \[56\]/,
+    ],
+    [
+      "extra tensor",
+      rewrite((t) => {
+        t.set("NN3.weight", { shape: [1], data: new Float32Array(1) });
+      }),
+      /unexpected tensor NN3\.weight/,
+    ],
+    [
+      "bad scale",
+      rewrite((_, m) => {
+        m.scale = "5";
+      }),
+      /metadata scale 5 is not 2, 3 or 4/,
+    ],
+    [
+      "inconsistent d",
+      rewrite((_, m) => {
+        m.d = "64";
+      }),
+      /metadata says d=64 but the tensors have d=56/,
+    ],
+    [
+      "not safetensors",
+      new TextEncoder().encode("hello, world"),
+      /f\.st: not a valid weights file/,
+    ],
+  ];
+  for (const [name, bytes, pattern] of cases) {
+    assert.throws(() => decodeWeights(bytes, "f.st"), (e: unknown) => {
+      assert.ok(e instanceof WeightsError, name);
+      assert.match((e as Error).message, pattern, name);
+      return true;
+    });
+  }
+});
+
+Deno.test("a weights file without metadata (a bare PyTorch export) loads with the scale given", () => {
+  const { tensors } = decodeSafetensors(encodeWeights(initWeights(fsrcnnConfig(3), 1)));
+  const bare = encodeSafetensors(tensors);
+  assert.throws(() => decodeWeights(bare, "bare.st"), /no scale in the metadata/);
+  const w = decodeWeights(bare, "bare.st", 3);
+  assert.equal(w.config.scale, 3);
+  assert.deepEqual(w.params, initWeights(fsrcnnConfig(3), 1).params);
+  assert.throws(
+    () => decodeWeights(encodeWeights(w), "x3.st", 2),
+    /weights are for scale 3, not the requested 2/,
+  );
+});
+
+Deno.test("loading a missing file or a directory says so", async () => {
+  await assert.rejects(
+    loadWeights("/nonexistent/w.safetensors"),
+    /w\.safetensors: weights file not found/,
+  );
+  await assert.rejects(loadWeights("/tmp"), /\/tmp: is a directory/);
+});
+
+Deno.test("saving into a missing folder is an OutputError naming the file, and leaves nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/missing/w.safetensors`;
+    await assert.rejects(
+      saveWeights(path, initWeights(fsrcnnConfig(2), 1)),
+      (e: unknown) =>
+        e instanceof OutputError &&
+        /missing\/w\.safetensors: cannot write weights/.test((e as Error).message),
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
