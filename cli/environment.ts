@@ -28,13 +28,10 @@ if (!runtimeDir.startsWith("/") && !waylandDisplay.startsWith("/")) {
 }
 
 /**
- * On Linux, WebGPU looks for adapters through Vulkan and through OpenGL, and the OpenGL search
- * loads libEGL, whose destructor runs at exit while other threads may still be ending: seen here
- * corrupting the heap so that a process died with SIGSEGV or SIGABRT after its work was done (6
- * of 1,380 runs of the JSDoc tests; both core dumps show libEGL's destructor in exit() while a
- * test worker thread ended; 0 of 1,120 with Vulkan only). The GPUs that Linux drivers of the
- * last decade support have Vulkan drivers, so WebGPU is asked for Vulkan only. A value the user
- * set is kept (`vulkan,gl` brings OpenGL back).
+ * On Linux, WebGPU is asked for Vulkan adapters only: the OpenGL search loads libEGL, whose
+ * destructor at exit has crashed finished processes (docs/design.md, "Vulkan only"). Every GPU
+ * that Linux drivers of the last decade support has a Vulkan driver. A value the user set is
+ * kept (`vulkan,gl` brings OpenGL back).
  */
 if (Deno.build.os === "linux" && Deno.env.get("DENO_WEBGPU_BACKEND") === undefined) {
   Deno.env.set("DENO_WEBGPU_BACKEND", "vulkan");

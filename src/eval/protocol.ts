@@ -10,12 +10,8 @@
  * 5. SR Y is clamped and rounded to integers (MATLAB's `uint8(im_h * 255)`),
  * 6. `s` pixels are shaved off every border of both, then PSNR and SSIM are taken on Y.
  *
- * With these steps the bicubic baseline reproduces the published tables to every printed
- * digit (Set5 33.66 / 30.39 / 28.42 dB, SSIM 0.9299 / 0.8682 / 0.8104; Set14 30.23 / 27.54 /
- * 26.00 dB as in the SRCNN and FSRCNN papers). The variants we measured land elsewhere:
- * building the LR image from the RGB image with the 8-bit imresize and upscaling that colour
- * image lands up to 0.02 dB and 0.0007 SSIM lower (Set5 ×2: 33.64 dB, 0.9292); keeping Y
- * unrounded, or the SR unrounded, each lands 0.01–0.02 dB higher.
+ * With these steps the bicubic baseline reproduces the published tables to every printed digit
+ * (docs/design.md, "The scoring protocol", lists the variants that do not).
  *
  * Scores are averaged per image (the mean of the per-image PSNRs, not the PSNR of the mean
  * error), as the published tables do.

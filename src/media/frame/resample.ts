@@ -7,26 +7,10 @@
  * vertically, rounding and clamping only at the very end. Samples outside the plane repeat the
  * nearest edge sample (clamp-to-edge).
  *
- * Geometry. A 4:2:0 chroma plane is a grid at half the luma density whose samples sit at a
- * position relative to the luma grid given by the stream's `chroma_location` (its siting). The
- * output frame is s times the input in each direction and keeps that siting, so each output
- * chroma sample is interpolated at the point of the input chroma grid where it physically lies.
- *
- * Work in "edge" coordinates, in input luma pixels: the image spans [0, W), luma column i
- * covers [i, i+1) with its centre at i + ½. The luma upscale (FSRCNN, trained on MATLAB
- * imresize pairs, like every area-preserving resize) keeps the image's edges where they are:
- * output luma column o covers [o/s, (o+1)/s). Chroma sample k sits at 2k + 2c in edge units,
- * where c is its offset in chroma pixels from the edge of its 2×2 luma block: c = ¼ when it is
- * co-sited with the block's first luma sample (centre of luma column 2k: 2k + ½), c = ½ when it
- * lies between the two (2k + 1), c = ¾ when co-sited with the second (rows only: "bottom").
- * Output chroma j sits at (2j + 2c)/s in the same units, so its input chroma coordinate is
- *
- *     k = ((2j + 2c)/s − 2c) / 2 = (j + c)/s − c.
- *
- * Centred chroma (c = ½) gives the familiar (j + ½)/s − ½. Co-sited chroma (c = ¼) gives
- * (j + ¼)/s − ¼, not j/s: the luma grid itself shifts by (s − 1)/(2s) of an input pixel when its
- * edges are kept, and co-sited chroma moves with it. (j/s would be right only if the luma
- * upscale kept the first luma sample's centre fixed instead of the image's edges.)
+ * Geometry: each output chroma sample is interpolated where it physically lies on the input
+ * chroma grid, keeping the stream's chroma siting and the image's edges, so its input
+ * coordinate is k = (j + c)/s − c for a sample offset c (¼ co-sited, ½ centred) from its luma
+ * block's edge; the derivation is in docs/design.md ("Chroma siting").
  */
 import type { Samples } from "./pixels.ts";
 

@@ -2,33 +2,10 @@
  * WGSL generators for the hand-written FSRCNN engine, and the choice of tile sizes under a
  * device's limits.
  *
- * Layout: activations between kernels are channel-interleaved "NHWC4": plane n, row y,
- * column x, then the channels as ⌈s/4⌉ vec4s (f32, or f16 with the `f16` option). Every
- * invocation needs all channels of a pixel at once (each kernel computes all output channels
- * of its pixels), so one pixel's channels are one contiguous 16-48-byte run: vec4 loads, full
- * cache-line use across a warp, and a workgroup tile is one contiguous range per row. Planar
- * NCHW would need ⌈s/4⌉× more load instructions for the same bytes.
- *
- * Only the s-channel activations (s = 12 by default) ever reach global memory; the d-channel
- * ones (56) live in registers (head) or workgroup memory (tail):
- *  - head: conv5x5 1→d + PReLU + conv1x1 d→s + PReLU; the input patch is a workgroup tile, d is
- *    walked 4 channels at a time (vec4 in registers), each chunk immediately folded into the
- *    s shrink accumulators, so registers do not grow with d.
- *  - map: one 3x3 s→s + PReLU per layer (m dispatches), input patch with a 1-pixel halo in
- *    workgroup memory; or `stack`: all m layers in one kernel, the tile with an m-pixel halo
- *    held in workgroup memory and updated in place layer by layer (results are staged in
- *    registers between two barriers), at the cost of recomputing the shrinking halo.
- *  - tail: conv1x1 s→d + PReLU + the sub-pixel last conv (d→scale² phases) with depth-to-space
- *    fused into the store: the s-channel patch is a workgroup tile; for each chunk of 4·ec
- *    expand channels, the workgroup first computes that chunk over the patch into workgroup
- *    memory, then every invocation accumulates its pixels' phases from it.
- *
- * Register blocking: every invocation computes `p` horizontally adjacent pixels and all their
- * output channels (s, or the scale² phases, as vec4s in named variables — never dynamically
- * indexed private arrays, which GPUs spill to local memory); each weight vec4 loaded once
- * serves the p pixels, and input columns shared by neighbouring taps are loaded once.
- * Weights sit in a uniform buffer (the constant cache; every lane reads the same address) when
- * they fit maxUniformBufferBindingSize, else a read-only storage buffer. Accumulation is f32.
+ * Activations between kernels are channel-interleaved (NHWC4); only the s-channel ones reach
+ * global memory. Three kernel kinds (head, map, tail with the sub-pixel last layer fused into the
+ * store), each invocation computing `p` adjacent pixels and all their output channels in
+ * registers; why each choice was made is in docs/design.md ("The WebGPU engine").
  */
 import type { FsrcnnConfig } from "../fsrcnn/config.ts";
 import { type TailGeometry, tailGeometry, vec4s } from "./pack.ts";
