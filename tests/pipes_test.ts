@@ -171,6 +171,14 @@ Deno.test("stream refusals: one line each", async () => {
     assertFails(r, 2, /--format must be a muxer this ffmpeg has \(got "nosuchmuxer"\)$/);
     r = await upscale(["--format", "nut", "in.mp4", "out.mkv"]);
     assertFails(r, 2, /--format is only for standard output \(-\)/);
+    r = await upscale(["--input-format", "nosuchdevice", "in.mp4", "out.mkv"]);
+    assertFails(
+      r,
+      2,
+      /--input-format must be an input format or device of this ffmpeg \(got "nosuchdevice"\)$/,
+    );
+    r = await upscale(["--input-format", "nut", "-", "out.mkv"]);
+    assertFails(r, 2, /--input-format is for devices and URLs: standard input is probed$/);
     r = await upscale(["-", "out.mkv"], new TextEncoder().encode("not a video at all\n"));
     assertFails(r, 1, /^fsrcnn: -: is not a media stream$/);
     // Port 9 (discard) has no server on the loopback address.
@@ -228,23 +236,34 @@ function freePort(): number {
   return port;
 }
 
-Deno.test("a live HTTP source ended with Ctrl-C gives a complete, playable output", async () => {
+/**
+ * A live source ended with Ctrl-C: `input` (with `inputArgs` before it) read while `server`
+ * (ffmpeg arguments, or none) serves it in real time; the output must be complete and playable,
+ * with its audio, and nothing else left in the folder.
+ */
+async function liveSourceEndedWithCtrlC(
+  input: string,
+  o: { inputArgs?: string[]; server?: string[]; serverFirst?: boolean },
+): Promise<void> {
   await withClip(async (dir) => {
-    const url = `http://127.0.0.1:${freePort()}/live.ts`;
-    // A live stream: real time (-re), 60 s at most, served to one client on the loopback.
-    const server = spawn(FFMPEG, [
-      ...["-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=s=64x48:r=25"],
-      ...["-f", "lavfi", "-i", "sine=frequency=440", "-t", "60"],
-      ...["-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "mpegts", "-listen", "1", url],
-    ], { stdout: "null" });
+    const startServer = () =>
+      o.server && spawn(FFMPEG, ["-v", "error", ...o.server], {
+        stdout: "null",
+      });
+    let server = o.serverFirst ? startServer() : undefined;
     try {
-      // The server listens within moments; its client may connect before.
-      await new Promise((r) => setTimeout(r, 500));
+      // A listening server is up within moments; its client may connect before.
+      if (server) await new Promise((r) => setTimeout(r, 500));
       const upscale = spawn(
         Deno.execPath(),
-        upscaleArgs([...W, "--weights", "w2.safetensors", url, "live.mkv"]),
+        upscaleArgs([...W, "--weights", "w2.safetensors", ...o.inputArgs ?? [], input, "live.mkv"]),
         { cwd: dir },
       );
+      // A sender (UDP) sends to whoever listens: started once the reader is.
+      if (!o.serverFirst) {
+        await new Promise((r) => setTimeout(r, 500));
+        server = startServer();
+      }
       const output = upscale.output();
       // Stopped once upscaled frames are being written (the output's temporary has grown).
       const deadline = Date.now() + 60_000;
@@ -271,10 +290,67 @@ Deno.test("a live HTTP source ended with Ctrl-C gives a complete, playable outpu
       assert.deepEqual(await listDir(dir), ["in.mp4", "live.mkv", "w2.safetensors"]);
     } finally {
       try {
-        server.kill("SIGKILL");
+        server?.kill("SIGKILL");
       } catch { /* it ended when its client went */ }
-      await server.output();
+      await server?.output();
     }
+  });
+}
+
+/** ffmpeg arguments of a 64x48 test pattern with a tone, in real time, 60 s at most. */
+const LIVE_SOURCE = [
+  ...["-re", "-f", "lavfi", "-i", "testsrc2=s=64x48:r=25"],
+  ...["-f", "lavfi", "-i", "sine=frequency=440", "-t", "60", "-c:v", "libx264", "-g", "25"],
+];
+
+Deno.test("a live HTTP source ended with Ctrl-C gives a complete, playable output", async () => {
+  const url = `http://127.0.0.1:${freePort()}/live.ts`;
+  await liveSourceEndedWithCtrlC(url, {
+    server: [...LIVE_SOURCE, "-c:a", "aac", "-f", "mpegts", "-listen", "1", url],
+    serverFirst: true,
+  });
+});
+
+Deno.test("a live UDP MPEG-TS stream ended with Ctrl-C gives a complete, playable output", async () => {
+  const url = `udp://127.0.0.1:${freePort()}`;
+  await liveSourceEndedWithCtrlC(url, {
+    server: [...LIVE_SOURCE, "-c:a", "aac", "-f", "mpegts", `${url}?pkt_size=1316`],
+  });
+});
+
+Deno.test("a live RTMP stream ended with Ctrl-C gives a complete, playable output", async () => {
+  const url = `rtmp://127.0.0.1:${freePort()}/live/test`;
+  await liveSourceEndedWithCtrlC(url, {
+    server: [...LIVE_SOURCE, "-c:a", "aac", "-f", "flv", "-listen", "1", url],
+    serverFirst: true,
+  });
+});
+
+Deno.test("a device (ffmpeg's lavfi input device) ended with Ctrl-C gives a complete output", async () => {
+  await liveSourceEndedWithCtrlC(
+    "testsrc2=s=64x48:r=25,realtime[out0];sine=frequency=440,arealtime[out1]",
+    { inputArgs: ["--input-format", "lavfi"] },
+  );
+});
+
+Deno.test("a rotated clip to standard output as MP4: fragmented, turned upright, said once", async () => {
+  await withClip(async (dir) => {
+    await makeClip(`${dir}/rot.mp4`, { frames: 6, rotate: 90, audio: false });
+    const r = await run(
+      Deno.execPath(),
+      upscaleArgs([...W, "-q", "--weights", "w2.safetensors", "--format", "mp4", "rot.mp4", "-"]),
+      { cwd: dir },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(stderrLines(r.stderr), [
+      "fsrcnn: -: standard output cannot store the display rotation of rot.mp4: its pictures " +
+      "are turned 270° clockwise, so that it plays upright",
+    ]);
+    await Deno.writeFile(`${dir}/out.mp4`, r.stdoutBytes);
+    const info = await ffprobe(`${dir}/out.mp4`);
+    assert.match(info.format.format_name, /mp4/);
+    assert.deepEqual([info.streams[0].width, info.streams[0].height], [96, 128]);
+    assert.equal(await decodedFrames(`${dir}/out.mp4`), 6);
   });
 });
 

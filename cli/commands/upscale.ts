@@ -194,6 +194,11 @@ export function upscaleCommand(): Command {
       "--format <muxer>",
       "container of standard output (-), an ffmpeg muxer (default matroska)",
     )
+    .option(
+      "--input-format <name>",
+      "read the input with this ffmpeg input format or device (ffmpeg's -f before -i: v4l2, " +
+        "lavfi, x11grab, …), as a stream",
+    )
     .option("-y, --overwrite", "replace an existing output")
     .option("--keep-partial", "keep what was made when the input is truncated or corrupt")
     .option("--restart", "discard the output's work folder of an earlier run and start over")
@@ -225,6 +230,7 @@ export function upscaleCommand(): Command {
             threads: opts.threads,
             ffmpeg: opts.ffmpeg,
             format: opts.format,
+            inputFormat: opts.inputFormat,
             signal,
             stop,
             // Before the first frame, so never in the middle of a progress line.
@@ -255,7 +261,7 @@ export function upscaleCommand(): Command {
           }
         }, {
           // Ctrl-C ends a stream, and the output is finished with what came; twice cancels.
-          stop: isStreamedInput(input),
+          stop: isStreamedInput(input, opts.inputFormat),
           onStop: () =>
             console.error(
               `${Deno.stderr.isTerminal() ? "\r\x1b[K" : ""}fsrcnn: ${input}: stopped; ` +

@@ -19,6 +19,8 @@ import type { FrameSource } from "./video.ts";
 export interface InputOptions {
   /** The input path, pattern or folder, as the user gave it. */
   input: string;
+  /** The ffmpeg input format or device that reads `input` (see UpscaleOptions.inputFormat). */
+  inputFormat?: string;
   /** Frame rate given to frame-sequence inputs (default 25). */
   fps?: number;
   /** The largest input picture, in pixels (default {@link DEFAULT_MAX_PIXELS}). */
@@ -240,7 +242,9 @@ export async function openInput(
       mixedSizes: await mixedSizes(tools, files, o.maxPixels, o.signal),
     };
   }
-  if (isStreamedInput(o.input)) return await openStreamed(tools, o.input, o, cleanups);
+  if (isStreamedInput(o.input, o.inputFormat)) {
+    return await openStreamed(tools, o.input, o, cleanups);
+  }
   await checkInputFile(o.input);
   const info = await probe(tools, o.input, { signal: o.signal });
   requirePictures(info, o.input, o.maxPixels);

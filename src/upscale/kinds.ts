@@ -30,11 +30,11 @@ export function isImageExtension(ext: string): boolean {
 }
 
 /**
- * Kind of an input path (which must exist, unless it is a pattern). Standard input and
- * network streams are videos.
+ * Kind of an input path (which must exist, unless it is a pattern). Standard input, network
+ * streams and inputs with an `inputFormat` (devices) are videos.
  */
-export async function inputKind(path: string): Promise<MediaKind> {
-  if (isStreamedInput(path)) return "video";
+export async function inputKind(path: string, inputFormat?: string): Promise<MediaKind> {
+  if (isStreamedInput(path, inputFormat)) return "video";
   if (isSequencePattern(path)) return "sequence-pattern";
   try {
     if ((await Deno.stat(path)).isDirectory) return "sequence-dir";

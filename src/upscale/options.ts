@@ -27,6 +27,12 @@ export interface UpscaleOptions {
    */
   output: string;
   /**
+   * An ffmpeg input format or device for `input` (what `-f` before `-i` says: `v4l2`,
+   * `lavfi`, `x11grab`, `mpegts`, …). The input is then handed to ffmpeg as it is named,
+   * never read as a local file, and read once as a stream, like a URL.
+   */
+  inputFormat?: string;
+  /**
    * The ffmpeg muxer that writes standard output (`output: "-"`), e.g. `nut` or `mpegts`;
    * default `matroska`. Only for standard output.
    */

@@ -45,10 +45,10 @@ export interface StreamedSource {
 export async function openStreamed(
   tools: FfmpegTools,
   name: string,
-  o: { stop?: AbortSignal; signal?: AbortSignal },
+  o: { inputFormat?: string; stop?: AbortSignal; signal?: AbortSignal },
   cleanups: Array<() => Promise<void>>,
 ): Promise<OpenedInput & { source: { streamed: StreamedSource } }> {
-  const input = openStreamedInput(tools, name);
+  const input = openStreamedInput(tools, name, o.inputFormat);
   const bytes = new ReplayableBytes(input.bytes, KEPT_START_BYTES);
   cleanups.push(async () => {
     await bytes.close();

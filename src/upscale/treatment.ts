@@ -14,7 +14,7 @@ import {
   type FieldParity,
 } from "../media/ffmpeg/interlace.ts";
 import { probeSizeChanges, type SizeChanges } from "../media/ffmpeg/keyframe_sizes.ts";
-import { isStreamedInput } from "../media/ffmpeg/input_name.ts";
+import { isStreamedInput, STANDARD_STREAM } from "../media/ffmpeg/input_name.ts";
 import type { FfmpegTools } from "../media/ffmpeg/resolve.ts";
 import { type PixelTurn, pixelTurn } from "../media/ffmpeg/rotate.ts";
 import { extensionOf } from "./kinds.ts";
@@ -85,10 +85,19 @@ export async function pictureTreatment(
       }
     }
   }
+  const toStdout = o.output === STANDARD_STREAM;
   const muxer = VIDEO_MUXERS[extensionOf(o.output)] ?? "image2";
-  const turn = src.kind === "video" && v.rotation !== 0 ? pixelTurn(muxer, v.rotation) : 0;
+  // A display matrix is stamped on the finished file (applyRotation): standard output is
+  // never finished where it can be reopened, so its pictures are turned whatever the muxer.
+  const turn = src.kind === "video" && v.rotation !== 0
+    ? pixelTurn(toStdout ? STANDARD_STREAM : muxer, v.rotation)
+    : 0;
   if (turn !== 0) {
-    const container = muxer === "image2" ? "pictures" : `.${extensionOf(o.output)}`;
+    const container = toStdout
+      ? "standard output"
+      : muxer === "image2"
+      ? "pictures"
+      : `.${extensionOf(o.output)}`;
     notices.push({
       kind: "turned",
       message: `${o.output}: ${container} cannot store the display rotation of ${src.path}: ` +

@@ -58,7 +58,7 @@ export async function upscaleWith(
   if (o.scale !== undefined) checkScale(o.scale);
   checkEncoderArgs(o.encoderArgs ?? []);
   const tools = await resolveTools(o.ffmpeg);
-  const inKind = await inputKind(o.input);
+  const inKind = await inputKind(o.input, o.inputFormat);
   const outKind = await outputKind(o.output);
   if (o.format !== undefined && o.output !== STANDARD_STREAM) {
     throw new OptionError(
@@ -67,6 +67,15 @@ export async function upscaleWith(
     );
   }
   const muxer = outputMuxer(o.output, o.format);
+  if (o.inputFormat !== undefined && o.input === STANDARD_STREAM) {
+    throw new OptionError("inputFormat", "is for devices and URLs: standard input is probed");
+  }
+  if (o.inputFormat !== undefined && !(await capabilities(tools)).demuxers.has(o.inputFormat)) {
+    throw new OptionError(
+      "inputFormat",
+      `must be an input format or device of this ffmpeg (got ${JSON.stringify(o.inputFormat)})`,
+    );
+  }
   if (o.format !== undefined && !(await capabilities(tools)).muxers.has(o.format)) {
     throw new OptionError(
       "format",
@@ -152,11 +161,12 @@ export async function upscaleWith(
       });
     }
     // A stream cannot be cut into segments (that seeks in it), nor standard output resumed.
-    const oneStream = isStreamedInput(o.input) || o.output === STANDARD_STREAM;
+    const streamedInput = isStreamedInput(o.input, o.inputFormat);
+    const oneStream = streamedInput || o.output === STANDARD_STREAM;
     if (oneStream && (o.segmentSeconds ?? 0) > 0) {
       o.onNotice?.({
         kind: "one-piece",
-        message: `${isStreamedInput(o.input) ? o.input : o.output}: a stream is made in one ` +
+        message: `${streamedInput ? o.input : o.output}: a stream is made in one ` +
           "piece, not in segments",
       });
     }

@@ -8,7 +8,7 @@ import { pixFmtHasAlpha } from "../frame/format.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
-import { type FfmpegInput, localName, outputName } from "./input_name.ts";
+import { type FfmpegInput, localName, outputName, STANDARD_STREAM } from "./input_name.ts";
 import { deinterlaceFilter, type FieldParity } from "./interlace.ts";
 import { type PixelTurn, turnFilters } from "./rotate.ts";
 
@@ -432,6 +432,10 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
     if (o.variableFrameRate && o.caps.encTimeBase) {
       args.push("-enc_time_base:v", o.caps.encTimeBase);
     }
+  }
+  // MP4 writes its index after the media unless fragmented: a pipe cannot be gone back over.
+  if (mp4Family && o.output === STANDARD_STREAM) {
+    args.push("-movflags", "+frag_keyframe+empty_moov+default_base_moof");
   }
   args.push(...extra);
   if (start !== 0) args.push("-output_ts_offset", seconds(start));

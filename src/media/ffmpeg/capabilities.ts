@@ -23,6 +23,8 @@ export interface FfmpegCapabilities {
   /** Decoder names (`libvpx-vp9`, which reads VP9's alpha, is not always built in). */
   decoders: Set<string>;
   muxers: Set<string>;
+  /** Demuxer and input device names (`matroska`, `lavfi`, `v4l2`, …). */
+  demuxers: Set<string>;
 }
 
 const cache = new Map<string, Promise<FfmpegCapabilities>>();
@@ -63,7 +65,7 @@ export function parseEncoders(text: string): Map<string, string> {
 /** Parses `ffmpeg -h full` for the options we care about. */
 export function parseHelp(
   text: string,
-): Omit<FfmpegCapabilities, "encoders" | "decoders" | "muxers"> {
+): Omit<FfmpegCapabilities, "encoders" | "decoders" | "muxers" | "demuxers"> {
   const has = (opt: string) => new RegExp(`^-${opt}\\b`, "m").test(text);
   const etb = text.match(/^-enc_time_base.*$/m)?.[0] ?? null;
   return {
@@ -80,8 +82,8 @@ export function capabilities(tools: FfmpegTools): Promise<FfmpegCapabilities> {
   let p = cache.get(tools.ffmpeg);
   if (!p) {
     p = (async () => {
-      const [help, encoders, decoders, muxers] = await Promise.all(
-        [["-h", "full"], ["-encoders"], ["-decoders"], ["-muxers"]].map((a) =>
+      const [help, encoders, decoders, muxers, demuxers] = await Promise.all(
+        [["-h", "full"], ["-encoders"], ["-decoders"], ["-muxers"], ["-demuxers"]].map((a) =>
           runTool(tools.ffmpeg, ["-hide_banner", ...a])
         ),
       );
@@ -91,6 +93,7 @@ export function capabilities(tools: FfmpegTools): Promise<FfmpegCapabilities> {
         encoders: parseEncoders(dec(encoders.stdout)),
         decoders: parseListing(dec(decoders.stdout)),
         muxers: parseListing(dec(muxers.stdout)),
+        demuxers: parseListing(dec(demuxers.stdout)),
       };
     })();
     cache.set(tools.ffmpeg, p);

@@ -63,11 +63,12 @@ export function isNetworkUrl(name: string): boolean {
 }
 
 /**
- * Whether an input is read once, as a stream, rather than opened as a file: standard input or
- * a network URL. Such an input can be neither probed apart from reading it nor read twice.
+ * Whether an input is read once, as a stream, rather than opened as a file: standard input, a
+ * network URL, or anything named with an input format (a device such as `v4l2`, `lavfi`'s
+ * filter graphs). Such an input can be neither probed apart from reading it nor read twice.
  */
-export function isStreamedInput(name: string): boolean {
-  return name === STANDARD_STREAM || isNetworkUrl(name);
+export function isStreamedInput(name: string, inputFormat?: string): boolean {
+  return inputFormat !== undefined || name === STANDARD_STREAM || isNetworkUrl(name);
 }
 
 /** ffmpeg's name for an output: standard output for `-`, else the local file. */

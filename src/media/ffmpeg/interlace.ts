@@ -70,13 +70,16 @@ export function parseIdet(log: string): IdetCounts | null {
 
 /**
  * The parity idet's counts point to, or null for progressive: interlaced when woven pictures
- * outnumber progressive ones and make at least a quarter of all (still pictures and
- * flat areas are undetermined either way, and need no deinterlacing).
+ * outnumber progressive ones, make at least a quarter of all (still pictures and flat areas
+ * are undetermined either way, and need no deinterlacing), and four in five of them agree on
+ * one field order. Interlaced video has one order throughout; sharp synthetic motion (test
+ * patterns, screen content) looks woven to idet in both orders at random.
  */
 export function idetParity(c: IdetCounts): FieldParity | null {
   const woven = c.tff + c.bff;
   const all = woven + c.progressive + c.undetermined;
   if (woven === 0 || woven <= c.progressive || 4 * woven < all) return null;
+  if (5 * Math.max(c.tff, c.bff) < 4 * woven) return null;
   return c.tff >= c.bff ? "tff" : "bff";
 }
 

@@ -1,5 +1,5 @@
 /**
- * Streamed inputs (standard input, a network URL), which are read once, as they come: their
+ * Streamed inputs (standard input, a network URL, a device), which are read once, as they come: their
  * bytes as a stream in a container ffmpeg reads from a pipe, and a way to hand a stream of
  * bytes to ffmpeg as an extra input.
  *
@@ -30,8 +30,15 @@ export interface StreamedBytes {
   close(): Promise<void>;
 }
 
-/** Opens `name`: `-` for standard input, or a URL (see isNetworkUrl). */
-export function openStreamedInput(tools: FfmpegTools, name: string): StreamedBytes {
+/**
+ * Opens `name`: `-` for standard input, a URL (see isNetworkUrl), or whatever ffmpeg's
+ * `inputFormat` (a demuxer or an input device) takes as its name; standard input is probed.
+ */
+export function openStreamedInput(
+  tools: FfmpegTools,
+  name: string,
+  inputFormat?: string,
+): StreamedBytes {
   if (name === STANDARD_STREAM) {
     const reader = Deno.stdin.readable.getReader();
     let stopped = false;
@@ -55,6 +62,7 @@ export function openStreamedInput(tools: FfmpegTools, name: string): StreamedByt
   }
   const proc = spawnTool(tools.ffmpeg, [
     ...COMMON_ARGS,
+    ...(inputFormat === undefined ? [] : ["-f", inputFormat]),
     "-i",
     name,
     // Every stream as it is, but data streams (timed metadata), which NUT does not hold.
