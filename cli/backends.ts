@@ -1,5 +1,5 @@
 /** Help texts about inference backends, all read from the library's backend table. */
-import { BACKEND_NAMES, BACKENDS } from "../mod.ts";
+import { BACKEND_NAMES, BACKENDS } from "../src/net/mod.ts";
 
 /** The `--backend` choices in one phrase: "auto, webgpu, …, cpu or onnx". */
 export function backendChoices(): string {

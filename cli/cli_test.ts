@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { InvalidArgumentError } from "commander";
-import type { UpscaleSummary } from "../mod.ts";
 import {
   CancelledError,
   FsrcnnError,
@@ -8,10 +7,13 @@ import {
   OptionError,
   OutputError,
   ToolError,
+  type UpscaleSummary,
   UsageError,
   WeightsError,
-} from "../src/core/errors.ts";
-import { leftoverLines, progressLine, splitArgs, summaryLine } from "./commands/upscale.ts";
+} from "../mod.ts";
+import { leftoverLines, summaryLine } from "./commands/upscale.ts";
+import { splitArgs } from "./flags.ts";
+import { progressLine } from "./lines.ts";
 import { describeError, exitCodeFor } from "./run.ts";
 import { reportLine } from "./commands/train.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../src/core/errors.ts";
+import { UsageError } from "../mod.ts";
 import { taskIndex, workerCommands } from "./commands/jobs.ts";
-import { progressLine } from "./commands/upscale.ts";
+import { progressLine } from "./lines.ts";
 
 Deno.test("taskIndex: --index, else Slurm's array task (plus offset), else Kubernetes' index", () => {
   const env = (vars: Record<string, string>) => (name: string) => vars[name];

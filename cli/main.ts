@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import config from "../deno.json" with { type: "json" };
 import { benchCommand } from "./commands/bench.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { jobCommands } from "./commands/jobs.ts";
 import { trainCommand } from "./commands/train.ts";
 import { upscaleCommand } from "./commands/upscale.ts";
 import { EXIT, exitWithError } from "./run.ts";
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
       writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)),
       writeOut: (s) => Deno.stdout.writeSync(new TextEncoder().encode(s)),
     });
-  program.addCommand(upscaleCommand());
+  program.addCommand(upscaleCommand(jobCommands()));
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
   program.addCommand(benchCommand());

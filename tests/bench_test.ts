@@ -4,7 +4,7 @@
  * backend on a software adapter only when it is named.
  */
 import assert from "node:assert/strict";
-import type { BenchReport } from "../mod.ts";
+import type { BenchReport } from "../src/bench/mod.ts";
 import { getGpu } from "../src/net/gpu.ts";
 import { CLI, cli, ffmpeg, ok, tempDir } from "./helpers.ts";
 

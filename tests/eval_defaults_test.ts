@@ -3,7 +3,7 @@
  * bicubic only when asked for by name.
  */
 import assert from "node:assert/strict";
-import { defaultWeightsPath } from "../mod.ts";
+import { defaultWeightsPath } from "../src/net/mod.ts";
 import { cli, ffmpeg, tempDir } from "./helpers.ts";
 
 Deno.test("eval without --weights scores the shipped weights, as upscale uses them", async () => {

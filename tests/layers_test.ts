@@ -1,11 +1,13 @@
 /**
  * The house rules of `src/`, read from the import statements themselves: each top folder is a
  * layer that imports only the layers below it, no two folders import each other (directly or
- * round a cycle), and no CLI command imports another.
+ * round a cycle), no CLI command imports another, and the CLI reaches the library only through
+ * its public entry points (deno.json's exports), as any other user of the library would.
  */
 import assert from "node:assert/strict";
 import { dirname, join, normalize } from "node:path";
 import { ROOT } from "./helpers.ts";
+import config from "../deno.json" with { type: "json" };
 
 /** `src/`'s layers, lowest first: a file may import its own layer and those before it. */
 const LAYERS = ["core", "media", "net", "upscale", "jobs", "eval", "train", "bench"];
@@ -135,4 +137,26 @@ Deno.test("no CLI command imports another; the library never imports the CLI", (
     importsOf(file).filter((t) => t.startsWith("cli/")).map((t) => `${file} imports ${t}`)
   );
   assert.deepEqual([...crossing, ...intoCli], []);
+});
+
+/** The library's entry points, repository-relative: `mod.ts` and the sub-path exports. */
+const ENTRIES = Object.values(config.exports).map((path) => normalize(path));
+
+Deno.test("the entry points are the root module and one mod.ts per exported layer", () => {
+  assert.deepEqual(ENTRIES.sort(), [
+    "mod.ts",
+    "src/bench/mod.ts",
+    "src/eval/mod.ts",
+    "src/jobs/mod.ts",
+    "src/net/mod.ts",
+    "src/train/mod.ts",
+  ]);
+});
+
+Deno.test("the CLI imports the library only through its entry points", () => {
+  const bypassing = tsFiles("cli").flatMap((file) =>
+    importsOf(file).filter((t) => !t.startsWith("cli/") && !t.startsWith("deno.json"))
+      .filter((t) => !ENTRIES.includes(t)).map((t) => `${file} imports ${t}`)
+  );
+  assert.deepEqual(bypassing, []);
 });

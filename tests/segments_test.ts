@@ -5,7 +5,8 @@
  * must continue to the same result.
  */
 import assert from "node:assert/strict";
-import { joinJob, runTask, upscaleFile } from "../mod.ts";
+import { upscaleFile } from "../mod.ts";
+import { joinJob, runTask } from "../src/jobs/mod.ts";
 import {
   CLI,
   cli,

@@ -5,7 +5,7 @@
  * and records one choice per video in a segmented plan.
  */
 import assert from "node:assert/strict";
-import { joinJob, runTask } from "../mod.ts";
+import { joinJob, runTask } from "../src/jobs/mod.ts";
 import { degradeLuma, evaluateDegradations, hrFrame } from "../src/eval/degradations.ts";
 import { readImage } from "../src/media/ffmpeg/image.ts";
 import { lrStatistics } from "../src/net/weights/lr_statistics.ts";

@@ -4,7 +4,8 @@
  * resumed run. The contract: nothing damaged reaches an output, and every refusal is one line.
  */
 import assert from "node:assert/strict";
-import { jobStatus, planJob, runTask, upscaleFile } from "../mod.ts";
+import { upscaleFile } from "../mod.ts";
+import { jobStatus, planJob, runTask } from "../src/jobs/mod.ts";
 import {
   assertFails,
   cli,

@@ -9,7 +9,7 @@
  *     [--patch 24] [--scale 2] [--validate-every 500]
  */
 import { parseArgs } from "node:util";
-import { train } from "../mod.ts";
+import { train } from "../src/train/mod.ts";
 import type { TrainInit } from "../src/train/trainer.ts";
 
 const { values: a } = parseArgs({

@@ -6,12 +6,18 @@ import {
   formatBenchTableFoot,
   formatBenchTableHead,
   formatBenchTableRow,
+  plotBenchSvg,
+} from "../../src/bench/mod.ts";
+import { backendChoices, backendsHelp, neverAuto } from "../backends.ts";
+import {
+  flagParser,
+  listOf,
   parseBenchBackend,
   parseSizes,
-  plotBenchSvg,
-} from "../../mod.ts";
-import { backendChoices, backendsHelp, neverAuto } from "../backends.ts";
-import { flagParser, listOf, positiveInt, positiveNumber, runCommand, withCancel } from "../run.ts";
+  positiveInt,
+  positiveNumber,
+} from "../flags.ts";
+import { runCommand, withCancel } from "../run.ts";
 
 /** A comma-separated list option whose help shows its default as the user would type it. */
 function listOption<T>(flags: string, help: string, parse: (s: string) => T, init: T[]): Option {

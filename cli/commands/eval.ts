@@ -1,6 +1,12 @@
 /** `eval`: PSNR/SSIM of weights (or bicubic) on a folder of HR images. */
 import { Command, Option } from "commander";
 import {
+  isShippedChoice,
+  SHIPPED_CHOICES,
+  type ShippedWeightsName,
+  UsageError,
+} from "../../mod.ts";
+import {
   type DegradationReport,
   DEGRADATIONS,
   evaluate,
@@ -8,24 +14,20 @@ import {
   evaluateFootage,
   footageDegradations,
   type FootageReport,
-  isShippedChoice,
-  parseBackend,
   parseFootageCodecs,
   parseFootageScalers,
-  SHIPPED_CHOICES,
-  type ShippedWeightsName,
-  UsageError,
-} from "../../mod.ts";
+} from "../../src/eval/mod.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
 import {
   degradationList,
   flagParser,
+  parseBackend,
   positiveInt,
   positiveNumber,
-  runCommand,
   weightsValue,
   x264Crf,
-} from "../run.ts";
+} from "../flags.ts";
+import { runCommand } from "../run.ts";
 
 export function evalCommand(): Command {
   return new Command("eval")

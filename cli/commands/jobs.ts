@@ -5,30 +5,31 @@
  * the outputs.
  */
 import { Command } from "commander";
+import { UsageError } from "../../mod.ts";
 import {
+  commonFolder,
   formatIndices,
   type JobStatus,
   jobStatus,
   joinJob,
-  parseBackend,
   planJob,
   runTask,
+  schedulerTaskIndex,
   submitSlurm,
-  TASK_OFFSET_ENV,
-  UsageError,
   writeKubernetesJobs,
-} from "../../mod.ts";
-import { commonFolder } from "../../src/jobs/kubernetes.ts";
-import { nonNegativeInt, positiveInt, runCommand, withCancel } from "../run.ts";
+} from "../../src/jobs/mod.ts";
 import {
   maxPixelsOf,
   maxPixelsOption,
+  nonNegativeInt,
+  parseBackend,
   pixelOptions,
   pixelSettings,
-  progressLine,
+  positiveInt,
   splitArgs,
-  weightsLine,
-} from "./upscale.ts";
+} from "../flags.ts";
+import { progressLine, weightsLine } from "../lines.ts";
+import { runCommand, withCancel } from "../run.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -47,25 +48,16 @@ export function workerCommands(
 }
 
 /**
- * The task index of a `segment` run: `--index`, else a Slurm array task
- * (`SLURM_ARRAY_TASK_ID` plus our offset for plans larger than one array), else a Kubernetes
- * Indexed Job's `JOB_COMPLETION_INDEX`.
+ * The task index of a `segment` run: `--index`, else the one its scheduler gave it (a Slurm
+ * array task or a Kubernetes Indexed Job).
  */
 export function taskIndex(
   flag: number | undefined,
   env: (name: string) => string | undefined = (n) => Deno.env.get(n),
 ): number {
   if (flag !== undefined) return flag;
-  const int = (name: string) => {
-    const v = env(name);
-    if (v === undefined || v === "") return undefined;
-    if (!/^\d+$/.test(v)) throw new UsageError(`${name}=${v} is not a task index`);
-    return Number(v);
-  };
-  const slurm = int("SLURM_ARRAY_TASK_ID");
-  if (slurm !== undefined) return slurm + (int(TASK_OFFSET_ENV) ?? 0);
-  const k8s = int("JOB_COMPLETION_INDEX");
-  if (k8s !== undefined) return k8s;
+  const index = schedulerTaskIndex(env);
+  if (index !== undefined) return index;
   throw new UsageError(
     "which segment? give --index K (or run it as a Slurm array task or a Kubernetes Indexed Job)",
   );

@@ -1,12 +1,14 @@
 /** `train`: fits FSRCNN weights with our own training loop. */
 import { Command, Option } from "commander";
-import { DEGRADATIONS, train as runTraining, type TrainReport } from "../../mod.ts";
-import { DEFAULT_HOLDOUT } from "../../src/train/run.ts";
+import { DEGRADATIONS } from "../../src/eval/mod.ts";
 import {
   DEFAULT_CHECKPOINT_MINUTES,
+  DEFAULT_HOLDOUT,
   DEFAULT_SETTINGS as d,
+  train as runTraining,
   TRAIN_INITS,
-} from "../../src/train/trainer.ts";
+  type TrainReport,
+} from "../../src/train/mod.ts";
 import {
   degradationList,
   listOf,
@@ -14,10 +16,9 @@ import {
   nonNegativeNumber,
   positiveInt,
   positiveNumber,
-  runCommand,
-  withCancel,
   x264Crf,
-} from "../run.ts";
+} from "../flags.ts";
+import { runCommand, withCancel } from "../run.ts";
 
 /** A help line with the library's default, which the library applies (the flag stays unset). */
 const withDefault = (help: string, value: number) => `${help} (default: ${value})`;

@@ -2,45 +2,22 @@
 import { Command, Option } from "commander";
 import {
   CancelledError,
-  DEINTERLACE_MODES,
   isStreamedInput,
-  parseBackend,
-  type PlanSettingsOptions,
   upscaleFile,
-  type UpscaleProgress,
   type UpscaleSummary,
-  type WeightsChoice,
   workFolderFor,
 } from "../../mod.ts";
-import { backendChoices, backendsHelp } from "../backends.ts";
-import { jobCommands } from "./jobs.ts";
+import { backendsHelp } from "../backends.ts";
 import {
-  flagParser,
-  nonNegativeNumber,
+  maxPixelsOf,
+  maxPixelsOption,
+  pixelOptions,
+  pixelSettings,
   positiveInt,
   positiveNumber,
-  runCommand,
-  weightsValue,
-  withCancel,
-} from "../run.ts";
-
-/** Splits `--encoder-args` into separate arguments: whitespace-separated, quotes group. */
-export function splitArgs(text: string): string[] {
-  const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
-  for (const m of text.matchAll(re)) {
-    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3]);
-  }
-  return out;
-}
-
-function formatTime(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return h > 0
-    ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
-    : `${m}:${String(r).padStart(2, "0")}`;
-}
+} from "../flags.ts";
+import { progressLine, weightsLine } from "../lines.ts";
+import { runCommand, withCancel } from "../run.ts";
 
 /**
  * The closing line: for an image its new size and the time taken; for a video or sequence
@@ -66,117 +43,11 @@ export function leftoverLines(s: UpscaleSummary): string[] {
   ];
 }
 
-/** The `--verbose` line: which weights an input runs, and why. */
-export function weightsLine(input: string, c: Pick<WeightsChoice, "reason">): string {
-  return `fsrcnn: ${input}: ${c.reason}`;
-}
-
-/** One progress line: frames done/total, segments (of a segmented run), fps, ETA. */
-export function progressLine(p: UpscaleProgress): string {
-  const total = p.total ? `/${p.total} (${Math.floor((100 * p.frames) / p.total)}%)` : "";
-  const eta = p.eta !== undefined ? ` ETA ${formatTime(p.eta)}` : "";
-  const segs = p.segments
-    ? ` segment ${Math.min(p.segments.done + 1, p.segments.total)}/${p.segments.total}` +
-      (p.resumed ? ` (${p.resumed} frames done before)` : "")
-    : "";
-  return `frame ${p.frames}${total}${segs} ${p.fps.toFixed(1)} fps ${formatTime(p.seconds)}${eta}`;
-}
-
-/** The options that decide the output's pixels, shared by `upscale` and `upscale plan`. */
-export function pixelOptions(command: Command): Command {
-  return command
-    .option(
-      "--scale <n>",
-      "upscaling factor: 2, 3 or 4 (default 2, or the weights')",
-      positiveInt("--scale"),
-    )
-    .option(
-      "--weights <w>",
-      "auto: shipped weights chosen from the input's first pictures (default); paper: " +
-        "models/fsrcnn_x<scale>.safetensors; video: for compressed video; or a weights file " +
-        "(./auto for a file of that name)",
-      weightsValue("--weights"),
-    )
-    .option("-v, --verbose", "say which weights are used and why")
-    .option("--backend <name>", backendChoices(), flagParser(parseBackend), "auto")
-    .option(
-      "--tile <n>",
-      "tile side in input pixels (default: from a memory budget)",
-      positiveInt("--tile"),
-    )
-    .option("--batch <n>", "frames per inference call", positiveInt("--batch"))
-    .option(
-      "--codec <name>",
-      "video encoder, any ffmpeg encoder (default: libvpx-vp9 for .webm, else libx264)",
-    )
-    .option(
-      "--crf <n>",
-      "encoder quality (CRF, 0 = lossless in x264/x265; default 18 x264/x265, 31 VP9, 30 AV1)",
-      nonNegativeNumber("--crf"),
-    )
-    .option("--preset <name>", "encoder preset (e.g. medium, slow)")
-    .option(
-      "--pix-fmt <fmt>",
-      "output pixel format (default: the source's depth and chroma family, 4:2:0/4:2:2/4:4:4)",
-    )
-    .option(
-      "--encoder-args <args>",
-      'extra ffmpeg output options and their values, e.g. "-tune film" (no files, inputs or outputs)',
-    )
-    .addOption(
-      new Option(
-        "--deinterlace <mode>",
-        "interlaced video (field order, or idet when untagged): frame = one picture per frame, " +
-          "field = one per field (twice the rate, one piece), off = leave the fields woven",
-      ).choices(DEINTERLACE_MODES).default("frame"),
-    )
-    .option(
-      "--segment-seconds <s>",
-      "cut videos at keyframes into segments of about this long, resumable (default 120; 0: one piece)",
-      nonNegativeNumber("--segment-seconds"),
-    );
-}
-
 /**
- * `--max-pixels`: the limit on an input picture, given in megapixels (as the refusal states
- * it); the library counts pixels.
+ * `upscale` with `subcommands` under it (`upscale plan`, `segment`, …: the job commands, which
+ * share its output options).
  */
-export function maxPixelsOption(command: Command): Command {
-  return command.option(
-    "--max-pixels <megapixels>",
-    "refuse input pictures (stills, frames) larger than this (default 100)",
-    positiveNumber("--max-pixels"),
-  );
-}
-
-/** The `maxPixels` library option from `--max-pixels`. */
-export function maxPixelsOf(opts: { maxPixels?: number }): number | undefined {
-  return opts.maxPixels === undefined ? undefined : Math.round(opts.maxPixels * 1e6);
-}
-
-/** What {@link pixelOptions} parses: the settings a plan fixes, with the encoder arguments as
- * one string. */
-export type PixelFlags = Omit<PlanSettingsOptions, "encoderArgs"> & { encoderArgs?: string };
-
-/** The flags of {@link pixelOptions} as `upscaleFile` and `planJob` take them. */
-export function pixelSettings(f: PixelFlags) {
-  return {
-    scale: f.scale,
-    weights: f.weights,
-    backend: f.backend,
-    tile: f.tile,
-    batch: f.batch,
-    codec: f.codec,
-    crf: f.crf,
-    preset: f.preset,
-    pixFmt: f.pixFmt,
-    encoderArgs: f.encoderArgs ? splitArgs(f.encoderArgs) : undefined,
-    segmentSeconds: f.segmentSeconds,
-    deinterlace: f.deinterlace,
-  };
-}
-
-export function upscaleCommand(): Command {
+export function upscaleCommand(subcommands: readonly Command[] = []): Command {
   const command = new Command("upscale")
     .description("upscale a video, a frame sequence (pattern or folder) or an image")
     .argument(
@@ -272,7 +143,7 @@ export function upscaleCommand(): Command {
     );
   // `upscale plan … --scale 3`: the flags after a subcommand's name are the subcommand's.
   command.enablePositionalOptions();
-  for (const sub of jobCommands()) command.addCommand(sub.exitOverride());
+  for (const sub of subcommands) command.addCommand(sub.exitOverride());
   return command;
 }
 

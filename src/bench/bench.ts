@@ -9,7 +9,6 @@ import {
   checkThreads,
   createEngine,
   createEngineFor,
-  parseBackend,
   REFERENCE_TOLERANCE,
   referenceDifference,
 } from "../net/create.ts";
@@ -195,37 +194,6 @@ export interface BenchStart {
 export interface BenchReport extends BenchStart {
   /** The measurements, in the order they were made. */
   cells: BenchCell[];
-}
-
-/**
- * Parses a `--sizes` value such as "480x270,1920x1080" into [width, height] pairs (pixels).
- *
- * @throws {UsageError} An item is not WIDTHxHEIGHT with positive integers.
- */
-export function parseSizes(text: string): Array<[number, number]> {
-  return text.split(",").map((s) => {
-    const m = s.trim().match(/^(\d+)x(\d+)$/);
-    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
-      throw new UsageError(`bad size "${s}" (expected WIDTHxHEIGHT, e.g. 480x270)`);
-    }
-    return [Number(m[1]), Number(m[2])] as [number, number];
-  });
-}
-
-/**
- * Parses one `backends` item as a user gives it: a backend name, `auto` or `all`.
- *
- * @throws {UsageError} Any other value.
- */
-export function parseBenchBackend(value: string): BenchBackend {
-  if (value === "all") return value;
-  try {
-    return parseBackend(value);
-  } catch {
-    throw new UsageError(
-      `unknown backend "${value}" (choose auto, all, ${BACKEND_NAMES.join(", ")})`,
-    );
-  }
 }
 
 /** Backends usable on this machine (webgpu only with an adapter). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fsrcnnConfig, macsPerFrame } from "../net/fsrcnn/config.ts";
-import { parseBenchBackend, parseSizes, runBench } from "./bench.ts";
+import { runBench } from "./bench.ts";
 import { formatTable, plotSvg } from "./report.ts";
 import { quantile } from "./stats.ts";
 
@@ -13,17 +13,6 @@ Deno.test("MAC count of FSRCNN(56,12,4) matches the hand count", () => {
   assert.equal(macsPerFrame(fsrcnnConfig(4), 480, 270), 1_615_334_400);
   // 1080p → 4K: about 26 GMAC per frame.
   assert.ok(Math.abs(macsPerFrame(fsrcnnConfig(2), 1920, 1080) / 1e9 - 25.85) < 0.01);
-});
-
-Deno.test("sizes parse and bad ones are refused", () => {
-  assert.deepEqual(parseSizes("480x270, 1920x1080"), [[480, 270], [1920, 1080]]);
-  assert.throws(() => parseSizes("480*270"), /bad size/);
-  assert.throws(() => parseSizes("0x10"), /bad size/);
-});
-
-Deno.test("bench backends: a name, auto or all; anything else refused", () => {
-  for (const b of ["onnx", "webgpu-wgsl", "auto", "all"]) assert.equal(parseBenchBackend(b), b);
-  assert.throws(() => parseBenchBackend("cuda"), /unknown backend "cuda" \(choose auto, all, /);
 });
 
 Deno.test({

@@ -17,10 +17,10 @@ import { e2eRunner } from "./e2e.ts";
  *
  * @example Time onnx and wasm, print a table and save a chart
  * ```ts
- * import { benchmark, formatBenchTable, parseSizes, plotBenchSvg } from "@fsrcnn/deno";
+ * import { benchmark, formatBenchTable, plotBenchSvg } from "@fsrcnn/deno/bench";
  * const report = await benchmark({
  *   mode: "both",
- *   sizes: parseSizes("480x270,1280x720"),
+ *   sizes: [[480, 270], [1280, 720]],
  *   backends: ["onnx", "wasm"],
  *   seconds: 2,
  *   onCell: (c) => console.log(`${c.mode} ${c.backend} ${c.width}x${c.height}: ${c.fps} fps`),

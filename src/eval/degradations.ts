@@ -219,7 +219,7 @@ async function fileEngine(path: string, backend: BackendChoice): Promise<Shipped
  *
  * @example Shipped ×2 weights against lanczos on Set14, every degradation
  * ```ts
- * import { evaluateDegradations } from "@fsrcnn/deno";
+ * import { evaluateDegradations } from "@fsrcnn/deno/eval";
  * const r = await evaluateDegradations({
  *   data: "../shared/datasets/Set14",
  *   weights: "models/fsrcnn_x2.safetensors",

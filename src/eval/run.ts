@@ -73,7 +73,7 @@ export interface EvalReport extends ScoreReport {
  *
  * @example FSRCNN against bicubic on Set5 ×2
  * ```ts
- * import { evaluate } from "@fsrcnn/deno";
+ * import { evaluate } from "@fsrcnn/deno/eval";
  * const data = "../shared/datasets/Set5";
  * const ours = await evaluate({ data, scale: 2 }); // the shipped x2 weights
  * const bicubic = await evaluate({ data, method: "bicubic", scale: 2 });

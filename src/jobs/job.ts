@@ -520,7 +520,7 @@ async function jobFiles(
  *
  * @example Plan a film library, run its tasks here one by one, then join
  * ```ts
- * import { joinJob, planJob, runTask } from "@fsrcnn/deno";
+ * import { joinJob, planJob, runTask } from "@fsrcnn/deno/jobs";
  * const plan = await planJob({ input: "films", output: "films_x2", work: "/shared/job" });
  * for (let index = 0; index < plan.tasks; index++) await runTask({ work: plan.work, index });
  * const joined = await joinJob({ work: plan.work });
@@ -778,7 +778,7 @@ async function checkUnchanged(item: PlanItem): Promise<void> {
  *
  * @example A worker that takes its task from a Slurm job array
  * ```ts
- * import { runTask } from "@fsrcnn/deno";
+ * import { runTask } from "@fsrcnn/deno/jobs";
  * const index = Number(Deno.env.get("SLURM_ARRAY_TASK_ID"));
  * const task = await runTask({ work: "/shared/job", index, backend: "auto" });
  * console.log(task.skipped ? "already done" : `${task.frames} frames in ${task.seconds} s`);
@@ -896,7 +896,7 @@ function joinedRecord(work: string, item: PlanItem): string {
  *
  * @example What is left to do
  * ```ts
- * import { jobStatus } from "@fsrcnn/deno";
+ * import { jobStatus } from "@fsrcnn/deno/jobs";
  * const s = await jobStatus({ work: "/shared/job" });
  * console.log(`${s.done.length} of ${s.tasks} done; to do: ${s.pending.join(",")}`);
  * ```
@@ -973,7 +973,7 @@ export function formatIndices(indices: readonly number[]): string {
  *
  * @example Join, keeping the segments
  * ```ts
- * import { joinJob } from "@fsrcnn/deno";
+ * import { joinJob } from "@fsrcnn/deno/jobs";
  * const r = await joinJob({ work: "/shared/job", keepWork: true });
  * for (const o of r.outputs) console.log(`${o.output}: ${o.frames} frames`);
  * ```

@@ -52,7 +52,7 @@ export function commonFolder(paths: readonly string[]): string {
  *
  * @example The Jobs of a 60-task plan, 16 GPU pods at a time
  * ```ts
- * import { kubernetesJobs } from "@fsrcnn/deno";
+ * import { kubernetesJobs } from "@fsrcnn/deno/jobs";
  * const work = "/mnt/films/job";
  * const cli = ["deno", "run", "-A", "/app/cli/main.ts", "upscale"];
  * const jobs = kubernetesJobs({

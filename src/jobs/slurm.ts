@@ -131,7 +131,7 @@ export interface SlurmSubmission {
  *
  * @example Submit a plan, the workers running this project's CLI
  * ```ts
- * import { submitSlurm } from "@fsrcnn/deno";
+ * import { submitSlurm } from "@fsrcnn/deno/jobs";
  * const cli = [Deno.execPath(), "run", "-A", "/opt/fsrcnn/cli/main.ts", "upscale"];
  * const work = "/shared/job";
  * const r = await submitSlurm({

@@ -77,7 +77,7 @@ export function parseBackend(value: string): BackendChoice {
  * @example Run the onnx engine on a batch of planes
  * ```ts
  * import assert from "node:assert/strict";
- * import { createEngineFor, loadWeights } from "@fsrcnn/deno";
+ * import { createEngineFor, loadWeights } from "@fsrcnn/deno/engine";
  * const engine = await createEngineFor(await loadWeights("models/fsrcnn_x2.safetensors"), "onnx", {
  *   threads: 2,
  * });
@@ -116,7 +116,7 @@ export async function createEngineFor(
  *
  * @example Pick the best backend and report it
  * ```ts
- * import { createEngine, loadWeights } from "@fsrcnn/deno";
+ * import { createEngine, loadWeights } from "@fsrcnn/deno/engine";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * console.log(`${engine.info.backend} on ${engine.info.device}`);
  * engine.dispose();

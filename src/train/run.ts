@@ -99,7 +99,7 @@ export const DEFAULT_HOLDOUT = 20;
  * learning rate decaying along a cosine to 1% over `steps`, validation with the `eval` protocol
  * every `validateEvery` steps and at the end, the best weights written to `out`, and a
  * checkpoint every `checkpointMinutes` and whenever the loop ends (done, stopped or failed).
- * Exported from mod.ts as `train`.
+ * Exported from `@fsrcnn/deno/train` as `train`.
  *
  * @param options What to train, on what, and for how long; see {@link TrainOptions}.
  * @returns The final progress: steps, seconds and patches so far, the best validation PSNR
@@ -114,7 +114,7 @@ export const DEFAULT_HOLDOUT = 20;
  *
  * @example Train ×2 for at most half an hour, printing progress
  * ```ts
- * import { train } from "@fsrcnn/deno";
+ * import { train } from "@fsrcnn/deno/train";
  * const progress = await train({
  *   scale: 2,
  *   data: ["../shared/datasets/T91", "../shared/datasets/BSDS200"],

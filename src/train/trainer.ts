@@ -90,6 +90,7 @@ export type TrainInit = "bicubic" | "reference";
 /** Every {@link TrainInit}. */
 export const TRAIN_INITS: readonly TrainInit[] = ["bicubic", "reference"];
 
+/** The settings a run takes where it does not give them: FSRCNN(56, 12, 4) and its recipe. */
 export const DEFAULT_SETTINGS: Required<
   Omit<TrainSettings, "scale" | "degradations" | "crfs" | "init">
 > = {

@@ -70,7 +70,8 @@ export interface FrameStageOptions {
  * @example Upscale one mid-grey 8-bit frame ×2
  * ```ts
  * import assert from "node:assert/strict";
- * import { createEngine, loadWeights, TiledUpscaler, upscaleFrames } from "@fsrcnn/deno";
+ * import { createEngine, loadWeights, TiledUpscaler } from "@fsrcnn/deno/engine";
+ * import { upscaleFrames } from "@fsrcnn/deno";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * const grey = { pts: 0, data: new Uint8Array(64 * 48 * 1.5).fill(128) };
  * const [frame] = await upscaleFrames([grey], {
@@ -166,13 +167,8 @@ export async function upscaleFrames(
  *
  * @example Upscale a stream of raw frames
  * ```ts
- * import {
- *   createEngine,
- *   frameStage,
- *   loadWeights,
- *   TiledUpscaler,
- *   type VideoFrame,
- * } from "@fsrcnn/deno";
+ * import { createEngine, loadWeights, TiledUpscaler } from "@fsrcnn/deno/engine";
+ * import { frameStage, type VideoFrame } from "@fsrcnn/deno";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * const [width, height] = [640, 360];
  * const frames = ReadableStream.from<VideoFrame>(

@@ -20,7 +20,7 @@ import type { FsrcnnWeights } from "../weights/file.ts";
  * @example Check an engine against the reference
  * ```ts
  * import assert from "node:assert/strict";
- * import { createEngineFor, initWeights, fsrcnnConfig, referenceForward } from "@fsrcnn/deno";
+ * import { createEngineFor, initWeights, fsrcnnConfig, referenceForward } from "@fsrcnn/deno/engine";
  * const weights = initWeights(fsrcnnConfig(2));
  * const plane = Float32Array.from({ length: 16 * 12 }, (_, i) => (i % 7) / 7);
  * const expected = referenceForward(weights, plane, 16, 12); // 32×24 values

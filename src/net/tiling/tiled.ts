@@ -50,7 +50,7 @@ export function checkTile(cfg: FsrcnnConfig, tile: number): number {
  * @example Upscale a 1080p luma plane ×2 in 128-pixel windows
  * ```ts
  * import assert from "node:assert/strict";
- * import { createEngine, loadWeights, TiledUpscaler } from "@fsrcnn/deno";
+ * import { createEngine, loadWeights, TiledUpscaler } from "@fsrcnn/deno/engine";
  * const engine = await createEngine(await loadWeights("models/fsrcnn_x2.safetensors"));
  * const upscaler = new TiledUpscaler(engine, { tile: 128 });
  * const luma = { data: new Float32Array(1920 * 1080).fill(0.5), width: 1920, height: 1080 };

@@ -212,7 +212,7 @@ export interface WeightsChoice {
  *
  * @example Choose for a picture
  * ```ts
- * import { chooseWeights, lrStatistics, shippedWeightsFor } from "@fsrcnn/deno";
+ * import { chooseWeights, lrStatistics, shippedWeightsFor } from "@fsrcnn/deno/engine";
  * // Hard-edged 8×8 squares with no intermediate values at their edges, as a nearest-neighbour
  * // scaler leaves them.
  * const width = 128, height = 128;

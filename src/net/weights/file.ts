@@ -44,7 +44,7 @@ export interface FsrcnnWeights {
  *
  * @example Untrained weights for a smaller ×3 network, saved to a file
  * ```ts
- * import { fsrcnnConfig, initWeights, saveWeights } from "@fsrcnn/deno";
+ * import { fsrcnnConfig, initWeights, saveWeights } from "@fsrcnn/deno/engine";
  * const weights = initWeights(fsrcnnConfig(3, { d: 32, s: 5, m: 1 }), 42);
  * await saveWeights("fsrcnn_small_x3.safetensors", weights);
  * ```
@@ -276,7 +276,7 @@ export const MAX_WEIGHTS_BYTES: number = 64 * MIB;
  *
  * @example Load ×2 weights (a WeightsError if the file is for another scale)
  * ```ts
- * import { loadWeights } from "@fsrcnn/deno";
+ * import { loadWeights } from "@fsrcnn/deno/engine";
  * const w = await loadWeights("models/fsrcnn_x2.safetensors", 2);
  * console.log(w.config, w.metadata.validation_psnr);
  * ```
@@ -318,7 +318,7 @@ export async function loadWeights(
  *
  * @example Save half-precision weights
  * ```ts
- * import { loadWeights, saveWeights } from "@fsrcnn/deno";
+ * import { loadWeights, saveWeights } from "@fsrcnn/deno/engine";
  * const w = await loadWeights("models/fsrcnn_x2.safetensors");
  * w.metadata.note = "F16 copy";
  * await saveWeights("fsrcnn_x2_f16.safetensors", w, "F16");

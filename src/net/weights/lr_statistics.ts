@@ -216,7 +216,7 @@ export function statisticsOf(m: LumaMeasures): LrStatistics {
  *
  * @example Hard-edged squares, as a nearest-neighbour scaler leaves edges
  * ```ts
- * import { lrStatistics } from "@fsrcnn/deno";
+ * import { lrStatistics } from "@fsrcnn/deno/engine";
  * const width = 64, height = 64;
  * const data = Uint8Array.from(
  *   { length: width * height },
