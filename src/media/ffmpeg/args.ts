@@ -361,7 +361,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   }
   // Chapters are copied with input #1's offset but not moved back by -output_ts_offset: they
   // come from a second, unshifted opening of the source. A stream cannot be opened twice.
-  const chapters = src && !src.served && start !== 0 && src.info.chapters > 0 ? "2" : "1";
+  const chapters = src && !src.served && start !== 0 && src.info.chapters.length > 0 ? "2" : "1";
   if (src && chapters === "2") args.push("-i", localName(src.path));
   args.push("-map", "0:v:0");
   const kept = src?.streams ?? [];

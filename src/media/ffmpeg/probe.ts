@@ -2,6 +2,7 @@
  * Probing media with ffprobe: what streams a file has, and the video stream's size, pixel
  * format, frame rate, frame count, colour tags and rotation.
  */
+import type { Chapter } from "./chapters.ts";
 import { InputError } from "../../core/errors.ts";
 import type { Rational } from "../../core/rational.ts";
 import { localName } from "./input_name.ts";
@@ -72,7 +73,7 @@ export interface MediaInfo {
    * decoders), when that is why `video` is null.
    */
   undecodableSize?: { width: number; height: number };
-  chapters: number;
+  chapters: Chapter[];
 }
 
 /** The size in ffmpeg's complaint about a picture too large to decode, if it made one. */
@@ -179,7 +180,12 @@ export function parseProbe(path: string, json: Json): MediaInfo {
     start: num(json.format?.start_time),
     streams,
     video,
-    chapters: (json.chapters ?? []).length,
+    chapters: (json.chapters ?? []).map((c: Record<string, unknown>) => ({
+      timeBase: String(c.time_base ?? "1/1000"),
+      start: Number(c.start ?? 0),
+      end: Number(c.end ?? 0),
+      tags: (c.tags ?? {}) as Record<string, string>,
+    })),
   };
 }
 

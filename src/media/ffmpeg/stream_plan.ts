@@ -65,7 +65,7 @@ function firstAvailable(names: readonly string[], encoders: ReadonlyMap<string, 
 function carriedElsewhere(s: StreamInfo, source: MediaInfo): boolean {
   const video = source.streams.find((v) => v.index === source.video?.index);
   if (s.codecTag === "tmcd") return video?.tags.timecode !== undefined;
-  return s.codecTag === "text" && s.codec === "bin_data" && source.chapters > 0;
+  return s.codecTag === "text" && s.codec === "bin_data" && source.chapters.length > 0;
 }
 
 /**
