@@ -165,14 +165,13 @@ export type { Rect, Tile, TilePlan } from "./src/net/tiling/geometry.ts";
 export { type EvalOptions, type EvalReport, evaluate } from "./src/eval/run.ts";
 export type { ImageScore, ScoreReport } from "./src/eval/protocol.ts";
 export {
-  type DegradationName,
   type DegradationReport,
   type DegradationRow,
-  DEGRADATIONS,
   type DegradationSuiteOptions,
   evaluateDegradations,
   type SuiteMethod,
-} from "./src/eval/degradations.ts";
+} from "./src/eval/degradations/suite.ts";
+export { type DegradationName, DEGRADATIONS } from "./src/eval/degradations/registry.ts";
 export {
   compareFootage,
   evaluateFootage,

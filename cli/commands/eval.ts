@@ -2,7 +2,6 @@
 import { Command, Option } from "commander";
 import {
   type DegradationReport,
-  DEGRADATIONS,
   evaluate,
   evaluateDegradations,
   evaluateFootage,
@@ -16,9 +15,11 @@ import {
   type ShippedWeightsName,
   UsageError,
 } from "../../mod.ts";
+import { DEFAULT_DEGRADATIONS } from "../../src/eval/degradations/suite.ts";
 import { backendChoices, backendsHelp } from "../backends.ts";
 import {
   degradationList,
+  degradationsHelp,
   flagParser,
   positiveInt,
   positiveNumber,
@@ -86,7 +87,7 @@ export function evalCommand(): Command {
     .option(
       "--degradations [names]",
       `the realistic suite: LR made by ffmpeg scalers + x264, FSRCNN beside ffmpeg lanczos and ` +
-        `bicubic (names: ${DEGRADATIONS.join(",")}; default all)`,
+        `bicubic (comma-separated names, listed below; default ${DEFAULT_DEGRADATIONS.join(",")})`,
       degradationList("--degradations"),
     )
     .option(
@@ -106,6 +107,7 @@ export function evalCommand(): Command {
     .option("--json", "print the report as JSON")
     .option("--ffmpeg <path>", "ffmpeg binary")
     .addHelpText("after", backendsHelp("the fastest one that works here"))
+    .addHelpText("after", degradationsHelp())
     .action((opts) =>
       runCommand(async () => {
         if ((opts.data === undefined) === (opts.footage === undefined)) {

@@ -1,6 +1,6 @@
 /** `train`: fits FSRCNN weights with our own training loop. */
 import { Command, Option } from "commander";
-import { DEGRADATIONS, train as runTraining, type TrainReport } from "../../mod.ts";
+import { train as runTraining, type TrainReport } from "../../mod.ts";
 import { DEFAULT_HOLDOUT } from "../../src/train/run.ts";
 import {
   DEFAULT_CHECKPOINT_MINUTES,
@@ -9,6 +9,7 @@ import {
 } from "../../src/train/trainer.ts";
 import {
   degradationList,
+  degradationsHelp,
   listOf,
   nonNegativeInt,
   nonNegativeNumber,
@@ -40,9 +41,8 @@ export function trainCommand(): Command {
     )
     .option(
       "--degradations <names>",
-      `make LR inputs as video is made, every image each way (${
-        DEGRADATIONS.join(",")
-      }); default: MATLAB bicubic only, the paper's protocol`,
+      "make LR inputs as video is made, every image each way (comma-separated, listed below; " +
+        "default: MATLAB bicubic only, the paper's protocol)",
       degradationList("--degradations"),
     )
     .option(
@@ -140,6 +140,7 @@ export function trainCommand(): Command {
       positiveInt("--m"),
     )
     .option("--ffmpeg <path>", "ffmpeg binary")
+    .addHelpText("after", degradationsHelp())
     .action((opts) =>
       runCommand(() =>
         withCancel(async (signal) => {

@@ -19,7 +19,7 @@ import {
 import { AUGMENT_FACTORS, buildPairs } from "./data.ts";
 import { buildDegradedPairs } from "./degraded_data.ts";
 import { lineArtImages } from "./line_art.ts";
-import { DEGRADATIONS } from "../eval/degradations.ts";
+import { checkDegradations } from "../eval/degradations/registry.ts";
 import {
   DEFAULT_SETTINGS,
   train as trainLoop,
@@ -104,8 +104,8 @@ export const DEFAULT_HOLDOUT = 20;
  * @param options What to train, on what, and for how long; see {@link TrainOptions}.
  * @returns The final progress: steps, seconds and patches so far, the best validation PSNR
  *   (dB) and its step, and the validation history.
- * @throws {UsageError} An unsupported scale, no data folder, a checkpoint of another scale,
- *   `from` weights of another shape, an unusable `ffmpeg`.
+ * @throws {UsageError} An unsupported scale, no data folder, an unknown degradation, a
+ *   checkpoint of another scale, `from` weights of another shape, an unusable `ffmpeg`.
  * @throws {InputError} A data or validation folder is missing or has no images, or an image
  *   cannot be read.
  * @throws {WeightsError} The checkpoint (with `resume`) or `from` weights are missing or corrupt.
@@ -190,12 +190,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   if (options.from === undefined) settings.init = options.init ?? "bicubic";
   // A resumed run goes on with the data it was started with.
   const data = resume ? resume.options as Partial<TrainSettings> : settings;
-  const degradations = data.degradations ?? [];
-  for (const d of degradations) {
-    if (!DEGRADATIONS.includes(d)) {
-      throw new UsageError(`unknown degradation ${d} (known: ${DEGRADATIONS.join(", ")})`);
-    }
-  }
+  const degradations = checkDegradations(data.degradations ?? []);
   const crfs = data.crfs ?? [];
   for (const crf of crfs) {
     if (!Number.isInteger(crf) || crf < 0 || crf > 51) {

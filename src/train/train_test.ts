@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CancelledError } from "../core/errors.ts";
 import { evaluate } from "../eval/run.ts";
-import { evaluateDegradations } from "../eval/degradations.ts";
+import { evaluateDegradations } from "../eval/degradations/suite.ts";
 import { makeTestClip } from "../media/ffmpeg/generate.ts";
 import { localName } from "../media/ffmpeg/input_name.ts";
 import { runTool } from "../media/ffmpeg/process.ts";
