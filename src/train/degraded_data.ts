@@ -1,7 +1,8 @@
 /**
  * Training and validation pairs degraded the ways real low-resolution video is made: the
  * `eval --degradations` suite's degradations (src/eval/degradations/registry.ts), ffmpeg's
- * scalers each followed by an x264 round trip at one of several CRFs, beside (or instead of) the literature's MATLAB-bicubic LR. Weights trained on
+ * scalers of a sharp or a soft source each followed by an x264 round trip at one of several
+ * CRFs, beside (or instead of) the literature's MATLAB-bicubic LR. Weights trained on
  * them are meant for video, not for the paper's protocol.
  *
  * Every pair is made once when training starts (ffmpeg runs twice per pair), so sampling

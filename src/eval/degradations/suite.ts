@@ -1,8 +1,8 @@
 /**
  * The realistic evaluation suite: the same HR images degraded the ways a user's low-resolution
  * video is really made (registry.ts) — ffmpeg's scalers (bicubic, bilinear, area, nearest
- * neighbour), each followed by an x264 round trip, and the literature's MATLAB-bicubic
- * protocol beside them — then upscaled by FSRCNN and, side by side, by ffmpeg's lanczos and bicubic scalers as a user
+ * neighbour), each followed by an x264 round trip, a soft source shrunk alike, and the
+ * literature's MATLAB-bicubic protocol beside them — then upscaled by FSRCNN and, side by side, by ffmpeg's lanczos and bicubic scalers as a user
  * would without us. Scores are Y-PSNR (dB) and SSIM against the HR image, `scale` pixels
  * shaved, as in `eval`.
  *
@@ -42,8 +42,8 @@ import {
 
 /**
  * The degradations the suite runs when none are named, in report order: how a sharp source is
- * shrunk, as its figures in docs/quality.md were measured. Degradations added to the registry
- * since are asked for by name.
+ * shrunk, as its figures in docs/quality.md were measured. A soft source (`blur`) is asked for
+ * by name.
  */
 export const DEFAULT_DEGRADATIONS: readonly DegradationName[] = [
   "matlab",

@@ -9,6 +9,12 @@ Deno.test("describeDegradation: names the steps, the scale and the codec", () =>
     [["bicubic", 2, 18, true], "ffmpeg scale flags=bicubic 1/2, x264 CRF 18, predicted frame"],
     [["area", 4, undefined], "ffmpeg scale flags=area 1/4"],
     [["area", 4, undefined, true], "ffmpeg scale flags=area 1/4"],
+    [["blur", 2, 23], "Gaussian blur σ 0.8, ffmpeg scale flags=bicubic 1/2, x264 CRF 23"],
+    [["blur", 3, undefined], "Gaussian blur σ 1.2, ffmpeg scale flags=bicubic 1/3"],
+    [
+      ["blur", 4, 28, true],
+      "Gaussian blur σ 1.6, ffmpeg scale flags=bicubic 1/4, x264 CRF 28, predicted frame",
+    ],
   ];
   for (const [args, expected] of table) assert.equal(describeDegradation(...args), expected);
 });
