@@ -11,6 +11,7 @@ import {
   degradationList,
   degradationsHelp,
   listOf,
+  nameList,
   nonNegativeInt,
   nonNegativeNumber,
   positiveInt,
@@ -27,7 +28,7 @@ export function trainCommand(): Command {
   return new Command("train")
     .description("train FSRCNN weights on HR image folders (LR made as `eval` makes it)")
     .requiredOption("--scale <n>", "upscaling factor: 2, 3 or 4", positiveInt("--scale"))
-    .requiredOption("--data <dirs>", "comma-separated folders of HR training images")
+    .requiredOption("--data <dirs>", "comma-separated folders of HR training images", nameList)
     .requiredOption("--out <file>", "where the best weights (on --val) are written")
     .option(
       "--val <dir>",

@@ -46,8 +46,8 @@ import {
 export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   /** Upscaling factor to train: 2, 3 or 4. */
   scale: number;
-  /** Comma-separated list or array of HR image folders. */
-  data: string | string[];
+  /** HR image folders. */
+  data: readonly string[];
   /** Where the best weights so far (by validation PSNR) are written, as safetensors. */
   out: string;
   /**
@@ -130,8 +130,8 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   const scale = checkScale(options.scale);
   checkThreads(options.threads);
   const ffmpeg = await tools(options.ffmpeg);
-  const dirs = (Array.isArray(options.data) ? options.data : options.data.split(","))
-    .map((d) => d.trim()).filter((d) => d.length > 0);
+  if (!Array.isArray(options.data)) throw new OptionError("data", "must be a list of folders");
+  const dirs = options.data;
   if (dirs.length === 0) throw new OptionError("data", "names no folder");
   if (options.init !== undefined && !TRAIN_INITS.includes(options.init)) {
     throw new OptionError("init", `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`);
