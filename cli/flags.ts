@@ -10,12 +10,13 @@ import {
   type BackendChoice,
   DEINTERLACE_MODES,
   isShippedChoice,
+  OptionError,
   SHIPPED_CHOICES,
   type ShippedChoice,
   UsageError,
 } from "../mod.ts";
 import type { PlanSettingsOptions } from "../src/jobs/mod.ts";
-import { type DegradationName, DEGRADATIONS } from "../src/eval/mod.ts";
+import { checkDegradations, DEGRADATION_REGISTRY, type DegradationName } from "../src/eval/mod.ts";
 import type { BenchBackend } from "../src/bench/mod.ts";
 import { backendChoices } from "./backends.ts";
 
@@ -63,19 +64,31 @@ export function x264Crf(flag: string): (value: string) => number {
   };
 }
 
+/** Parser for a comma-separated list of names: each trimmed, empty ones dropped. */
+export function nameList(value: string): string[] {
+  return value.split(",").map((n) => n.trim()).filter((n) => n.length > 0);
+}
+
 /** Parser for a comma-separated list of degradation names (eval's and train's suite). */
 export function degradationList(flag: string): (value: string) => DegradationName[] {
   return (value: string) => {
-    const names = value.split(",").map((n) => n.trim()).filter((n) => n.length > 0);
-    for (const n of names) {
-      if (!(DEGRADATIONS as readonly string[]).includes(n)) {
-        throw new InvalidArgumentError(
-          `${flag}: unknown ${n} (known: ${DEGRADATIONS.join(",")})`,
-        );
-      }
+    try {
+      return checkDegradations(nameList(value));
+    } catch (e) {
+      if (e instanceof OptionError) throw new InvalidArgumentError(`${flag} ${e.problem}.`);
+      throw e;
     }
-    return names as DegradationName[];
   };
+}
+
+/** The degradations `--degradations` takes, one a line, for a command's help. */
+export function degradationsHelp(): string {
+  const width = Math.max(...DEGRADATION_REGISTRY.map((d) => d.name.length));
+  return [
+    "",
+    "Degradations (--degradations):",
+    ...DEGRADATION_REGISTRY.map((d) => `  ${d.name.padEnd(width)}  ${d.describe}`),
+  ].join("\n");
 }
 
 /** Parser for `--weights`: a shipped choice by name (`auto`, `paper`, …), else a file. */

@@ -1,6 +1,6 @@
 /** The realistic evaluation suite through real ffmpeg (x264 included). */
 import assert from "node:assert/strict";
-import { evaluateDegradations } from "../src/eval/degradations.ts";
+import { evaluateDegradations } from "../src/eval/degradations/suite.ts";
 import { degradeClip, degradeFrame } from "../src/media/ffmpeg/degrade.ts";
 import { cli, ffmpeg, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 

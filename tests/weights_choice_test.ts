@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { joinJob, runTask } from "../src/jobs/mod.ts";
-import { degradeLuma, evaluateDegradations, hrFrame } from "../src/eval/degradations.ts";
+import { degradeLuma } from "../src/eval/degradations/degrade_luma.ts";
+import { evaluateDegradations } from "../src/eval/degradations/suite.ts";
+import { hrFrame } from "../src/eval/hr_frame.ts";
 import { readImage } from "../src/media/ffmpeg/image.ts";
 import { lrStatistics } from "../src/net/weights/lr_statistics.ts";
 import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";

@@ -12,7 +12,9 @@
  *
  * A test set (Set5, Set14, …) is refused: the choice must never be tuned on one.
  */
-import { DEGRADATIONS, degradeLuma, hrFrame } from "../src/eval/degradations.ts";
+import { degradeLuma } from "../src/eval/degradations/degrade_luma.ts";
+import { DEFAULT_DEGRADATIONS } from "../src/eval/degradations/suite.ts";
+import { hrFrame } from "../src/eval/hr_frame.ts";
 import { imageName, listImages } from "../src/eval/dataset.ts";
 import { modelMethod } from "../src/eval/model_method.ts";
 import { scoreLuma } from "../src/eval/protocol.ts";
@@ -99,8 +101,8 @@ for (const path of images) {
   const hrY = { width: frame.width, height: frame.height, data: Float32Array.from(frame.y) };
   for (const crf of CODECS) {
     const degradations = crf === undefined
-      ? DEGRADATIONS
-      : DEGRADATIONS.filter((d) => d !== "matlab");
+      ? DEFAULT_DEGRADATIONS
+      : DEFAULT_DEGRADATIONS.filter((d) => d !== "matlab");
     const lrs = await degradeLuma(tools, frame, degradations, SCALE, crf);
     for (const [k, lrY] of lrs.entries()) {
       const codes = Uint8Array.from(lrY.data, (v) => Math.min(255, Math.max(0, Math.round(v))));

@@ -53,7 +53,7 @@ const write = (o: unknown) => {
 write({ label: a.label, settings, scale: Number(a.scale), minutes: Number(a.minutes) });
 const progress = await train({
   scale: Number(a.scale),
-  data: a.data,
+  data: a.data.split(","),
   out,
   checkpoint: `${dir}/${a.label}.ckpt.safetensors`,
   threads: 1,

@@ -7,8 +7,8 @@ import {
   UsageError,
 } from "../../mod.ts";
 import {
+  DEFAULT_DEGRADATIONS,
   type DegradationReport,
-  DEGRADATIONS,
   evaluate,
   evaluateDegradations,
   evaluateFootage,
@@ -20,6 +20,7 @@ import {
 import { backendChoices, backendsHelp } from "../backends.ts";
 import {
   degradationList,
+  degradationsHelp,
   flagParser,
   parseBackend,
   positiveInt,
@@ -88,7 +89,7 @@ export function evalCommand(): Command {
     .option(
       "--degradations [names]",
       `the realistic suite: LR made by ffmpeg scalers + x264, FSRCNN beside ffmpeg lanczos and ` +
-        `bicubic (names: ${DEGRADATIONS.join(",")}; default all)`,
+        `bicubic (comma-separated names, listed below; default ${DEFAULT_DEGRADATIONS.join(",")})`,
       degradationList("--degradations"),
     )
     .option(
@@ -108,6 +109,7 @@ export function evalCommand(): Command {
     .option("--json", "print the report as JSON")
     .option("--ffmpeg <path>", "ffmpeg binary")
     .addHelpText("after", backendsHelp("the fastest one that works here"))
+    .addHelpText("after", degradationsHelp())
     .action((opts) =>
       runCommand(async () => {
         if ((opts.data === undefined) === (opts.footage === undefined)) {

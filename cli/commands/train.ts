@@ -1,6 +1,5 @@
 /** `train`: fits FSRCNN weights with our own training loop. */
 import { Command, Option } from "commander";
-import { DEGRADATIONS } from "../../src/eval/mod.ts";
 import {
   DEFAULT_CHECKPOINT_MINUTES,
   DEFAULT_HOLDOUT,
@@ -11,7 +10,9 @@ import {
 } from "../../src/train/mod.ts";
 import {
   degradationList,
+  degradationsHelp,
   listOf,
+  nameList,
   nonNegativeInt,
   nonNegativeNumber,
   positiveInt,
@@ -27,7 +28,7 @@ export function trainCommand(): Command {
   return new Command("train")
     .description("train FSRCNN weights on HR image folders (LR made as `eval` makes it)")
     .requiredOption("--scale <n>", "upscaling factor: 2, 3 or 4", positiveInt("--scale"))
-    .requiredOption("--data <dirs>", "comma-separated folders of HR training images")
+    .requiredOption("--data <dirs>", "comma-separated folders of HR training images", nameList)
     .requiredOption("--out <file>", "where the best weights (on --val) are written")
     .option(
       "--val <dir>",
@@ -41,9 +42,8 @@ export function trainCommand(): Command {
     )
     .option(
       "--degradations <names>",
-      `make LR inputs as video is made, every image each way (${
-        DEGRADATIONS.join(",")
-      }); default: MATLAB bicubic only, the paper's protocol`,
+      "make LR inputs as video is made, every image each way (comma-separated, listed below; " +
+        "default: MATLAB bicubic only, the paper's protocol)",
       degradationList("--degradations"),
     )
     .option(
@@ -141,6 +141,7 @@ export function trainCommand(): Command {
       positiveInt("--m"),
     )
     .option("--ffmpeg <path>", "ffmpeg binary")
+    .addHelpText("after", degradationsHelp())
     .action((opts) =>
       runCommand(() =>
         withCancel(async (signal) => {

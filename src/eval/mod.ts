@@ -27,14 +27,25 @@
 export { type EvalOptions, type EvalReport, evaluate } from "./run.ts";
 export type { ImageScore, ScoreReport } from "./protocol.ts";
 export {
-  type DegradationName,
+  DEFAULT_DEGRADATIONS,
   type DegradationReport,
   type DegradationRow,
-  DEGRADATIONS,
   type DegradationSuiteOptions,
   evaluateDegradations,
   type SuiteMethod,
-} from "./degradations.ts";
+} from "./degradations/suite.ts";
+export {
+  checkDegradations,
+  type Degradation,
+  DEGRADATION_REGISTRY,
+  type DegradationName,
+  DEGRADATIONS,
+  gaussianBlur,
+  MATLAB_BICUBIC,
+  type Shrink,
+  type SourceStep,
+  swscale,
+} from "./degradations/registry.ts";
 export {
   compareFootage,
   evaluateFootage,

@@ -1,14 +1,17 @@
 /**
  * Training and validation pairs degraded the ways real low-resolution video is made: the
- * `eval --degradations` suite's ffmpeg scalers, each followed by an x264 round trip at one of
- * several CRFs, beside (or instead of) the literature's MATLAB-bicubic LR. Weights trained on
+ * `eval --degradations` suite's degradations (src/eval/degradations/registry.ts), ffmpeg's
+ * scalers of a sharp or a soft source each followed by an x264 round trip at one of several
+ * CRFs, beside (or instead of) the literature's MATLAB-bicubic LR. Weights trained on
  * them are meant for video, not for the paper's protocol.
  *
  * Every pair is made once when training starts (ffmpeg runs twice per pair), so sampling
  * stays as cheap as with the MATLAB pairs. The paper's augmentation downscales are applied to
  * the colour image before the degradation, as if the footage had been shot smaller.
  */
-import { type DegradationName, degradeLumaFrames, hrFrame } from "../eval/degradations.ts";
+import { degradeLumaFrames } from "../eval/degradations/degrade_luma.ts";
+import { type DegradationName, degradationNamed } from "../eval/degradations/registry.ts";
+import { hrFrame } from "../eval/hr_frame.ts";
 import { PAN_FRAMES, PAN_MOTIONS, panClip } from "../eval/pan_clip.ts";
 import { imresize } from "../eval/imresize.ts";
 import type { NamedImage } from "../eval/protocol.ts";
@@ -22,8 +25,8 @@ export interface DegradedPairsOptions {
   /** Each image (and each augmentation downscale of it) is degraded every one of these ways. */
   degradations: readonly DegradationName[];
   /**
-   * x264 CRFs, used in turn over the (image, downscale) pairs; empty: no codec round trip. The
-   * `matlab` degradation never goes through the codec.
+   * x264 CRFs, used in turn over the (image, downscale) pairs; empty: no codec round trip.
+   * Degradations that are not coded (`matlab`) never go through it.
    */
   crfs: readonly number[];
   /** Augmentation downscales of the HR image (1 is the image itself). */
@@ -90,7 +93,7 @@ export async function buildDegradedPairs(
       );
       const how = clip ? `pan${motion.dx},${motion.dy}#${at}` : "";
       for (const [k, degradation] of o.degradations.entries()) {
-        const coded = degradation !== "matlab" && crf !== undefined;
+        const coded = degradationNamed(degradation).coded && crf !== undefined;
         const label = coded ? `${degradation}+crf${crf}${how}` : degradation;
         pairs.push({ name: `${name}@${f}/${label}`, hr, lr: normalised(lrs[k]) });
       }

@@ -19,7 +19,7 @@ import {
 import { AUGMENT_FACTORS, buildPairs } from "./data.ts";
 import { buildDegradedPairs } from "./degraded_data.ts";
 import { lineArtImages } from "./line_art.ts";
-import { DEGRADATIONS } from "../eval/degradations.ts";
+import { checkDegradations } from "../eval/degradations/registry.ts";
 import {
   DEFAULT_SETTINGS,
   train as trainLoop,
@@ -46,8 +46,8 @@ import {
 export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   /** Upscaling factor to train: 2, 3 or 4. */
   scale: number;
-  /** Comma-separated list or array of HR image folders. */
-  data: string | string[];
+  /** HR image folders. */
+  data: readonly string[];
   /** Where the best weights so far (by validation PSNR) are written, as safetensors. */
   out: string;
   /**
@@ -104,8 +104,8 @@ export const DEFAULT_HOLDOUT = 20;
  * @param options What to train, on what, and for how long; see {@link TrainOptions}.
  * @returns The final progress: steps, seconds and patches so far, the best validation PSNR
  *   (dB) and its step, and the validation history.
- * @throws {UsageError} An unsupported scale, no data folder, a checkpoint of another scale,
- *   `from` weights of another shape, an unusable `ffmpeg`.
+ * @throws {UsageError} An unsupported scale, no data folder, an unknown degradation, a
+ *   checkpoint of another scale, `from` weights of another shape, an unusable `ffmpeg`.
  * @throws {InputError} A data or validation folder is missing or has no images, or an image
  *   cannot be read.
  * @throws {WeightsError} The checkpoint (with `resume`) or `from` weights are missing or corrupt.
@@ -130,8 +130,8 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   const scale = checkScale(options.scale);
   checkThreads(options.threads);
   const ffmpeg = await tools(options.ffmpeg);
-  const dirs = (Array.isArray(options.data) ? options.data : options.data.split(","))
-    .map((d) => d.trim()).filter((d) => d.length > 0);
+  if (!Array.isArray(options.data)) throw new OptionError("data", "must be a list of folders");
+  const dirs = options.data;
   if (dirs.length === 0) throw new OptionError("data", "names no folder");
   if (options.init !== undefined && !TRAIN_INITS.includes(options.init)) {
     throw new OptionError("init", `must be one of ${TRAIN_INITS.join(", ")} (got ${options.init})`);
@@ -190,12 +190,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
   if (options.from === undefined) settings.init = options.init ?? "bicubic";
   // A resumed run goes on with the data it was started with.
   const data = resume ? resume.options as Partial<TrainSettings> : settings;
-  const degradations = data.degradations ?? [];
-  for (const d of degradations) {
-    if (!DEGRADATIONS.includes(d)) {
-      throw new UsageError(`unknown degradation ${d} (known: ${DEGRADATIONS.join(", ")})`);
-    }
-  }
+  const degradations = checkDegradations(data.degradations ?? []);
   const crfs = data.crfs ?? [];
   for (const crf of crfs) {
     if (!Number.isInteger(crf) || crf < 0 || crf > 51) {

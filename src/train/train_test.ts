@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CancelledError } from "../core/errors.ts";
 import { evaluate } from "../eval/run.ts";
-import { evaluateDegradations } from "../eval/degradations.ts";
+import { evaluateDegradations } from "../eval/degradations/suite.ts";
 import { makeTestClip } from "../media/ffmpeg/generate.ts";
 import { localName } from "../media/ffmpeg/input_name.ts";
 import { runTool } from "../media/ffmpeg/process.ts";
@@ -49,7 +49,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
     try {
       const data = await imageFolder(dir, 3, "96x64");
-      const common = { ...shape, scale: 2, data, val: data, steps: 6 };
+      const common = { ...shape, scale: 2, data: [data], val: data, steps: 6 };
       await trainFromFolders({ ...common, out: `${dir}/a.safetensors` });
       const straight = await loadCheckpoint(`${dir}/a.safetensors.ckpt.safetensors`);
       await trainFromFolders({ ...common, out: `${dir}/b.safetensors`, maxSteps: 3 });
@@ -109,7 +109,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
     try {
       const data = await imageFolder(dir, 3, "64x48");
-      const common = { ...shape, scale: 2, data, steps: 2, validateEvery: 1, holdout: 1 };
+      const common = { ...shape, scale: 2, data: [data], steps: 2, validateEvery: 1, holdout: 1 };
       await assert.rejects(
         trainFromFolders({ ...common, lineArt: 1.5, out: `${dir}/x.safetensors` }),
         OptionError,
@@ -143,7 +143,7 @@ Deno.test({
       const progress = await trainFromFolders({
         ...shape,
         scale: 3,
-        data,
+        data: [data],
         val: data,
         steps: 4,
         validateEvery: 2,
@@ -163,6 +163,19 @@ Deno.test({
   },
 });
 
+Deno.test("train: its data folders are a list, not a command line's comma-separated string", async () => {
+  const cases: Array<[unknown, string]> = [
+    ["a,b", "data must be a list of folders"],
+    [[], "data names no folder"],
+  ];
+  for (const [data, message] of cases) {
+    await assert.rejects(
+      trainFromFolders({ ...shape, scale: 2, data: data as string[], out: "/nonexistent/w" }),
+      (e) => e instanceof OptionError && e.option === "data" && e.message === message,
+    );
+  }
+});
+
 Deno.test({
   ...opts,
   name: "train: validates on images held out of the training data; refuses a test set",
@@ -170,7 +183,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
     try {
       const data = await imageFolder(dir, 3, "64x48");
-      const common = { ...shape, scale: 2, data, steps: 2, validateEvery: 1 };
+      const common = { ...shape, scale: 2, data: [data], steps: 2, validateEvery: 1 };
       await assert.rejects(
         trainFromFolders({
           ...common,
@@ -215,7 +228,7 @@ Deno.test({
       const common = {
         ...shape,
         scale: 2,
-        data,
+        data: [data],
         steps: 2,
         validateEvery: 1,
         holdout: 1,
@@ -275,7 +288,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
     try {
       const data = await imageFolder(dir, 2, "64x48");
-      const common = { ...shape, scale: 2, data, val: data };
+      const common = { ...shape, scale: 2, data: [data], val: data };
       await trainFromFolders({ ...common, steps: 2, out: `${dir}/small.safetensors` });
       const small = await loadWeights(`${dir}/small.safetensors`);
       // One step with a negligible learning rate: what comes out is what training started from.
@@ -315,7 +328,7 @@ Deno.test({
         s: 12,
         m: 4,
         scale: 2,
-        data,
+        data: [data],
         val: data,
         steps: 1,
         lr: 1e-12,

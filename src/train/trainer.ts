@@ -19,7 +19,7 @@ import { Rng } from "../core/random.ts";
 import { Adam } from "./adam.ts";
 import { type Checkpoint, saveCheckpoint, type TrainProgress } from "./checkpoint.ts";
 import { PatchSampler, type TrainPair } from "./data.ts";
-import type { DegradationName } from "../eval/degradations.ts";
+import type { DegradationName } from "../eval/degradations/registry.ts";
 import { scoreLuma } from "../eval/protocol.ts";
 import type { GradientStep } from "./step.ts";
 import type { TfjsBackendName } from "../net/tfjs/runtime.ts";

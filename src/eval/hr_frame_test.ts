@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { chromaPlanes } from "./color.ts";
-import { describeDegradation, hrFrame } from "./degradations.ts";
+import { hrFrame } from "./hr_frame.ts";
 
 Deno.test("hrFrame: cropped to a multiple of 2×scale, studio-range Y, 2×2-averaged chroma", () => {
   // A 7x5 greyscale image at x2: 4x4 frame; grey g becomes Y = 16 + 219 g / 255, rounded.
@@ -36,13 +36,4 @@ Deno.test("hrFrame: cropped to a multiple of 2×scale, studio-range Y, 2×2-aver
   assert.equal(r.u.length, 6 * 3);
 
   assert.throws(() => hrFrame({ ...red, width: 5, data: red.data.subarray(0, 90) }, 3), RangeError);
-});
-
-Deno.test("describeDegradation: names the scaler, the scale and the codec", () => {
-  const table: Array<[Parameters<typeof describeDegradation>, string]> = [
-    [["matlab", 2, 23], "MATLAB bicubic 1/2 of Y, float (the literature's protocol)"],
-    [["neighbor", 3, 23], "ffmpeg scale flags=neighbor 1/3, x264 CRF 23"],
-    [["area", 4, undefined], "ffmpeg scale flags=area 1/4"],
-  ];
-  for (const [args, expected] of table) assert.equal(describeDegradation(...args), expected);
 });

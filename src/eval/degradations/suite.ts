@@ -1,8 +1,8 @@
 /**
  * The realistic evaluation suite: the same HR images degraded the ways a user's low-resolution
- * video is really made — ffmpeg's scalers (bicubic, bilinear, area, nearest neighbour), each
- * followed by an x264 round trip — and the literature's MATLAB-bicubic protocol beside them,
- * then upscaled by FSRCNN and, side by side, by ffmpeg's lanczos and bicubic scalers as a user
+ * video is really made (registry.ts) — ffmpeg's scalers (bicubic, bilinear, area, nearest
+ * neighbour), each followed by an x264 round trip, a soft source shrunk alike, and the
+ * literature's MATLAB-bicubic protocol beside them — then upscaled by FSRCNN and, side by side, by ffmpeg's lanczos and bicubic scalers as a user
  * would without us. Scores are Y-PSNR (dB) and SSIM against the HR image, `scale` pixels
  * shaved, as in `eval`.
  *
@@ -12,40 +12,40 @@
  * clip panning over it (pan_clip.ts) and a frame coded from its neighbours is scored, as most
  * frames of a video are.
  */
-import { UsageError } from "../core/errors.ts";
-import {
-  degradeClip,
-  resizeGray,
-  type SwsScaler,
-  type Yuv420Frame,
-} from "../media/ffmpeg/degrade.ts";
-import { type FfmpegTools, tools as resolveTools } from "../media/ffmpeg/resolve.ts";
-import type { Plane } from "../media/frame/pixels.ts";
-import { createEngine } from "../net/create.ts";
-import type { BackendChoice } from "../net/backends.ts";
-import { TiledUpscaler } from "../net/tiling/tiled.ts";
-import { loadWeights, shippedWeightsFile } from "../net/weights/file.ts";
-import { hrFrame } from "./hr_frame.ts";
-import { PAN_MOTIONS, panClip } from "./pan_clip.ts";
-import { loadDataset } from "./dataset.ts";
-import { imresizePlane } from "./imresize.ts";
+import { UsageError } from "../../core/errors.ts";
+import { resizeGray, type SwsScaler } from "../../media/ffmpeg/degrade.ts";
+import { tools as resolveTools } from "../../media/ffmpeg/resolve.ts";
+import type { Plane } from "../../media/frame/pixels.ts";
+import { createEngine } from "../../net/create.ts";
+import type { BackendChoice } from "../../net/backends.ts";
+import { TiledUpscaler } from "../../net/tiling/tiled.ts";
+import { loadWeights, shippedWeightsFile } from "../../net/weights/file.ts";
+import { hrFrame } from "../hr_frame.ts";
+import { PAN_MOTIONS, panClip } from "../pan_clip.ts";
+import { loadDataset } from "../dataset.ts";
 import {
   choosingMethod,
   modelMethod,
   type ShippedEngines,
   shippedEngines,
-} from "./model_method.ts";
-import { scoreLuma, type SrMethod } from "./protocol.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
+} from "../model_method.ts";
+import { scoreLuma, type SrMethod } from "../protocol.ts";
+import { checkScale } from "../../net/fsrcnn/config.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../../net/weights/choice.ts";
+import { degradeLumaFrames } from "./degrade_luma.ts";
+import {
+  checkDegradations,
+  type DegradationName,
+  degradationNamed,
+  describeSteps,
+} from "./registry.ts";
 
-export { hrFrame };
-
-/** How the LR images of the suite are made. */
-export type DegradationName = "matlab" | "bicubic" | "bilinear" | "area" | "neighbor";
-
-/** Every degradation of the suite, in report order. */
-export const DEGRADATIONS: readonly DegradationName[] = [
+/**
+ * The degradations the suite runs when none are named, in report order: how a sharp source is
+ * shrunk, as its figures in docs/quality.md were measured. A soft source (`blur`) is asked for
+ * by name.
+ */
+export const DEFAULT_DEGRADATIONS: readonly DegradationName[] = [
   "matlab",
   "bicubic",
   "bilinear",
@@ -68,7 +68,7 @@ export interface DegradationSuiteOptions {
   weights: string | { shipped: ShippedChoice };
   /** The scale of shipped weights (default 2); a file's own scale is used as it is. */
   scale?: number;
-  /** Degradations to run; default all of {@link DEGRADATIONS}. */
+  /** Degradations to run (see DEGRADATIONS); default {@link DEFAULT_DEGRADATIONS}. */
   degradations?: readonly DegradationName[];
   /** x264 CRF after each ffmpeg scaler (default 23, x264's own default). */
   crf?: number;
@@ -131,16 +131,17 @@ export interface DegradationReport {
   meanGainOverLanczos: number;
 }
 
-/** Describes a degradation for tables. */
+/** Describes a degradation for tables: its steps, then the codec round trip it goes through. */
 export function describeDegradation(
   name: DegradationName,
   scale: number,
   crf: number | undefined,
   inter = false,
 ): string {
-  if (name === "matlab") return `MATLAB bicubic 1/${scale} of Y, float (the literature's protocol)`;
-  return `ffmpeg scale flags=${name} 1/${scale}` + (crf === undefined ? "" : `, x264 CRF ${crf}`) +
-    (crf !== undefined && inter ? ", predicted frame" : "");
+  const d = degradationNamed(name);
+  const steps = describeSteps(d, scale);
+  if (!d.coded || crf === undefined) return steps;
+  return `${steps}, x264 CRF ${crf}` + (inter ? ", predicted frame" : "");
 }
 
 const toFloat = (width: number, height: number, data: ArrayLike<number>): Plane => ({
@@ -148,53 +149,6 @@ const toFloat = (width: number, height: number, data: ArrayLike<number>): Plane 
   height,
   data: Float32Array.from(data),
 });
-
-/**
- * The LR Y planes (0..255 units) of some degradations of an HR frame ({@link hrFrame}), in
- * their order; `crf` undefined skips the codec round trip.
- */
-export async function degradeLuma(
-  tools: FfmpegTools,
-  frame: Yuv420Frame,
-  degradations: readonly DegradationName[],
-  scale: number,
-  crf: number | undefined,
-  signal?: AbortSignal,
-): Promise<Plane[]> {
-  return (await degradeLumaFrames(tools, [frame], [0], degradations, scale, crf, signal))[0];
-}
-
-/**
- * {@link degradeLuma} for some frames of a clip: each ffmpeg degradation's LR clip goes through
- * x264 as one video (so the frames after the first are coded from their neighbours); MATLAB's
- * bicubic LR is that of each frame alone. Per frame asked for, the LR Y planes of the
- * degradations, in their order.
- */
-export async function degradeLumaFrames(
-  tools: FfmpegTools,
-  clip: readonly Yuv420Frame[],
-  frames: readonly number[],
-  degradations: readonly DegradationName[],
-  scale: number,
-  crf: number | undefined,
-  signal?: AbortSignal,
-): Promise<Plane[][]> {
-  for (const at of frames) {
-    if (!clip[at]) throw new RangeError(`a clip of ${clip.length} frames has no frame ${at}`);
-  }
-  const { width, height } = clip[0];
-  const w = width / scale, h = height / scale;
-  const scalers = degradations.filter((d) => d !== "matlab") as SwsScaler[];
-  // The whole clip is coded: a B frame is predicted from frames on both sides of it.
-  const scaled = await degradeClip(tools, clip, { scale, scalers, crf, signal });
-  return frames.map((at) =>
-    degradations.map((d) =>
-      d === "matlab"
-        ? imresizePlane(toFloat(width, height, clip[at].y), 1 / scale)
-        : toFloat(w, h, scaled[scalers.indexOf(d)][at])
-    )
-  );
-}
 
 /** One weights file's engine, shaped as shippedEngines' result (its name is not used). */
 async function fileEngine(path: string, backend: BackendChoice): Promise<ShippedEngines> {
@@ -232,12 +186,7 @@ async function fileEngine(path: string, backend: BackendChoice): Promise<Shipped
 export async function evaluateDegradations(
   options: DegradationSuiteOptions,
 ): Promise<DegradationReport> {
-  const degradations = options.degradations ?? DEGRADATIONS;
-  for (const d of degradations) {
-    if (!DEGRADATIONS.includes(d)) {
-      throw new UsageError(`unknown degradation ${d} (known: ${DEGRADATIONS.join(", ")})`);
-    }
-  }
+  const degradations = checkDegradations(options.degradations ?? DEFAULT_DEGRADATIONS);
   const crf = options.crf ?? 23;
   const codecCrf = options.codec === "none" ? undefined : crf;
   // Without a codec every frame of a clip is its picture scaled: nothing is predicted.
@@ -263,9 +212,9 @@ export async function evaluateDegradations(
     : await fileEngine(file, backend);
   // Each degradation counts the choices of its own images.
   const chosen = degradations.map(() => new Map<ShippedWeightsName, number>());
-  // An ffmpeg scaler's LR then goes through x264, which upscale would see in the input's codec.
+  // A coded LR goes through x264, which upscale would see in the input's codec.
   const lossyCodecOf = (k: number) =>
-    degradations[k] !== "matlab" && codecCrf !== undefined ? "h264" : undefined;
+    degradationNamed(degradations[k]).coded && codecCrf !== undefined ? "h264" : undefined;
   const methodFor = (k: number): SrMethod =>
     named === "auto"
       ? choosingMethod(engines.engines, chosen[k], lossyCodecOf(k))
