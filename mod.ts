@@ -92,16 +92,13 @@ export {
 } from "./src/upscale/frames.ts";
 
 // The network, its weights and its engines.
+export { checkScale, type ParamSpec, type Scale, SUPPORTED_SCALES } from "./src/net/arch.ts";
 export {
-  checkScale,
   DEFAULT_SHAPE,
   type FsrcnnConfig,
   fsrcnnConfig,
   macsPerFrame,
-  type ParamSpec,
   paramSpecs,
-  type Scale,
-  SUPPORTED_SCALES,
 } from "./src/net/fsrcnn/config.ts";
 export {
   cloneWeights,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { normalize } from "node:path";
-import { SUPPORTED_SCALES } from "../src/net/fsrcnn/config.ts";
+import { SUPPORTED_SCALES } from "../src/net/arch.ts";
 import { shippedWeightsFor } from "../src/net/weights/file.ts";
 import { shippedWeightsPath } from "../src/net/weights/choice.ts";
 import { ffprobe, packetMd5, ROOT, run, tempDir } from "./helpers.ts";

@@ -19,7 +19,7 @@ import { scoreLuma } from "../src/eval/protocol.ts";
 import { readImage } from "../src/media/ffmpeg/image.ts";
 import { tools as resolveTools } from "../src/media/ffmpeg/resolve.ts";
 import { type LrStatistics, lrStatistics } from "../src/net/weights/lr_statistics.ts";
-import { checkScale } from "../src/net/fsrcnn/config.ts";
+import { checkScale } from "../src/net/arch.ts";
 import { createEngine } from "../src/net/create.ts";
 import { TiledUpscaler } from "../src/net/tiling/tiled.ts";
 import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";

@@ -15,7 +15,7 @@ import { lumaPlane } from "../src/eval/color.ts";
 import { readImage } from "../src/media/ffmpeg/image.ts";
 import { tools } from "../src/media/ffmpeg/resolve.ts";
 import { quantile } from "../src/bench/stats.ts";
-import type { GraphForm } from "../src/net/fsrcnn/onnx_graph.ts";
+import { fsrcnnOnnxGraph, type GraphForm } from "../src/net/fsrcnn/onnx_graph.ts";
 import { OnnxEngine } from "../src/net/onnx/engine.ts";
 import { defaultWeightsPath, loadWeights } from "../src/net/weights/file.ts";
 
@@ -59,7 +59,7 @@ for (let round = 0; round < rounds; round++) {
     // One engine per form at a time keeps memory to one session's arena at 1280x720.
     for (const picture of pictures) {
       for (const form of order) {
-        const engine = await OnnxEngine.create(weights, { form, threads });
+        const engine = await OnnxEngine.create(weights, fsrcnnOnnxGraph, { form, threads });
         try {
           await engine.run(picture.batch); // the first run plans the graph
           const times = [];

@@ -368,7 +368,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const weightsByScale: FsrcnnWeights[] = [];
   for (const scale of scales) {
     const weights = await weightsFor(scale, o.weights);
-    if (o.tile !== undefined) checkTile(weights.config, o.tile);
+    if (o.tile !== undefined) checkTile(weights.network, weights.config, o.tile);
     weightsByScale.push(weights);
   }
   const first = weightsByScale[0];

@@ -17,6 +17,7 @@ import { lumaPlane } from "../eval/color.ts";
 import { readImage } from "../media/ffmpeg/image.ts";
 import { tools } from "../media/ffmpeg/resolve.ts";
 import { OnnxEngine } from "../net/onnx/engine.ts";
+import { fsrcnnOnnxGraph } from "../net/fsrcnn/onnx_graph.ts";
 import { Rng } from "../core/random.ts";
 import { defaultWeightsPath, loadWeights } from "../net/weights/file.ts";
 
@@ -53,7 +54,7 @@ for (const scale of [2, 3, 4]) {
     "blocked-col2im",
   ] as const;
   for (const form of forms) {
-    const engine = await OnnxEngine.create(weights, { form, threads });
+    const engine = await OnnxEngine.create(weights, fsrcnnOnnxGraph, { form, threads });
     await engine.run(batch); // warm-up: the first run plans the graph
     Deno.bench(
       `x${scale} ${form} ${width}x${height}, ${threads} threads`,

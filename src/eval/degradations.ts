@@ -36,7 +36,7 @@ import {
   shippedEngines,
 } from "./model_method.ts";
 import { scoreLuma, type SrMethod } from "./protocol.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
 
 export { hrFrame };

@@ -26,7 +26,7 @@ import { probe } from "../media/ffmpeg/probe.ts";
 import { tools as resolveTools } from "../media/ffmpeg/resolve.ts";
 import type { LrStatistics } from "../net/weights/lr_statistics.ts";
 import type { BackendChoice } from "../net/backends.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import type { Rational } from "../core/rational.ts";
 import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
 import { upscaleFile } from "../jobs/upscale_file.ts";

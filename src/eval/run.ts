@@ -4,7 +4,7 @@
  */
 import { OptionError } from "../core/errors.ts";
 import { tools } from "../media/ffmpeg/resolve.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import { createEngine } from "../net/create.ts";
 import type { BackendChoice } from "../net/backends.ts";
 import { TiledUpscaler } from "../net/tiling/tiled.ts";

@@ -44,7 +44,7 @@ import type { UpscaleProgress } from "../upscale/progress.ts";
 import { defaultCrf } from "../media/ffmpeg/crf.ts";
 import { resolveWeights, type RunWeights, shippedChoiceOf } from "../upscale/engine.ts";
 import { measureInput, sampleSourceOf } from "../upscale/sample.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import type { UpscaleNotice, UpscaleOptions } from "../upscale/options.ts";
 import { itemStreamPlan, joinArgs, joinItem } from "./join.ts";
 import { planNotices, planStreams } from "../media/ffmpeg/stream_plan.ts";

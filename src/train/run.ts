@@ -6,7 +6,7 @@ import { OptionError, UsageError } from "../core/errors.ts";
 import { loadDataset } from "../eval/dataset.ts";
 import type { NamedImage } from "../eval/protocol.ts";
 import { tools } from "../media/ffmpeg/resolve.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import { checkThreads } from "../net/create.ts";
 import { loadWeights } from "../net/weights/file.ts";
 import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";

@@ -5,7 +5,7 @@
 import { UsageError } from "../core/errors.ts";
 import type { LrStatistics } from "../net/weights/lr_statistics.ts";
 import { isLossyCodec } from "../media/ffmpeg/lossy.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import { createEngine } from "../net/create.ts";
 import type { SrEngine } from "../net/engine.ts";
 import {

@@ -30,7 +30,7 @@
  * Weights sit in a uniform buffer (the constant cache; every lane reads the same address) when
  * they fit maxUniformBufferBindingSize, else a read-only storage buffer. Accumulation is f32.
  */
-import type { FsrcnnConfig } from "../fsrcnn/config.ts";
+import type { FsrcnnConfig } from "../config.ts";
 import { type TailGeometry, tailGeometry, vec4s } from "./pack.ts";
 
 /** The device limits the plan respects. */
