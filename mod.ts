@@ -92,7 +92,15 @@ export {
 } from "./src/upscale/frames.ts";
 
 // The network, its weights and its engines.
-export { checkScale, type ParamSpec, type Scale, SUPPORTED_SCALES } from "./src/net/arch.ts";
+export {
+  checkScale,
+  type NetConfig,
+  type NetworkWeights,
+  type ParamSpec,
+  type Scale,
+  SUPPORTED_SCALES,
+} from "./src/net/arch.ts";
+export type { NetworkName } from "./src/net/networks.ts";
 export {
   DEFAULT_SHAPE,
   type FsrcnnConfig,
@@ -103,30 +111,30 @@ export {
 export {
   cloneWeights,
   decodeWeights,
-  defaultWeightsPath,
   encodeWeights,
   type FsrcnnWeights,
   initWeights,
   loadWeights,
   saveWeights,
-  shippedWeightsFor,
 } from "./src/net/weights/file.ts";
+export { shippedWeightsFile, shippedWeightsFor } from "./src/net/weights/shipped.ts";
 export {
   chooseWeights,
-  isShippedChoice,
-  type LrOrigin,
   lrOrigin,
   type LrOriginVerdict,
   ORIGIN_THRESHOLDS,
   type OriginThresholds,
+  type WeightsChoice,
+} from "./src/net/weights/choice.ts";
+export {
+  isShippedChoice,
+  type LrOrigin,
   SHIPPED_CHOICES,
   SHIPPED_WEIGHTS,
   type ShippedChoice,
   type ShippedWeights,
   type ShippedWeightsName,
-  shippedWeightsPath,
-  type WeightsChoice,
-} from "./src/net/weights/choice.ts";
+} from "./src/net/weights/shipped.ts";
 export {
   addMeasures,
   type LrStatistics,
@@ -193,6 +201,7 @@ export {
   type BenchBackend,
   type BenchCell,
   type BenchMode,
+  type BenchNetwork,
   type BenchOptions,
   type BenchReport,
   type BenchStart,

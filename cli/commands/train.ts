@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { DEGRADATIONS, train as runTraining, type TrainReport } from "../../mod.ts";
 import { DEFAULT_HOLDOUT } from "../../src/train/run.ts";
+import { NETWORK_NAMES, parseNetwork } from "../../src/net/networks.ts";
 import {
   DEFAULT_CHECKPOINT_MINUTES,
   DEFAULT_SETTINGS as d,
@@ -9,6 +10,7 @@ import {
 } from "../../src/train/trainer.ts";
 import {
   degradationList,
+  flagParser,
   listOf,
   nonNegativeInt,
   nonNegativeNumber,
@@ -125,6 +127,12 @@ export function trainCommand(): Command {
         "wasm",
         "cpu",
       ]).default("onnx"),
+    )
+    .option(
+      "--network <name>",
+      `the network to train: ${NETWORK_NAMES.join(", ")} (default fsrcnn; fsrcnn-s is the ` +
+        "small, fast one); --d, --s and --m change its shape",
+      flagParser(parseNetwork),
     )
     .option(
       "--d <n>",

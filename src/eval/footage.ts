@@ -28,7 +28,7 @@ import type { LrStatistics } from "../net/weights/lr_statistics.ts";
 import type { BackendChoice } from "../net/backends.ts";
 import { checkScale } from "../net/arch.ts";
 import type { Rational } from "../core/rational.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../net/weights/shipped.ts";
 import { upscaleFile } from "../jobs/upscale_file.ts";
 import { isFootageValidationClip } from "./holdout.ts";
 import { mse, shave } from "./metrics.ts";

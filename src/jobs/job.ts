@@ -23,12 +23,8 @@ import { exists } from "../core/fs.ts";
 import { createEngine } from "../net/create.ts";
 import type { BackendChoice } from "../net/backends.ts";
 import { TiledUpscaler } from "../net/tiling/tiled.ts";
-import {
-  type FsrcnnWeights,
-  loadWeights,
-  saveWeights,
-  shippedWeightsFile,
-} from "../net/weights/file.ts";
+import { type FsrcnnWeights, loadWeights, saveWeights } from "../net/weights/file.ts";
+import { shippedWeightsFile } from "../net/weights/shipped.ts";
 import { VIDEO_MUXERS } from "../media/ffmpeg/muxers.ts";
 import {
   alphaBesidePicture,

@@ -1,7 +1,8 @@
 /**
  * The networks in one table: each name with its architecture and shape. Everything that names,
  * builds or recognises a network (weights files, `train --network`, `bench --network`, the
- * engines) reads this table; a new network is a folder (src/net/<name>/) and a line here.
+ * engines) reads this table; a new network is a folder (src/net/<name>/), a row here and its
+ * name in {@link NetworkName} (the compiler holds the two to each other).
  */
 import { UsageError } from "../core/errors.ts";
 import type { Architecture, NetConfig, NetworkWeights } from "./arch.ts";
@@ -19,7 +20,7 @@ export interface NetworkSpec {
 
 /**
  * Every network by name, in the order help texts list them: the paper's FSRCNN(56, 12, 4), and
- * its small FSRCNN-s(32, 5, 1), about a sixth of the work per pixel.
+ * its small FSRCNN-s(32, 5, 1), about a third of the work per pixel.
  */
 export const NETWORKS = {
   fsrcnn: {
@@ -32,10 +33,13 @@ export const NETWORKS = {
     architecture: FSRCNN,
     shape: { d: 32, s: 5, m: 1 },
   },
-} as const satisfies Record<string, NetworkSpec>;
+} as const satisfies Record<NetworkName, NetworkSpec>;
 
-/** The name of a network: one of {@link NETWORK_NAMES}. */
-export type NetworkName = keyof typeof NETWORKS;
+/**
+ * The name of a network: one of {@link NETWORK_NAMES}. Spelled out rather than taken from the
+ * table, so that the public type does not expose the architectures behind it.
+ */
+export type NetworkName = "fsrcnn" | "fsrcnn-s";
 
 /** Every network's name, in table order. */
 export const NETWORK_NAMES: readonly NetworkName[] = Object.freeze(

@@ -4,9 +4,8 @@
  * A file names its network in its metadata (`network`); for a file without it (older files,
  * PyTorch exports) the network is recognised from its tensors.
  */
-import { OptionError, OutputError, WeightsError } from "../../core/errors.ts";
+import { OutputError, WeightsError } from "../../core/errors.ts";
 import { MIB, readBounded } from "../../core/fs.ts";
-import { SHIPPED_WEIGHTS, type ShippedWeightsName, shippedWeightsPath } from "./choice.ts";
 import { checkScale, type NetConfig, type NetworkWeights } from "../arch.ts";
 import {
   architectureOf,
@@ -221,37 +220,6 @@ function networkIn(
 }
 
 /**
- * Path of the paper-protocol weights for a scale, `models/fsrcnn_x<scale>.safetensors` in this
- * package: what `evaluate` scores unless told otherwise, and what `upscaleFile` falls back on
- * (it chooses among the shipped weights, see {@link chooseWeights}). Nothing is checked: for a
- * scale without shipped weights, loading the path fails with a WeightsError.
- *
- * @param scale Upscaling factor.
- * @returns An absolute file path.
- */
-export function defaultWeightsPath(scale: number): string {
-  return shippedWeightsPath("paper", scale);
-}
-
-/**
- * The names of the shipped weights whose files exist for `scale`, in the order of
- * {@link SHIPPED_WEIGHTS}: what {@link chooseWeights} may choose from.
- *
- * @param scale Upscaling factor.
- */
-export async function shippedWeightsFor(scale: number): Promise<ShippedWeightsName[]> {
-  const names: ShippedWeightsName[] = [];
-  for (const w of SHIPPED_WEIGHTS) {
-    try {
-      if ((await Deno.stat(shippedWeightsPath(w.name, scale))).isFile) names.push(w.name);
-    } catch {
-      // Not shipped for this scale.
-    }
-  }
-  return names;
-}
-
-/**
  * The largest weights file read: 64 MiB, far above any FSRCNN model (the shipped ones are
  * about 54 KiB; even 1024 feature channels would take under 1 MiB), so that a device or a
  * huge file given by mistake is refused rather than read into memory.
@@ -332,24 +300,4 @@ export async function saveWeights(
     await Deno.remove(tmp).catch(() => {});
     throw new OutputError(path, `cannot write weights: ${(e as Error).message}`);
   }
-}
-
-/**
- * The file of shipped weights named for a scale (see {@link shippedWeightsPath}), checked to be
- * shipped.
- *
- * @param name Which weights.
- * @param scale Upscaling factor.
- * @returns An absolute file path.
- * @throws {OptionError} (for the option `weights`) They are not shipped for `scale`.
- */
-export async function shippedWeightsFile(name: ShippedWeightsName, scale: number): Promise<string> {
-  const shipped = await shippedWeightsFor(scale);
-  if (!shipped.includes(name)) {
-    throw new OptionError(
-      "weights",
-      `${name}: no ${name} weights are shipped for x${scale} (shipped: ${shipped.join(", ")})`,
-    );
-  }
-  return shippedWeightsPath(name, scale);
 }

@@ -177,3 +177,74 @@ Deno.test("saving into a missing folder is an OutputError naming the file, and l
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a weights file names its network in its metadata, and its shape with it", () => {
+  const small = initWeights(networkConfig("fsrcnn-s", 2), 4);
+  const { metadata } = decodeSafetensors(encodeWeights(small));
+  assert.equal(metadata.network, "fsrcnn-s");
+  assert.deepEqual([metadata.d, metadata.s, metadata.m, metadata.scale], ["32", "5", "1", "2"]);
+  const back = decodeWeights(encodeWeights(small), "small.st");
+  assert.equal(back.network, "fsrcnn-s");
+  assert.deepEqual(back.config, small.config);
+  assert.deepEqual(back.params, small.params);
+  assert.equal(
+    decodeSafetensors(encodeWeights(initWeights(networkConfig("fsrcnn", 2)))).metadata
+      .network,
+    "fsrcnn",
+  );
+});
+
+Deno.test("a file that does not name its network is recognised from its tensors", () => {
+  const cases = [
+    { cfg: networkConfig("fsrcnn-s", 2), network: "fsrcnn-s" },
+    { cfg: networkConfig("fsrcnn", 4), network: "fsrcnn" },
+    // An experiment's own shape is FSRCNN by its tensors' names.
+    { cfg: networkConfig("fsrcnn", 3, { d: 20, s: 7, m: 2 }), network: "fsrcnn" },
+  ];
+  for (const c of cases) {
+    const { tensors } = decodeSafetensors(encodeWeights(initWeights(c.cfg, 2)));
+    // As a PyTorch export: no metadata at all, the scale given by the caller.
+    const w = decodeWeights(encodeSafetensors(tensors), "export.st", c.cfg.scale);
+    assert.equal(w.network, c.network, JSON.stringify(c.cfg));
+    assert.deepEqual(w.config, c.cfg);
+  }
+});
+
+Deno.test("the shipped weights, which name no network, load unchanged as fsrcnn", async () => {
+  for (const file of ["fsrcnn_x2", "fsrcnn_video_x2", "fsrcnn_x4"]) {
+    const path = new URL(`../../../models/${file}.safetensors`, import.meta.url).pathname;
+    const w = await loadWeights(path);
+    assert.equal(w.metadata.network, undefined, file);
+    assert.equal(w.network, "fsrcnn", file);
+    assert.deepEqual({ ...w.config, scale: 2 }, networkConfig("fsrcnn", 2));
+    // Saved again, the file names its network and its parameters are the same.
+    const again = decodeWeights(encodeWeights(w), path);
+    assert.equal(again.metadata.network, "fsrcnn");
+    assert.deepEqual(again.params, w.params);
+  }
+});
+
+Deno.test("a network the metadata names must be known and fit the tensors", () => {
+  const cases: Array<[Uint8Array, RegExp]> = [
+    [
+      rewrite((_, m) => {
+        m.network = "edsr";
+      }),
+      /^f\.st: unknown network "edsr" in the metadata \(known: fsrcnn, fsrcnn-s\)$/,
+    ],
+    [
+      rewrite((t, m) => {
+        m.network = "fsrcnn-s";
+        t.delete("NN1.2.weight");
+      }),
+      /^f\.st: missing tensor NN1\.0\.weight or NN1\.2\.weight: not FSRCNN weights$/,
+    ],
+  ];
+  for (const [bytes, pattern] of cases) {
+    assert.throws(() => decodeWeights(bytes, "f.st"), (e: unknown) => {
+      assert.ok(e instanceof WeightsError);
+      assert.match((e as Error).message, pattern);
+      return true;
+    });
+  }
+});
