@@ -7,6 +7,7 @@
 import { UsageError } from "../core/errors.ts";
 import type { Architecture, NetConfig, NetworkWeights } from "./arch.ts";
 import { FSRCNN } from "./fsrcnn/architecture.ts";
+import { DEFAULT_SHAPE } from "./fsrcnn/config.ts";
 
 /** One row of {@link NETWORKS}. */
 export interface NetworkSpec {
@@ -26,7 +27,7 @@ export const NETWORKS = {
   fsrcnn: {
     description: "FSRCNN(56, 12, 4), the paper's network",
     architecture: FSRCNN,
-    shape: { d: 56, s: 12, m: 4 },
+    shape: DEFAULT_SHAPE,
   },
   "fsrcnn-s": {
     description: "FSRCNN-s(32, 5, 1), the paper's small, fast network",
