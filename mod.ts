@@ -59,8 +59,9 @@ export {
   SHIPPED_CHOICES,
   type ShippedChoice,
   type ShippedWeightsName,
-  type WeightsChoice,
-} from "./src/net/weights/choice.ts";
+} from "./src/net/weights/shipped.ts";
+export type { WeightsChoice } from "./src/net/weights/choice.ts";
+export type { NetworkName } from "./src/net/networks.ts";
 export { BACKEND_NAMES, type BackendChoice, type BackendName } from "./src/net/backends.ts";
 
 // Frames you decode yourself (the engine that runs them is in `@fsrcnn/deno/engine`).

@@ -52,7 +52,9 @@ Deno.test({
       assert.equal(status.code, 0, await stderr);
       const printed = rows(stdout);
       assert.equal(printed.length, 2, stdout);
-      for (const row of printed) assert.match(row, new RegExp(`^model  ${backend}\\s`), stdout);
+      for (const row of printed) {
+        assert.match(row, new RegExp(`^model  fsrcnn  +${backend}\\s`), stdout);
+      }
       assert.ok(firstRowAt !== null);
       assert.ok(
         endedAt - firstRowAt > 1500,
@@ -151,7 +153,7 @@ Deno.test({
       assert.equal(named.report.cells.length, 1);
       const [c] = named.report.cells;
       assert.ok(c.backend === "webgpu-wgsl" && c.fallback && !c.skipped && c.fps > 0, named.stdout);
-      assert.match(named.stdout, /^model {2}webgpu-wgsl\* +16x16 /m);
+      assert.match(named.stdout, /^model {2}fsrcnn {2,}webgpu-wgsl\* +16x16 /m);
       assert.match(named.stdout, /\* software \(fallback\) adapter: correctness only, not speed/);
     } finally {
       await cleanup();

@@ -144,6 +144,7 @@ Deno.test("train: every bad flag value is one line and exit 2", async () => {
       ...values(base, "--scale", ["0", "x"]),
       { args: [...base, "--scale", "5"], says: /unsupported scale 5/ },
       ...values(TRAIN, "--backend", ["cuda9", "webgpu-wgsl"]),
+      ...values(TRAIN, "--network", ["fsrcnn-xl", "FSRCNN"], /--network.*unknown network/),
       ...values(TRAIN, "--holdout", ["0"]),
       ...values(TRAIN, "--degradations", ["nope"]),
       ...values(TRAIN, "--crfs", ["18,x", "60"]),
@@ -172,6 +173,7 @@ Deno.test("bench: every bad flag value is one line and exit 2", async () => {
     const BENCH = ["bench", "--sizes", "16x16", "--seconds", "0.01", "--backends", "onnx"];
     await check([
       ...values(["bench"], "--mode", ["fast"]),
+      ...values(["bench"], "--network", ["big", "fsrcnn,"], /--network.*unknown network/),
       ...values(["bench"], "--sizes", ["foo", "0x10", "16x16,big"]),
       ...values(["bench"], "--scales", ["0", "2,x"]),
       { args: [...BENCH, "--scales", "5"], says: /unsupported scale 5/ },

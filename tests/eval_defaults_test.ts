@@ -3,7 +3,7 @@
  * bicubic only when asked for by name.
  */
 import assert from "node:assert/strict";
-import { defaultWeightsPath } from "../src/net/mod.ts";
+import { shippedWeightsFile } from "../src/net/mod.ts";
 import { cli, ffmpeg, tempDir } from "./helpers.ts";
 
 Deno.test("eval without --weights scores the shipped weights, as upscale uses them", async () => {
@@ -28,9 +28,9 @@ Deno.test("eval without --weights scores the shipped weights, as upscale uses th
     const x2 = await score();
     assert.equal(x2.method, "fsrcnn");
     assert.equal(x2.scale, 2);
-    assert.equal(x2.weights, defaultWeightsPath(2));
+    assert.equal(x2.weights, await shippedWeightsFile("paper", 2));
     const x3 = await score("--scale", "3");
-    assert.equal(x3.weights, defaultWeightsPath(3));
+    assert.equal(x3.weights, await shippedWeightsFile("paper", 3));
     assert.equal(x3.scale, 3);
     const bicubic = await score("--method", "bicubic", "--scale", "2");
     assert.equal(bicubic.method, "bicubic");

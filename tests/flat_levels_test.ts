@@ -10,8 +10,9 @@
 import assert from "node:assert/strict";
 import { createEngine } from "../src/net/create.ts";
 import { TiledUpscaler } from "../src/net/tiling/tiled.ts";
-import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";
-import { shippedWeightsPath } from "../src/net/weights/choice.ts";
+import { loadWeights } from "../src/net/weights/file.ts";
+import { shippedWeightsFor } from "../src/net/weights/shipped.ts";
+import { shippedWeightsFile } from "../src/net/weights/shipped.ts";
 
 /**
  * Largest difference allowed, in 8-bit codes, between a flat input and its output: every file
@@ -36,7 +37,7 @@ for (const scale of [2, 3, 4]) {
   Deno.test(`every shipped x${scale} weights file keeps flat pictures at their level`, async () => {
     const worst: string[] = [];
     for (const name of await shippedWeightsFor(scale)) {
-      const weights = await loadWeights(shippedWeightsPath(name, scale), scale);
+      const weights = await loadWeights(await shippedWeightsFile(name, scale), scale);
       const engine = await createEngine(weights, { backend: "onnx", threads: 1 });
       try {
         const levels = await flatResponse(new TiledUpscaler(engine));

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { normalize } from "node:path";
-import { SUPPORTED_SCALES } from "../src/net/fsrcnn/config.ts";
-import { shippedWeightsFor } from "../src/net/weights/file.ts";
-import { shippedWeightsPath } from "../src/net/weights/choice.ts";
+import { SUPPORTED_SCALES } from "../src/net/arch.ts";
+import { shippedWeightsFor } from "../src/net/weights/shipped.ts";
+import { shippedWeightsFile } from "../src/net/weights/shipped.ts";
 import { ffprobe, packetMd5, ROOT, run, tempDir } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
@@ -91,7 +91,7 @@ Deno.test("models/README.md says which weights to use when, for every file that 
   assert.ok(items.some((i) => i.startsWith("`--weights auto` (the default)")), section);
   for (const scale of SUPPORTED_SCALES) {
     for (const name of await shippedWeightsFor(scale)) {
-      const file = shippedWeightsPath(name, scale).split("/").pop()!;
+      const file = (await shippedWeightsFile(name, scale)).split("/").pop()!;
       const item = items.find((i) => i.startsWith(`\`--weights ${name}\``));
       assert.ok(item, `no "--weights ${name}" item`);
       assert.ok(item.includes(`\`${file}\``), `the ${name} item does not name ${file}`);

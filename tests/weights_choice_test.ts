@@ -11,16 +11,15 @@ import { evaluateDegradations } from "../src/eval/degradations/suite.ts";
 import { hrFrame } from "../src/eval/hr_frame.ts";
 import { readImage } from "../src/media/ffmpeg/image.ts";
 import { lrStatistics } from "../src/net/weights/lr_statistics.ts";
-import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";
+import { loadWeights } from "../src/net/weights/file.ts";
+import { shippedWeightsFor } from "../src/net/weights/shipped.ts";
+import { chooseWeights, lrOrigin, ORIGIN_THRESHOLDS } from "../src/net/weights/choice.ts";
 import {
-  chooseWeights,
   type LrOrigin,
-  lrOrigin,
-  ORIGIN_THRESHOLDS,
   SHIPPED_WEIGHTS,
+  shippedWeightsFile,
   type ShippedWeightsName,
-  shippedWeightsPath,
-} from "../src/net/weights/choice.ts";
+} from "../src/net/weights/shipped.ts";
 import { weightsDigest } from "../src/jobs/manifest.ts";
 import { cli, decodeRaw, ffmpeg, ok, ROOT, tempDir, TOOLS, writeWeights } from "./helpers.ts";
 
@@ -215,7 +214,7 @@ Deno.test({
       assert.equal(plan.items.length, 1);
       const item = plan.items[0];
       assert.ok(item.segments.length >= 2, `${item.segments.length} segments`);
-      const shipped = await loadWeights(shippedWeightsPath(compressed, 2), 2);
+      const shipped = await loadWeights(await shippedWeightsFile(compressed, 2), 2);
       assert.deepEqual(item.weights, {
         name: compressed,
         reason: said,

@@ -21,18 +21,17 @@ import { scoreLuma } from "../src/eval/protocol.ts";
 import { readImage } from "../src/media/ffmpeg/image.ts";
 import { tools as resolveTools } from "../src/media/ffmpeg/resolve.ts";
 import { type LrStatistics, lrStatistics } from "../src/net/weights/lr_statistics.ts";
-import { checkScale } from "../src/net/fsrcnn/config.ts";
+import { checkScale } from "../src/net/arch.ts";
 import { createEngine } from "../src/net/create.ts";
 import { TiledUpscaler } from "../src/net/tiling/tiled.ts";
-import { loadWeights, shippedWeightsFor } from "../src/net/weights/file.ts";
+import { loadWeights } from "../src/net/weights/file.ts";
+import { shippedWeightsFor } from "../src/net/weights/shipped.ts";
+import { chooseWeights, lrOrigin, ORIGIN_THRESHOLDS } from "../src/net/weights/choice.ts";
 import {
-  chooseWeights,
   type LrOrigin,
-  lrOrigin,
-  ORIGIN_THRESHOLDS,
+  shippedWeightsFile,
   type ShippedWeightsName,
-  shippedWeightsPath,
-} from "../src/net/weights/choice.ts";
+} from "../src/net/weights/shipped.ts";
 import { isTestSet } from "../src/eval/holdout.ts";
 
 const CODECS: (number | undefined)[] = [undefined, 18, 23, 28];
@@ -66,7 +65,7 @@ function truthOf(degradation: string, crf: number | undefined): LrOrigin {
 
 /** The held-out images named in the video weights' metadata, as paths. */
 async function heldOutImages(): Promise<string[]> {
-  const w = await loadWeights(shippedWeightsPath("video", SCALE), SCALE);
+  const w = await loadWeights(await shippedWeightsFile("video", SCALE), SCALE);
   const text = w.metadata.validation_data ?? "";
   const match = text.match(/held out of the training data: ([^;]+)/);
   if (!match) throw new Error("the video weights' metadata names no held-out images");
@@ -86,10 +85,13 @@ const tools = await resolveTools();
 const shipped = await shippedWeightsFor(SCALE);
 const methods = new Map<ShippedWeightsName, ReturnType<typeof modelMethod>>();
 for (const name of shipped) {
-  const engine = await createEngine(await loadWeights(shippedWeightsPath(name, SCALE), SCALE), {
-    backend: "onnx",
-    threads,
-  });
+  const engine = await createEngine(
+    await loadWeights(await shippedWeightsFile(name, SCALE), SCALE),
+    {
+      backend: "onnx",
+      threads,
+    },
+  );
   methods.set(name, modelMethod(new TiledUpscaler(engine)));
 }
 

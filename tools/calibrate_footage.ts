@@ -10,13 +10,8 @@
  *   deno run -A tools/calibrate_footage.ts REPORT.json [REPORT.json …]
  */
 import type { FootageCell } from "../src/eval/footage.ts";
-import {
-  lrOrigin,
-  ORIGIN_THRESHOLDS,
-  type OriginThresholds,
-  SHIPPED_WEIGHTS,
-  type ShippedWeightsName,
-} from "../src/net/weights/choice.ts";
+import { lrOrigin, ORIGIN_THRESHOLDS, type OriginThresholds } from "../src/net/weights/choice.ts";
+import { SHIPPED_WEIGHTS, type ShippedWeightsName } from "../src/net/weights/shipped.ts";
 
 const all: FootageCell[] = [];
 for (const path of Deno.args) {

@@ -15,9 +15,10 @@ import { lumaPlane } from "../src/eval/color.ts";
 import { readImage } from "../src/media/ffmpeg/image.ts";
 import { tools } from "../src/media/ffmpeg/resolve.ts";
 import { quantile } from "../src/bench/stats.ts";
-import type { GraphForm } from "../src/net/fsrcnn/onnx_graph.ts";
+import { fsrcnnOnnxGraph, type GraphForm } from "../src/net/fsrcnn/onnx_graph.ts";
 import { OnnxEngine } from "../src/net/onnx/engine.ts";
-import { defaultWeightsPath, loadWeights } from "../src/net/weights/file.ts";
+import { loadWeights } from "../src/net/weights/file.ts";
+import { shippedWeightsFile } from "../src/net/weights/shipped.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -55,11 +56,11 @@ const key = (scale: number, picture: string, form: string) => `${scale}|${pictur
 for (let round = 0; round < rounds; round++) {
   const order = forms.map((_, i) => forms[(i + round) % forms.length]);
   for (const scale of scales) {
-    const weights = await loadWeights(defaultWeightsPath(scale));
+    const weights = await loadWeights(await shippedWeightsFile("paper", scale));
     // One engine per form at a time keeps memory to one session's arena at 1280x720.
     for (const picture of pictures) {
       for (const form of order) {
-        const engine = await OnnxEngine.create(weights, { form, threads });
+        const engine = await OnnxEngine.create(weights, fsrcnnOnnxGraph, { form, threads });
         try {
           await engine.run(picture.batch); // the first run plans the graph
           const times = [];

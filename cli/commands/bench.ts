@@ -18,6 +18,7 @@ import {
   positiveNumber,
 } from "../flags.ts";
 import { runCommand, withCancel } from "../run.ts";
+import { NETWORK_NAMES, parseNetwork } from "../../src/net/mod.ts";
 
 /** A comma-separated list option whose help shows its default as the user would type it. */
 function listOption<T>(flags: string, help: string, parse: (s: string) => T, init: T[]): Option {
@@ -26,7 +27,7 @@ function listOption<T>(flags: string, help: string, parse: (s: string) => T, ini
 
 export function benchCommand(): Command {
   return new Command("bench")
-    .description("measure FSRCNN speed (model alone and/or whole pipeline)")
+    .description("measure FSRCNN speed (model alone and/or whole pipeline) and its MACs")
     .addOption(
       new Option("--mode <mode>", "what to time").choices(["model", "e2e", "both"]).default(d.mode),
     )
@@ -63,7 +64,13 @@ export function benchCommand(): Command {
       positiveInt("--frames"),
       d.e2eFrames,
     )
-    .option("--weights <file>", "weights to time (default: a fresh FSRCNN(56,12,4))")
+    .option(
+      "--network <list>",
+      `networks to time side by side, with fresh weights: ${NETWORK_NAMES.join(", ")} ` +
+        "(default fsrcnn; fsrcnn-s is the small, fast one)",
+      listOf(flagParser(parseNetwork)),
+    )
+    .option("--weights <file>", "weights to time instead (the file names its network)")
     .option("--threads <n>", "CPU threads for onnx", positiveInt("--threads"))
     .option("--json <file>", "write every cell as JSON")
     .option("--plot <file>", "write an SVG chart of fps by size")
@@ -90,6 +97,7 @@ export function benchCommand(): Command {
             seconds: opts.seconds,
             e2eFrames: opts.frames,
             weights: opts.weights,
+            networks: opts.network,
             threads: opts.threads,
             ffmpeg: opts.ffmpeg,
             signal,

@@ -71,7 +71,7 @@ export function evalCommand(): Command {
     .option(
       "--weights <w>",
       "paper: models/fsrcnn_x<scale>.safetensors (default); video: for compressed video; " +
-        "auto: chosen for each LR image as upscale chooses for an input; or a weights file",
+        "fast: the small FSRCNN-s network (x2); auto: chosen for each LR image as upscale chooses for an input; or a weights file",
       weightsValue("--weights"),
     )
     .addOption(

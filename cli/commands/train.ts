@@ -1,5 +1,6 @@
 /** `train`: fits FSRCNN weights with our own training loop. */
 import { Command, Option } from "commander";
+import { NETWORK_NAMES, parseNetwork } from "../../src/net/mod.ts";
 import {
   DEFAULT_CHECKPOINT_MINUTES,
   DEFAULT_HOLDOUT,
@@ -11,6 +12,7 @@ import {
 import {
   degradationList,
   degradationsHelp,
+  flagParser,
   listOf,
   nameList,
   nonNegativeInt,
@@ -126,6 +128,12 @@ export function trainCommand(): Command {
         "wasm",
         "cpu",
       ]).default("onnx"),
+    )
+    .option(
+      "--network <name>",
+      `the network to train: ${NETWORK_NAMES.join(", ")} (default fsrcnn; fsrcnn-s is the ` +
+        "small, fast one); --d, --s and --m change its shape",
+      flagParser(parseNetwork),
     )
     .option(
       "--d <n>",

@@ -4,7 +4,8 @@
  * of generated media). Warm-up runs are excluded; each cell repeats until its time budget.
  */
 import { CancelledError, UsageError } from "../core/errors.ts";
-import { type FsrcnnConfig, fsrcnnConfig, macsPerFrame } from "../net/fsrcnn/config.ts";
+import type { NetConfig } from "../net/arch.ts";
+import { architectureOf, networkConfig, type NetworkName } from "../net/networks.ts";
 import {
   checkThreads,
   createEngine,
@@ -63,10 +64,15 @@ export interface BenchOptions {
   /** Frames of generated media for e2e cells; default 30. */
   e2eFrames?: number;
   /**
-   * Weights file to time; default: fresh FSRCNN(56, 12, 4). For a scale it is not trained for,
-   * a network of the same shape is timed (timing does not depend on the values).
+   * Weights file to time; default: fresh weights of each of `networks`. For a scale it is not
+   * trained for, a network of the same shape is timed (timing does not depend on the values).
    */
   weights?: string;
+  /**
+   * The networks to time, side by side, with fresh weights (timing does not depend on the
+   * values); default `fsrcnn`. Not with `weights`, whose file names its network.
+   */
+  networks?: NetworkName[];
   /** CPU threads for the onnx backend; default: every core. */
   threads?: number;
   /** ffmpeg binary for e2e cells and the version report; default as for upscaling. */
@@ -126,6 +132,8 @@ export interface E2eRequest {
 export interface BenchCell {
   /** What was timed: the network alone (`model`) or decode → SR → encode (`e2e`). */
   mode: BenchMode;
+  /** The network timed. */
+  network: NetworkName;
   /** The backend timed. */
   backend: BackendName;
   /** The engine's device description (the backend name for a skipped cell). */
@@ -170,6 +178,16 @@ export interface BenchCell {
   skipped?: string;
 }
 
+/** A network a benchmark times. */
+export interface BenchNetwork {
+  /** Its name in the registry (src/net/networks.ts). */
+  name: NetworkName;
+  /** Its hyperparameters (of the first scale, when several), e.g. `{ d: 56, s: 12, m: 4 }`. */
+  shape: Record<string, number>;
+  /** Multiply-accumulates per input pixel of one forward pass. */
+  macsPerPixel: number;
+}
+
 /** What a benchmark runs on, known before its first cell. */
 export interface BenchStart {
   /** The machine: CPU, GPU adapter, OS, and the versions of Deno, tfjs, onnxruntime, ffmpeg. */
@@ -179,8 +197,8 @@ export interface BenchStart {
    * was skipped, no CPU backend ran, or onnxruntime is not installed.
    */
   peak: SgemmPeak | null;
-  /** Shape of the network timed (of the first scale, when several). */
-  network: { d: number; s: number; m: number };
+  /** The networks timed, in the order of the cells. */
+  networks: BenchNetwork[];
   /** The backends the cells run, in order (`auto` and `all` resolved). */
   backends: BackendName[];
   /**
@@ -245,13 +263,17 @@ async function softwareSkip(
   return `software adapter (${gpu.summary.description}): timed only when named`;
 }
 
-/** Weights for a scale: the given file's feature layers, or a fresh initialisation. */
-async function weightsFor(scale: number, path?: string): Promise<FsrcnnWeights> {
-  if (!path) return initWeights(fsrcnnConfig(scale), 1);
+/** Weights for a scale: the given file's, or a fresh initialisation of `network`. */
+async function weightsFor(
+  scale: number,
+  network: NetworkName,
+  path?: string,
+): Promise<FsrcnnWeights> {
+  if (!path) return initWeights(networkConfig(network, scale), 1, network);
   const w = await loadWeights(path);
   if (w.config.scale === scale) return w;
   // Timing does not depend on values: reuse the shape with this scale's last layer.
-  return initWeights(fsrcnnConfig(scale, { d: w.config.d, s: w.config.s, m: w.config.m }), 1);
+  return initWeights(networkConfig(w.network, scale, w.config), 1, w.network);
 }
 
 async function timeCell(
@@ -286,14 +308,15 @@ function cellFrom(
     | "startRssMiB"
     | "peakRssMiB"
   >,
-  cfg: FsrcnnConfig,
+  cfg: NetConfig,
   msPerFrame: number[],
   memory: CellMemory,
   sgemm: SgemmPeak | null,
 ): BenchCell {
   const ms = summarise(msPerFrame);
   const fps = 1000 / ms.median;
-  const gmacPerSecond = (fps * macsPerFrame(cfg, base.width, base.height)) / 1e9;
+  const macs = architectureOf(base.network).macsPerPixel(cfg) * base.width * base.height;
+  const gmacPerSecond = (fps * macs) / 1e9;
   const onCpu = !backendSpec(base.backend).gpu;
   return {
     ...base,
@@ -333,13 +356,19 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const wanted = o.backends ?? d.backends;
   // Everything a cell could refuse is checked before the table starts.
   checkThreads(o.threads);
-  const weightsByScale: FsrcnnWeights[] = [];
-  for (const scale of scales) {
-    const weights = await weightsFor(scale, o.weights);
-    if (o.tile !== undefined) checkTile(weights.config, o.tile);
-    weightsByScale.push(weights);
+  if (o.weights !== undefined && o.networks !== undefined) {
+    throw new UsageError("a weights file names the network it times: give weights or networks");
   }
-  const first = weightsByScale[0];
+  // The grid's outer loop: each network at each scale.
+  const runs: Array<{ scale: number; weights: FsrcnnWeights }> = [];
+  for (const network of o.networks ?? ["fsrcnn"]) {
+    for (const scale of scales) {
+      const weights = await weightsFor(scale, network, o.weights);
+      if (o.tile !== undefined) checkTile(weights.network, weights.config, o.tile);
+      runs.push({ scale, weights });
+    }
+  }
+  const first = runs[0].weights;
   const backends = await resolveBackends(wanted, first, o.threads);
   const device = await describeDevice(o.ffmpeg);
   const sgemm = await measurePeak(
@@ -350,7 +379,14 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
   const start: BenchStart = {
     device,
     peak: sgemm,
-    network: { d: first.config.d, s: first.config.s, m: first.config.m },
+    networks: [...new Map(runs.map(({ weights: w }) => [w.network, w])).values()].map((w) => {
+      const arch = architectureOf(w.network);
+      return {
+        name: w.network,
+        shape: Object.fromEntries(arch.hyperparameters.map((k) => [k, w.config[k]])),
+        macsPerPixel: arch.macsPerPixel(w.config),
+      };
+    }),
     backends,
     memory: memoryMethod(),
   };
@@ -360,8 +396,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
     cells.push(c);
     o.onCell?.(c);
   };
-  for (const [i, scale] of scales.entries()) {
-    const weights = weightsByScale[i];
+  for (const { scale, weights } of runs) {
     for (const backend of backends) {
       let skipped = await softwareSkip(backend, wanted);
       let engine: SrEngine | null = null;
@@ -380,6 +415,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchReport> {
         for (const [width, height] of sizes) {
           for (const batch of batches) {
             const base = {
+              network: weights.network,
               backend,
               device: engine?.info.device ?? backend,
               fallback: engine?.info.fallback ??

@@ -89,7 +89,7 @@ Deno.test({
     if (Deno.build.arch === "x86_64") assert.ok(r.device.cpu.flags.includes("sse4_2"));
     assert.ok(r.device.cpu.cores >= 1 && r.device.deno && r.device.tfjs && r.device.onnxruntime);
     const json = JSON.parse(JSON.stringify(r));
-    for (const k of ["device", "network", "cells"]) assert.ok(k in json, k);
+    for (const k of ["device", "networks", "cells"]) assert.ok(k in json, k);
     const table = formatTable(r);
     assert.match(table, /onnx\s+40x24\s+3\s+1\s+120x72/);
     assert.match(table, /^SGEMM peak \(onnxruntime, fp32\): \d+\.\d GMAC\/s on \d+ threads?;/m);

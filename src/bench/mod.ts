@@ -24,6 +24,7 @@ export {
   type BenchBackend,
   type BenchCell,
   type BenchMode,
+  type BenchNetwork,
   type BenchOptions,
   type BenchReport,
   type BenchStart,

@@ -17,8 +17,10 @@ import { lumaPlane } from "../eval/color.ts";
 import { readImage } from "../media/ffmpeg/image.ts";
 import { tools } from "../media/ffmpeg/resolve.ts";
 import { OnnxEngine } from "../net/onnx/engine.ts";
+import { fsrcnnOnnxGraph } from "../net/fsrcnn/onnx_graph.ts";
 import { Rng } from "../core/random.ts";
-import { defaultWeightsPath, loadWeights } from "../net/weights/file.ts";
+import { loadWeights } from "../net/weights/file.ts";
+import { shippedWeightsFile } from "../net/weights/shipped.ts";
 
 const threads = Number(Deno.env.get("FSRCNN_BENCH_THREADS") ?? navigator.hardwareConcurrency);
 const batch = await benchInput();
@@ -44,7 +46,7 @@ const { width, height } = batch;
 
 for (const scale of [2, 3, 4]) {
   // The shipped weights: trained slopes and activations decide how often PRelu mispredicts.
-  const weights = await loadWeights(defaultWeightsPath(scale));
+  const weights = await loadWeights(await shippedWeightsFile("paper", scale));
   const forms = [
     "transposed",
     "subpixel",
@@ -53,7 +55,7 @@ for (const scale of [2, 3, 4]) {
     "blocked-col2im",
   ] as const;
   for (const form of forms) {
-    const engine = await OnnxEngine.create(weights, { form, threads });
+    const engine = await OnnxEngine.create(weights, fsrcnnOnnxGraph, { form, threads });
     await engine.run(batch); // warm-up: the first run plans the graph
     Deno.bench(
       `x${scale} ${form} ${width}x${height}, ${threads} threads`,

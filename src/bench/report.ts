@@ -8,6 +8,7 @@ function pad(s: string, n: number, right = false): string {
 /** The table's columns: heading, least width (rows print before all are known), numeric. */
 const COLUMNS = [
   { head: "mode", width: 5, numeric: false },
+  { head: "network", width: 8, numeric: false },
   { head: "backend", width: 12, numeric: false },
   { head: "input", width: 9, numeric: false },
   { head: "×", width: 1, numeric: true },
@@ -54,7 +55,11 @@ export function formatTableHead(r: BenchStart): string {
     `CPU flags: ${d.cpu.flags.join(" ") || "unknown"}`,
     `SGEMM peak (onnxruntime, fp32): ${sgemm}; "of peak" is GMAC/s against it`,
     `Deno ${d.deno}, tfjs ${d.tfjs}, onnxruntime ${d.onnxruntime}, ${d.ffmpeg}`,
-    `FSRCNN(d=${r.network.d}, s=${r.network.s}, m=${r.network.m}); ms/frame: median [p10–p90]`,
+    ...r.networks.map((n) =>
+      `${n.name}: ${Object.entries(n.shape).map(([k, v]) => `${k}=${v}`).join(", ")}, ` +
+      `${n.macsPerPixel.toLocaleString("en-US")} MACs per input pixel`
+    ),
+    "ms/frame: median [p10–p90]",
     `peak MiB: the most this process held resident during the cell (${peak});`,
     "+MiB: that peak less what it held as the cell started (ffmpeg's own memory not counted)",
     "",
@@ -65,7 +70,7 @@ export function formatTableHead(r: BenchStart): string {
 
 /** One row of the table: a cell as it was measured, or why it was skipped. */
 export function formatTableRow(c: BenchCell): string {
-  const where = [c.mode, c.backend + (c.fallback ? "*" : ""), `${c.width}x${c.height}`];
+  const where = [c.mode, c.network, c.backend + (c.fallback ? "*" : ""), `${c.width}x${c.height}`];
   const setup = [String(c.scale), String(c.batch)];
   if (c.skipped) return tableLine([...where, ...setup, `skipped: ${c.skipped}`]);
   return tableLine([
@@ -117,13 +122,13 @@ function escapeXml(s: string): string {
 
 /**
  * An SVG line chart: fps (log scale) against input megapixels, one line per
- * mode/backend/scale/batch series.
+ * mode/network/backend/scale/batch series.
  */
 export function plotSvg(r: BenchReport, title = "FSRCNN frames per second"): string {
   const cells = r.cells.filter((c) => !c.skipped && c.fps > 0 && Number.isFinite(c.fps));
   const series = new Map<string, BenchCell[]>();
   for (const c of cells) {
-    const key = `${c.mode} ${c.backend}${c.fallback ? " (fallback)" : ""} x${c.scale}${
+    const key = `${c.mode} ${c.network} ${c.backend}${c.fallback ? " (fallback)" : ""} x${c.scale}${
       c.batch > 1 ? ` b${c.batch}` : ""
     }`;
     series.set(key, [...(series.get(key) ?? []), c]);

@@ -17,9 +17,10 @@ import { fsrcnnConfig } from "../net/fsrcnn/config.ts";
 import type { SrEngine } from "../net/engine.ts";
 import { getGpu } from "../net/gpu.ts";
 import { TfjsEngine } from "../net/tfjs/engine.ts";
+import { fsrcnnTfjsGraph } from "../net/fsrcnn/tfjs_graph.ts";
 import { initWeights } from "../net/weights/file.ts";
-import type { WgslTuning } from "../net/wgsl/kernels.ts";
-import { WgslEngine, type WgslEngineOptions } from "../net/wgsl/engine.ts";
+import type { WgslTuning } from "../net/fsrcnn/wgsl/kernels.ts";
+import { WgslEngine, type WgslEngineOptions } from "../net/fsrcnn/wgsl/engine.ts";
 
 const env = (k: string) => Deno.env.get(k);
 const [WIDTH, HEIGHT] = (env("FSRCNN_BENCH_SIZE") ?? "480x270").split("x").map(Number);
@@ -42,7 +43,7 @@ const batch = {
 
 const wgsl = (o: WgslEngineOptions) => () => WgslEngine.create(weights, { tuning, ...o });
 const cases: Array<[string, () => Promise<SrEngine>]> = [
-  ["tfjs-webgpu", () => TfjsEngine.create(weights, "webgpu")],
+  ["tfjs-webgpu", () => TfjsEngine.create(weights, fsrcnnTfjsGraph, "webgpu")],
   ["webgpu-wgsl", wgsl({})],
   ["webgpu-wgsl fused mapping", wgsl({ fuseMapping: true })],
 ];

@@ -60,3 +60,4 @@ export {
   parseFootageScalers,
   type SwsScaler,
 } from "./footage.ts";
+export type { Yuv420Frame } from "../media/ffmpeg/degrade.ts";

@@ -9,12 +9,10 @@ import type { BackendChoice } from "../net/backends.ts";
 import { createEngine } from "../net/create.ts";
 import type { SrEngine } from "../net/engine.ts";
 import { TiledUpscaler } from "../net/tiling/tiled.ts";
-import { loadWeights, shippedWeightsFor } from "../net/weights/file.ts";
-import {
-  chooseWeights,
-  type ShippedWeightsName,
-  shippedWeightsPath,
-} from "../net/weights/choice.ts";
+import { loadWeights } from "../net/weights/file.ts";
+import { shippedWeightsFor } from "../net/weights/shipped.ts";
+import { chooseWeights } from "../net/weights/choice.ts";
+import { shippedWeightsFile, type ShippedWeightsName } from "../net/weights/shipped.ts";
 import type { SrMethod } from "./protocol.ts";
 
 export function modelMethod(upscaler: TiledUpscaler): SrMethod {
@@ -33,7 +31,7 @@ export interface ShippedEngines {
   dispose(): void;
 }
 
-/** Engines for every set of shipped weights of `scale` (see shippedWeightsFor). */
+/** Engines for every set of shipped weights of `scale` that `auto` may choose (see chooseWeights). */
 export async function shippedEngines(
   scale: number,
   backend: BackendChoice,
@@ -43,8 +41,8 @@ export async function shippedEngines(
     for (const e of engines.values()) e.dispose();
   };
   try {
-    for (const name of await shippedWeightsFor(scale)) {
-      const weights = await loadWeights(shippedWeightsPath(name, scale), scale);
+    for (const name of await shippedWeightsFor(scale, { auto: true })) {
+      const weights = await loadWeights(await shippedWeightsFile(name, scale), scale);
       engines.set(name, await createEngine(weights, { backend }));
     }
   } catch (e) {

@@ -4,12 +4,13 @@
  */
 import { OptionError } from "../core/errors.ts";
 import { tools } from "../media/ffmpeg/resolve.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import { createEngine } from "../net/create.ts";
 import type { BackendChoice } from "../net/backends.ts";
 import { TiledUpscaler } from "../net/tiling/tiled.ts";
-import { loadWeights, shippedWeightsFile } from "../net/weights/file.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../net/weights/choice.ts";
+import { loadWeights } from "../net/weights/file.ts";
+import { shippedWeightsFile } from "../net/weights/shipped.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../net/weights/shipped.ts";
 import { loadDataset } from "./dataset.ts";
 import { choosingMethod, modelMethod, shippedEngines } from "./model_method.ts";
 import { bicubic, scoreImages, type ScoreReport } from "./protocol.ts";
@@ -24,7 +25,7 @@ export interface EvalOptions {
    * Weights to score with `fsrcnn`: a file, or shipped weights by name for `scale`
    * (`{ shipped: "auto" }` chooses for each LR image from its own statistics, as
    * {@link upscaleFile} chooses for an input). Default the paper-protocol weights for `scale`
-   * (see {@link defaultWeightsPath}). Not used by `bicubic`.
+   * (see {@link shippedWeightsFile}). Not used by `bicubic`.
    */
   weights?: string | { shipped: ShippedChoice };
   /**

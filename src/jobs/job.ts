@@ -23,12 +23,8 @@ import { exists } from "../core/fs.ts";
 import { createEngine } from "../net/create.ts";
 import type { BackendChoice } from "../net/backends.ts";
 import { TiledUpscaler } from "../net/tiling/tiled.ts";
-import {
-  type FsrcnnWeights,
-  loadWeights,
-  saveWeights,
-  shippedWeightsFile,
-} from "../net/weights/file.ts";
+import { type FsrcnnWeights, loadWeights, saveWeights } from "../net/weights/file.ts";
+import { shippedWeightsFile } from "../net/weights/shipped.ts";
 import { VIDEO_MUXERS } from "../media/ffmpeg/muxers.ts";
 import {
   alphaBesidePicture,
@@ -44,7 +40,7 @@ import type { UpscaleProgress } from "../upscale/progress.ts";
 import { defaultCrf } from "../media/ffmpeg/crf.ts";
 import { resolveWeights, type RunWeights, shippedChoiceOf } from "../upscale/engine.ts";
 import { measureInput, sampleSourceOf } from "../upscale/sample.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import type { UpscaleNotice, UpscaleOptions } from "../upscale/options.ts";
 import { itemStreamPlan, joinArgs, joinItem } from "./join.ts";
 import { planNotices, planStreams } from "../media/ffmpeg/stream_plan.ts";

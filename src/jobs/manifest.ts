@@ -10,7 +10,7 @@ import { DEINTERLACE_MODES, type DeinterlaceMode } from "../media/ffmpeg/interla
 import type { Rational } from "../core/rational.ts";
 import type { BackendChoice } from "../net/backends.ts";
 import type { FsrcnnWeights } from "../net/weights/file.ts";
-import type { ShippedWeightsName } from "../net/weights/choice.ts";
+import type { ShippedWeightsName } from "../net/weights/shipped.ts";
 import type { SegmentSpec } from "./plan.ts";
 
 /** Format tag of plan.json; a folder with another tag is not ours to reuse. */

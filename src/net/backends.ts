@@ -4,10 +4,11 @@
  * command-line help, `auto`, `bench`, the golden tests) reads this table.
  */
 import { FsrcnnError, UsageError } from "../core/errors.ts";
+import { backendBuild, type NetworkWeights } from "./arch.ts";
 import type { SrEngine } from "./engine.ts";
 import { getGpu } from "./gpu.ts";
+import { architectureOf } from "./networks.ts";
 import type { TfjsBackendName } from "./tfjs/runtime.ts";
-import type { FsrcnnWeights } from "./weights/file.ts";
 
 /** One row of {@link BACKENDS}. */
 export interface BackendSpec {
@@ -21,7 +22,7 @@ export interface BackendSpec {
    */
   autoRank?: number;
   /** Creates its engine; engines load lazily, so an unused backend costs nothing. */
-  create(weights: FsrcnnWeights, options: { threads?: number }): Promise<SrEngine>;
+  create(weights: NetworkWeights, options: { threads?: number }): Promise<SrEngine>;
 }
 
 async function requireGpu(backend: string): Promise<void> {
@@ -35,16 +36,17 @@ async function requireGpu(backend: string): Promise<void> {
 /** The factory of a tfjs backend (tfjs loads on first use). */
 function tfjs(name: TfjsBackendName): BackendSpec["create"] {
   return async (weights) => {
+    const build = backendBuild(architectureOf(weights.network), "tfjs", name);
     if (name === "webgpu") await requireGpu(name);
     const { TfjsEngine } = await import("./tfjs/engine.ts");
-    return await TfjsEngine.create(weights, name);
+    return await TfjsEngine.create(weights, build, name);
   };
 }
 
 /**
  * Every backend by name, in the order help texts list them. `onnx` is onnxruntime's native CPU
  * library; `webgpu` runs through tfjs-backend-webgpu, `webgpu-wgsl` on our own WGSL kernels
- * (src/net/wgsl).
+ * (src/net/<network>/wgsl).
  */
 export const BACKENDS = {
   webgpu: {
@@ -57,11 +59,9 @@ export const BACKENDS = {
     description: "our own WGSL kernels on WebGPU",
     gpu: true,
     autoRank: 1,
-    // Throws a UsageError when there is no WebGPU adapter.
-    create: async (weights) => {
-      const { WgslEngine } = await import("./wgsl/engine.ts");
-      return await WgslEngine.create(weights);
-    },
+    // The network's own kernels; they throw a UsageError when there is no WebGPU adapter.
+    create: async (weights) =>
+      await backendBuild(architectureOf(weights.network), "wgsl", "webgpu-wgsl")(weights),
   },
   wasm: {
     description: "tfjs on WebAssembly (SIMD) on the CPU",
@@ -79,9 +79,10 @@ export const BACKENDS = {
     gpu: false,
     autoRank: 3,
     create: async (weights, options) => {
+      const build = backendBuild(architectureOf(weights.network), "onnx", "onnx");
       const { OnnxEngine } = await import("./onnx/engine.ts");
       try {
-        return await OnnxEngine.create(weights, { threads: options.threads });
+        return await OnnxEngine.create(weights, build, { threads: options.threads });
       } catch (e) {
         throw new FsrcnnError(`the onnx backend could not start: ${(e as Error).message}`);
       }

@@ -14,8 +14,8 @@ import {
 } from "./backends.ts";
 import type { SrEngine } from "./engine.ts";
 import { getGpu } from "./gpu.ts";
-import { referenceForward } from "./fsrcnn/reference.ts";
-import type { FsrcnnWeights } from "./weights/file.ts";
+import { architectureOf } from "./networks.ts";
+import type { NetworkWeights } from "./arch.ts";
 import { Rng } from "../core/random.ts";
 
 /** How {@link createEngine} and {@link createEngineFor} create an engine. */
@@ -93,7 +93,7 @@ export function parseBackend(value: string): BackendChoice {
  * ```
  */
 export async function createEngineFor(
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   backend: BackendName,
   options: EngineOptions = {},
 ): Promise<SrEngine> {
@@ -104,7 +104,7 @@ export async function createEngineFor(
 /**
  * Creates the engine the options ask for. `auto` (the default) takes a real (non-fallback)
  * WebGPU adapter when there is one, trying our WGSL kernels then tfjs-webgpu, each only if its
- * result on a small random plane agrees with {@link referenceForward}; otherwise onnxruntime's
+ * result on a small random plane agrees with the network's reference forward; otherwise onnxruntime's
  * native CPU engine, and tfjs-wasm if that cannot load. The caller disposes the engine.
  * (onnxruntime writes telemetry files unless ORT_DISABLE_TELEMETRY=1 is set before it starts.)
  *
@@ -123,7 +123,7 @@ export async function createEngineFor(
  * ```
  */
 export async function createEngine(
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   options: EngineOptions = {},
 ): Promise<SrEngine> {
   checkThreads(options.threads);
@@ -158,12 +158,12 @@ export const REFERENCE_TOLERANCE = 1e-4;
  */
 export async function referenceDifference(
   engine: SrEngine,
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
 ): Promise<number> {
   const width = 12, height = 10;
   const rng = new Rng(12345);
   const plane = new Float32Array(width * height).map(() => rng.uniform());
-  const expected = referenceForward(weights, plane, width, height);
+  const expected = architectureOf(weights.network).reference(weights, plane, width, height);
   const got = await engine.run({ data: plane, count: 1, width, height });
   return maxAbsDiff(expected, got.data);
 }
@@ -171,7 +171,7 @@ export async function referenceDifference(
 /** Whether `engine` runs and agrees with the reference (see {@link referenceDifference}). */
 export async function agreesWithReference(
   engine: SrEngine,
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   tolerance = REFERENCE_TOLERANCE,
 ): Promise<boolean> {
   try {

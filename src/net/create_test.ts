@@ -33,6 +33,7 @@ Deno.test({
 
 /** An engine that returns zeros: what a broken driver might do. */
 class Broken implements SrEngine {
+  readonly network = "fsrcnn";
   readonly config = fsrcnnConfig(2);
   readonly info: EngineInfo = { backend: "webgpu", device: "broken", fallback: false };
   run(b: PlaneBatch): Promise<PlaneBatch> {

@@ -1,9 +1,10 @@
 /**
- * The one small interface every inference backend implements. The rest of the code runs
- * FSRCNN through an `SrEngine` and never learns which backend is underneath.
+ * The one small interface every inference backend implements. The rest of the code runs a
+ * network through an `SrEngine` and never learns which backend is underneath.
  */
+import type { NetConfig } from "./arch.ts";
 import type { BackendName } from "./backends.ts";
-import type { FsrcnnConfig } from "./fsrcnn/config.ts";
+import type { NetworkName } from "./networks.ts";
 
 /** A batch of equally sized single-channel planes, row-major, values nominally in [0, 1]. */
 export interface PlaneBatch {
@@ -28,12 +29,14 @@ export interface EngineInfo {
 }
 
 /**
- * Runs one FSRCNN network on batches of luma planes. Create one with {@link createEngine} or
+ * Runs one network on batches of luma planes. Create one with {@link createEngine} or
  * {@link createEngineFor}; {@link TiledUpscaler} runs it on planes of any size.
  */
 export interface SrEngine {
-  /** The network it runs (its weights' config); `config.scale` is its upscaling factor. */
-  readonly config: FsrcnnConfig;
+  /** The network it runs (see src/net/networks.ts). */
+  readonly network: NetworkName;
+  /** The network's shape (its weights' config); `config.scale` is its upscaling factor. */
+  readonly config: NetConfig;
   /** Backend and device, for logs and benchmarks. */
   readonly info: EngineInfo;
   /**

@@ -19,42 +19,55 @@
 
 export {
   checkScale,
+  type NetConfig,
+  type NetworkWeights,
+  type ParamSpec,
+  type Scale,
+  SUPPORTED_SCALES,
+} from "./arch.ts";
+export {
+  isNetworkName,
+  NETWORK_NAMES,
+  networkConfig,
+  type NetworkName,
+  parseNetwork,
+} from "./networks.ts";
+export {
   DEFAULT_SHAPE,
   type FsrcnnConfig,
   fsrcnnConfig,
   macsPerFrame,
-  type ParamSpec,
   paramSpecs,
-  type Scale,
-  SUPPORTED_SCALES,
 } from "./fsrcnn/config.ts";
 export { referenceForward } from "./fsrcnn/reference.ts";
 export {
   cloneWeights,
   decodeWeights,
-  defaultWeightsPath,
   encodeWeights,
   type FsrcnnWeights,
   initWeights,
   loadWeights,
   saveWeights,
-  shippedWeightsFor,
 } from "./weights/file.ts";
 export type { SafetensorsDtype } from "./weights/safetensors.ts";
 export {
-  chooseWeights,
   isShippedChoice,
   type LrOrigin,
-  lrOrigin,
-  type LrOriginVerdict,
-  ORIGIN_THRESHOLDS,
-  type OriginThresholds,
   SHIPPED_CHOICES,
   SHIPPED_WEIGHTS,
   type ShippedChoice,
   type ShippedWeights,
+  shippedWeightsFile,
+  shippedWeightsFor,
   type ShippedWeightsName,
-  shippedWeightsPath,
+} from "./weights/shipped.ts";
+export {
+  chooseShipped,
+  chooseWeights,
+  lrOrigin,
+  type LrOriginVerdict,
+  ORIGIN_THRESHOLDS,
+  type OriginThresholds,
   type WeightsChoice,
 } from "./weights/choice.ts";
 export {

@@ -9,6 +9,7 @@
 import { UsageError } from "../core/errors.ts";
 import { fsrcnnConfig, layerSpecs } from "../net/fsrcnn/config.ts";
 import { type FsrcnnWeights, initWeights } from "../net/weights/file.ts";
+import { architectureOf, networkOf } from "../net/networks.ts";
 
 /**
  * The same function with `d` feature and `s` shrunk channels (at least the current numbers).
@@ -62,6 +63,7 @@ export function withChannels(
     }
   });
   return {
+    network: networkOf(architectureOf(w.network), config),
     config,
     params: grown.params,
     metadata: {
@@ -106,6 +108,7 @@ export function withMappingLayers(w: FsrcnnWeights, m: number): FsrcnnWeights {
     params.set(`${prelu}.weight`, new Float32Array(s).fill(1));
   }
   return {
+    network: networkOf(architectureOf(w.network), config),
     config,
     params,
     metadata: { ...w.metadata, grown_from: `m=${had} → ${m}, identity mapping layers appended` },

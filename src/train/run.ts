@@ -6,7 +6,9 @@ import { OptionError, UsageError } from "../core/errors.ts";
 import { loadDataset } from "../eval/dataset.ts";
 import type { NamedImage } from "../eval/protocol.ts";
 import { tools } from "../media/ffmpeg/resolve.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
+import { FSRCNN } from "../net/fsrcnn/architecture.ts";
+import { type NetworkName, NETWORKS } from "../net/networks.ts";
 import { checkThreads } from "../net/create.ts";
 import { loadWeights } from "../net/weights/file.ts";
 import { loadCheckpoint, type TrainProgress } from "./checkpoint.ts";
@@ -46,6 +48,12 @@ import {
 export interface TrainOptions extends Partial<Omit<TrainSettings, "scale">> {
   /** Upscaling factor to train: 2, 3 or 4. */
   scale: number;
+  /**
+   * The network to train (src/net/networks.ts): its shape is the default of `d`, `s` and `m`,
+   * which change it for experiments; default `fsrcnn`. The weights name the network of their
+   * shape.
+   */
+  network?: NetworkName;
   /** HR image folders. */
   data: readonly string[];
   /** Where the best weights so far (by validation PSNR) are written, as safetensors. */
@@ -180,7 +188,7 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     );
   }
   const from = options.from ? await loadWeights(options.from) : undefined;
-  const settings: TrainSettings = { ...DEFAULT_SETTINGS, scale };
+  const settings: TrainSettings = { ...DEFAULT_SETTINGS, scale, ...networkShape(options.network) };
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof typeof DEFAULT_SETTINGS>) {
     const v = options[key];
     if (v !== undefined) settings[key] = v;
@@ -254,4 +262,19 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     signal: options.signal,
     onReport: options.onReport,
   });
+}
+
+/**
+ * The `d`, `s` and `m` of a network that training builds (every FSRCNN network); none for no
+ * network named.
+ *
+ * @throws {UsageError} A network of an architecture that training does not build.
+ */
+function networkShape(network: NetworkName | undefined): Partial<TrainSettings> {
+  if (network === undefined) return {};
+  const spec = NETWORKS[network];
+  if (spec.architecture !== FSRCNN) {
+    throw new UsageError(`training builds FSRCNN networks, not ${network}`);
+  }
+  return { d: spec.shape.d, s: spec.shape.s, m: spec.shape.m };
 }

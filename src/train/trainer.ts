@@ -194,7 +194,7 @@ function startingWeights(
   // function, so training starts where it ended.
   const f = from.config;
   if (f.d <= cfg.d && f.s <= cfg.s && f.m <= cfg.m) {
-    if (f.d < cfg.d || f.s < cfg.s) from = withChannels(from, cfg, seed);
+    if (f.d < cfg.d || f.s < cfg.s) from = withChannels(from, { d: cfg.d, s: cfg.s }, seed);
     if (f.m < cfg.m) from = withMappingLayers(from, cfg.m);
   }
   const { d, s, m } = from.config;

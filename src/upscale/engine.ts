@@ -5,16 +5,12 @@
 import { UsageError } from "../core/errors.ts";
 import type { LrStatistics } from "../net/weights/lr_statistics.ts";
 import { isLossyCodec } from "../media/ffmpeg/lossy.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import { createEngine } from "../net/create.ts";
 import type { SrEngine } from "../net/engine.ts";
-import {
-  type FsrcnnWeights,
-  loadWeights,
-  shippedWeightsFile,
-  shippedWeightsFor,
-} from "../net/weights/file.ts";
-import { chooseWeights, type ShippedChoice, type WeightsChoice } from "../net/weights/choice.ts";
+import { type FsrcnnWeights, loadWeights } from "../net/weights/file.ts";
+import { chooseShipped, type WeightsChoice } from "../net/weights/choice.ts";
+import type { ShippedChoice } from "../net/weights/shipped.ts";
 import type { UpscaleOptions } from "./options.ts";
 
 /** The options that decide the engine. */
@@ -67,20 +63,12 @@ export async function resolveWeights(
     return { weights: given, choice: { name: null, path: null, reason: "the weights given" } };
   }
   const scale = checkScale(o.scale ?? 2);
-  const available = await shippedWeightsFor(scale);
-  let choice: WeightsChoice;
-  if (shipped === "auto") {
-    const statistics = available.length > 1 && measure ? await measure() : null;
-    choice = chooseWeights(
-      statistics,
-      scale,
-      available,
-      isLossyCodec(codec) ? codec : undefined,
-    );
-  } else {
-    const path = await shippedWeightsFile(shipped, scale);
-    choice = { name: shipped, path, reason: `${shipped} weights: asked for by name` };
-  }
+  const choice = await chooseShipped(
+    shipped,
+    scale,
+    measure,
+    isLossyCodec(codec) ? codec : undefined,
+  );
   return { weights: await loadWeights(choice.path!, scale), choice };
 }
 

@@ -7,6 +7,7 @@ import { frameStage, type VideoFrame } from "./frames.ts";
 
 /** An engine that upscales by pixel replication after a random delay, counting overlap. */
 class SlowNearest implements SrEngine {
+  readonly network = "fsrcnn";
   readonly config = fsrcnnConfig(2);
   readonly info: EngineInfo = { backend: "cpu", device: "test", fallback: false };
   running = 0;

@@ -4,7 +4,8 @@ import type { BackendChoice } from "../net/backends.ts";
 import type { SrEngine } from "../net/engine.ts";
 import type { LeftoverReport } from "../core/leftovers.ts";
 import type { FsrcnnWeights } from "../net/weights/file.ts";
-import type { ShippedChoice, WeightsChoice } from "../net/weights/choice.ts";
+import type { WeightsChoice } from "../net/weights/choice.ts";
+import type { ShippedChoice } from "../net/weights/shipped.ts";
 import type { MediaKind } from "./kinds.ts";
 import type { UpscaleProgress } from "./progress.ts";
 

@@ -10,7 +10,7 @@ import { defaultCrf } from "../media/ffmpeg/crf.ts";
 import { isStreamedInput, STANDARD_STREAM } from "../media/ffmpeg/input_name.ts";
 import { tools as resolveTools } from "../media/ffmpeg/resolve.ts";
 import { planNotices, planStreams, type StreamPlan } from "../media/ffmpeg/stream_plan.ts";
-import { checkScale } from "../net/fsrcnn/config.ts";
+import { checkScale } from "../net/arch.ts";
 import { TiledUpscaler } from "../net/tiling/tiled.ts";
 import { engineFor, resolveWeights, type RunWeights } from "./engine.ts";
 import { inputKind, outputKind, outputMuxer } from "./kinds.ts";

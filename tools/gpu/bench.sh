@@ -17,7 +17,7 @@ run deno eval 'const a = await navigator.gpu?.requestAdapter();
 console.log(a ? JSON.stringify(a.info) : "no WebGPU adapter", a?.features.has("shader-f16") ? "f16" : "")'
 
 log "correctness on this adapter: golden values, WGSL and tfjs engines, tfjs training step"
-run deno test -A src/net/golden_test.ts src/net/wgsl/ src/net/tfjs/engine_test.ts \
+run deno test -A src/net/golden_test.ts src/net/fsrcnn/wgsl/ src/net/tfjs/engine_test.ts \
   src/train/tfjs_step_test.ts
 
 log "the network alone: webgpu-wgsl and webgpu, x2/x3/x4, batch 1 and 4"

@@ -36,6 +36,7 @@ export type Shrink =
 
 /** One degradation: its name, its words and its steps. */
 export interface Degradation {
+  /** The name `--degradations` and the library take. */
   readonly name: DegradationName;
   /** One line for `--help` and the docs. */
   readonly describe: string;

@@ -19,7 +19,8 @@ import type { Plane } from "../../media/frame/pixels.ts";
 import { createEngine } from "../../net/create.ts";
 import type { BackendChoice } from "../../net/backends.ts";
 import { TiledUpscaler } from "../../net/tiling/tiled.ts";
-import { loadWeights, shippedWeightsFile } from "../../net/weights/file.ts";
+import { loadWeights } from "../../net/weights/file.ts";
+import { shippedWeightsFile } from "../../net/weights/shipped.ts";
 import { hrFrame } from "../hr_frame.ts";
 import { PAN_MOTIONS, panClip } from "../pan_clip.ts";
 import { loadDataset } from "../dataset.ts";
@@ -30,8 +31,8 @@ import {
   shippedEngines,
 } from "../model_method.ts";
 import { scoreLuma, type SrMethod } from "../protocol.ts";
-import { checkScale } from "../../net/fsrcnn/config.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../../net/weights/choice.ts";
+import { checkScale } from "../../net/arch.ts";
+import type { ShippedChoice, ShippedWeightsName } from "../../net/weights/shipped.ts";
 import { degradeLumaFrames } from "./degrade_luma.ts";
 import {
   checkDegradations,

@@ -14,10 +14,15 @@ export type SwsScaler = "bicubic" | "bilinear" | "area" | "neighbor" | "lanczos"
 
 /** An 8-bit 4:2:0 frame: a full-size Y plane and half-size Cb, Cr planes. */
 export interface Yuv420Frame {
+  /** Luma width in pixels. */
   width: number;
+  /** Luma height in pixels. */
   height: number;
+  /** Luma, `width`×`height` bytes, rows packed. */
   y: Uint8Array;
+  /** Cb, ⌈width/2⌉×⌈height/2⌉ bytes. */
   u: Uint8Array;
+  /** Cr, as Cb. */
   v: Uint8Array;
 }
 

@@ -7,23 +7,17 @@
  * tensors: `NN1.0.weight`, `NN1.1.weight` (PReLU slopes), …, `NN2.weight`, `NN2.bias`.
  */
 import { UsageError } from "../../core/errors.ts";
+import { checkScale, type NetConfig, type ParamSpec } from "../arch.ts";
 
-/** Upscaling factors the model supports. */
-export const SUPPORTED_SCALES = [2, 3, 4] as const;
-/** An upscaling factor the model supports: 2, 3 or 4. */
-export type Scale = typeof SUPPORTED_SCALES[number];
+/**
+ * Shape of an FSRCNN network: the scale, `d` feature channels (paper: 56), `s` shrunk channels
+ * (paper: 12) and `m` 3x3 mapping layers (paper: 4). A {@link NetConfig}, so that the generic
+ * code (engines, weights files) carries it without knowing FSRCNN.
+ */
+export type FsrcnnConfig = NetConfig;
 
-/** Shape of an FSRCNN network. */
-export interface FsrcnnConfig {
-  /** Upscaling factor: 2, 3 or 4. */
-  scale: Scale;
-  /** Feature channels (paper: d = 56). */
-  d: number;
-  /** Shrunk channels (paper: s = 12). */
-  s: number;
-  /** Number of 3x3 mapping layers (paper: m = 4). */
-  m: number;
-}
+/** FSRCNN's hyperparameters besides the scale. */
+export const FSRCNN_HYPERPARAMETERS = ["d", "s", "m"] as const;
 
 /** The paper's FSRCNN(56, 12, 4). */
 export const DEFAULT_SHAPE = { d: 56, s: 12, m: 4 } as const;
@@ -31,21 +25,6 @@ export const DEFAULT_SHAPE = { d: 56, s: 12, m: 4 } as const;
 /** Kernel size and padding of the final transposed convolution. */
 export const DECONV_KERNEL = 9;
 export const DECONV_PADDING = 4;
-
-/**
- * Checks that `scale` is one the model supports.
- *
- * @returns `scale`, typed as a {@link Scale}.
- * @throws {UsageError} `scale` is not 2, 3 or 4.
- */
-export function checkScale(scale: number): Scale {
-  if (!(SUPPORTED_SCALES as readonly number[]).includes(scale)) {
-    throw new UsageError(
-      `unsupported scale ${scale}: FSRCNN here supports ${SUPPORTED_SCALES.join(", ")}`,
-    );
-  }
-  return scale as Scale;
-}
 
 /**
  * Builds a config with the paper's defaults ({@link DEFAULT_SHAPE}) for whatever is not given.
@@ -57,16 +36,19 @@ export function checkScale(scale: number): Scale {
  */
 export function fsrcnnConfig(
   scale: number,
-  shape: Partial<Omit<FsrcnnConfig, "scale">> = {},
+  shape: Readonly<Partial<Record<string, number>>> = {},
 ): FsrcnnConfig {
-  const cfg = { scale: checkScale(scale), ...DEFAULT_SHAPE, ...shape };
-  for (const key of ["d", "s", "m"] as const) {
+  const cfg: Record<string, number> = { scale: checkScale(scale), ...DEFAULT_SHAPE };
+  for (const key of FSRCNN_HYPERPARAMETERS) {
+    if (shape[key] !== undefined) cfg[key] = shape[key];
+  }
+  for (const key of FSRCNN_HYPERPARAMETERS) {
     const v = cfg[key];
     if (!Number.isInteger(v) || v < (key === "m" ? 0 : 1) || v > 1024) {
       throw new UsageError(`invalid FSRCNN ${key}=${v}`);
     }
   }
-  return cfg;
+  return cfg as FsrcnnConfig;
 }
 
 /** One convolution (or transposed convolution) layer followed by an optional PReLU. */
@@ -109,17 +91,6 @@ export function layerSpecs(cfg: FsrcnnConfig): LayerSpec[] {
   return layers;
 }
 
-/** A named parameter tensor's shape in the PyTorch layout. */
-export interface ParamSpec {
-  /** The reference's parameter name, e.g. `NN1.0.weight`. */
-  name: string;
-  /**
-   * Tensor shape, outermost first: [out, in, k, k] for a convolution weight, [in, out, k, k]
-   * for the transposed one, [channels] for a bias or PReLU slopes.
-   */
-  shape: number[];
-}
-
 /**
  * Every parameter of the network, in the order PyTorch's `state_dict()` lists them: for each
  * layer its weight, bias, then (but for the last layer) PReLU slopes.
@@ -137,11 +108,6 @@ export function paramSpecs(cfg: FsrcnnConfig): ParamSpec[] {
     }
   }
   return specs;
-}
-
-/** Number of elements of a shape. */
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 /**

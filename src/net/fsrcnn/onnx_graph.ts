@@ -18,7 +18,7 @@
  */
 import { DECONV_KERNEL, DECONV_PADDING, layerSpecs } from "./config.ts";
 import { subpixelFromDeconv } from "./subpixel.ts";
-import type { FsrcnnWeights } from "../weights/file.ts";
+import type { NetworkWeights } from "../arch.ts";
 import type { Attr, OnnxGraphSpec, OnnxInitializer, OnnxNode } from "../onnx/proto.ts";
 
 /** How the graph is expressed; every form is the same function (see the module comment). */
@@ -39,9 +39,43 @@ export const OUTPUT_NAME = "sr";
  */
 export const CHANNEL_BLOCK = 16;
 
+/**
+ * The graph form onnxruntime runs fastest on this CPU. On x86-64 `blocked-subpixel`, which
+ * keeps onnxruntime in its NCHWc layout with no PRelu kernel (4–9% faster on real pictures,
+ * 1.7× on noise, than the reference's layer-by-layer `transposed` form) and ends in a sub-pixel
+ * convolution instead of a Concat, a reorder and a ConvTranspose (`blocked`; the sub-pixel tail
+ * takes 0.67–0.87 of its time from 480x270 to 1280x720 at every scale:
+ * tools/onnx_forms_rounds.ts, docs/benchmarks.md). Elsewhere `transposed`, because onnxruntime
+ * has no NCHWc layout off x86 and the blocked forms' padded channels would be pure extra work
+ * there.
+ */
+export function defaultForm(): GraphForm {
+  return Deno.build.arch === "x86_64" ? "blocked-subpixel" : "transposed";
+}
+
+const FORMS: readonly GraphForm[] = [
+  "transposed",
+  "subpixel",
+  "blocked",
+  "blocked-subpixel",
+  "blocked-col2im",
+];
+
+/**
+ * The inference graph of `weights` in a form named by a string (the onnx engine's option).
+ *
+ * @throws {Error} `form` names no form (a bug in the caller).
+ */
+export function fsrcnnOnnxGraph(weights: NetworkWeights, form?: string): OnnxGraphSpec {
+  if (form !== undefined && !(FORMS as readonly string[]).includes(form)) {
+    throw new Error(`no FSRCNN graph form "${form}" (forms: ${FORMS.join(", ")})`);
+  }
+  return fsrcnnGraph(weights, (form as GraphForm | undefined) ?? defaultForm());
+}
+
 /** The inference graph of `weights` in the given form. */
 export function fsrcnnGraph(
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   form: GraphForm,
 ): OnnxGraphSpec {
   const g = new GraphBuilder();
@@ -120,7 +154,7 @@ class GraphBuilder {
   }
 }
 
-function referenceNodes(weights: FsrcnnWeights, form: "transposed" | "subpixel", g: GraphBuilder) {
+function referenceNodes(weights: NetworkWeights, form: "transposed" | "subpixel", g: GraphBuilder) {
   const { scale, d } = weights.config;
   const param = (name: string) => weights.params.get(name)!;
   let x = INPUT_NAME;
@@ -211,7 +245,7 @@ function padVector(v: Float32Array, length: number, f = (x: number) => x): Float
  * The result equals the reference within float rounding (~1e-6 on [0, 1] images).
  */
 function blockedNodes(
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   form: "blocked" | "blocked-subpixel" | "blocked-col2im",
   g: GraphBuilder,
 ) {

@@ -11,7 +11,13 @@ import { referenceForward64 } from "./reference.ts";
 import { TiledUpscaler } from "../tiling/tiled.ts";
 import { Rng } from "../../core/random.ts";
 import { initWeights } from "../weights/file.ts";
-import { CHANNEL_BLOCK, fsrcnnGraph, type GraphForm } from "./onnx_graph.ts";
+import {
+  CHANNEL_BLOCK,
+  defaultForm,
+  fsrcnnGraph,
+  fsrcnnOnnxGraph,
+  type GraphForm,
+} from "./onnx_graph.ts";
 
 const FORMS: GraphForm[] = [
   "transposed",
@@ -30,7 +36,7 @@ const CASES = [
 ];
 
 /** Reference-initialised weights with slopes spread over [−1.5, 2.5] and a strong last layer. */
-function testWeights(scale: number, shape: object, seed: number) {
+function testWeights(scale: number, shape: Partial<Record<string, number>>, seed: number) {
   const w = initWeights(fsrcnnConfig(scale, shape), seed);
   const rng = new Rng(seed);
   for (const [name, v] of w.params) {
@@ -53,7 +59,7 @@ for (const { scale, shape } of CASES) {
         const width = 23, height = 17, plane = width * height;
         const rng = new Rng(5);
         const input = new Float32Array(2 * plane).map(() => rng.uniform());
-        const engine = await OnnxEngine.create(w, { form, threads: 1 });
+        const engine = await OnnxEngine.create(w, fsrcnnOnnxGraph, { form, threads: 1 });
         try {
           const out = await engine.run({ data: input, count: 2, width, height });
           assert.equal(out.data.length, 2 * plane * scale * scale);
@@ -115,7 +121,7 @@ for (const form of ["blocked", "blocked-subpixel", "blocked-col2im"] as const) {
         const w = testWeights(scale, {}, 20 + scale);
         const expected = referenceForward64(w, plane.data, width, height);
         const magnitude = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        const engine = await OnnxEngine.create(w, { form, threads: 1 });
+        const engine = await OnnxEngine.create(w, fsrcnnOnnxGraph, { form, threads: 1 });
         try {
           for (const tile of [25, 32]) {
             const tiler = new TiledUpscaler(engine, { tile, maxBatch: 3 });
@@ -146,7 +152,7 @@ Deno.test({
     for (const scale of [2, 3, 4]) {
       const w = testWeights(scale, {}, 30 + scale);
       for (const form of ["blocked", "blocked-subpixel", "blocked-col2im"] as const) {
-        const engine = await OnnxEngine.create(w, { form, threads: 1 });
+        const engine = await OnnxEngine.create(w, fsrcnnOnnxGraph, { form, threads: 1 });
         try {
           for (const [width, height] of [[1, 1], [2, 1], [1, 3], [5, 2]]) {
             const rng = new Rng(width * 10 + height);
@@ -167,4 +173,10 @@ Deno.test({
       }
     }
   },
+});
+
+Deno.test("the onnx engine's default graph form per CPU", () => {
+  // The sub-pixel tail was measured faster at every size and scale (docs/benchmarks.md); off
+  // x86 onnxruntime has no NCHWc layout for the blocked forms.
+  assert.equal(defaultForm(), Deno.build.arch === "x86_64" ? "blocked-subpixel" : "transposed");
 });

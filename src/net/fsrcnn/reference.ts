@@ -5,7 +5,7 @@
  * planes, as an oracle that shares no code with the fast backends.
  */
 import { DECONV_PADDING, type FsrcnnConfig, layerSpecs } from "./config.ts";
-import type { FsrcnnWeights } from "../weights/file.ts";
+import type { NetworkWeights } from "../arch.ts";
 
 /**
  * Runs FSRCNN on one `width`×`height` plane; returns the (scale·height)×(scale·width) plane,
@@ -31,7 +31,7 @@ import type { FsrcnnWeights } from "../weights/file.ts";
  * ```
  */
 export function referenceForward(
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   plane: Float32Array,
   width: number,
   height: number,
@@ -41,7 +41,7 @@ export function referenceForward(
 
 /** As referenceForward, without rounding the result to float32 (for gradient checks). */
 export function referenceForward64(
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   plane: Float32Array,
   width: number,
   height: number,

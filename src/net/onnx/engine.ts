@@ -1,6 +1,7 @@
 /**
- * FSRCNN on onnxruntime's native CPU library (npm:onnxruntime-node, which ships the shared
- * library inside the package). The graph is built from our weights in memory; the session is
+ * A network on onnxruntime's native CPU library (npm:onnxruntime-node, which ships the shared
+ * library inside the package). The graph is built from the weights in memory by the network's
+ * architecture (one input [N, 1, H, W], one output [N, 1, scale·H, scale·W]); the session is
  * created once and reused for every batch.
  *
  * onnxruntime starts Microsoft's telemetry with its first session, which leaves files in
@@ -9,38 +10,42 @@
  * the library decides for itself, since the setting is process-wide.
  */
 import * as ort from "onnxruntime-node";
+import type { NetConfig, NetworkWeights } from "../arch.ts";
 import type { EngineInfo, PlaneBatch, SrEngine } from "../engine.ts";
-import { fsrcnnGraph, type GraphForm, INPUT_NAME, OUTPUT_NAME } from "../fsrcnn/onnx_graph.ts";
-import { encodeModel } from "./proto.ts";
-import type { FsrcnnWeights } from "../weights/file.ts";
+import type { NetworkName } from "../networks.ts";
+import { encodeModel, type OnnxGraphSpec } from "./proto.ts";
+
+/** Builds a network's ONNX graph in one of its forms (its default form when none is named). */
+export type OnnxGraphBuild = (weights: NetworkWeights, form?: string) => OnnxGraphSpec;
 
 export interface OnnxEngineOptions {
   /** Intra-op threads; default: every core. */
   threads?: number;
   /**
-   * How the graph is expressed (all forms compute the same function). Default: on x86-64,
-   * `blocked-subpixel`, which keeps onnxruntime in its NCHWc layout with no PRelu kernel (4–9%
-   * faster on real pictures, 1.7× on noise, than the reference's layer-by-layer `transposed`
-   * form) and ends in a sub-pixel convolution instead of a Concat, a reorder and a ConvTranspose
-   * (`blocked`; the sub-pixel tail takes 0.67–0.87 of its time from 480x270 to 1280x720 at every
-   * scale: tools/onnx_forms_rounds.ts, docs/benchmarks.md). Elsewhere `transposed`, because
-   * onnxruntime has no NCHWc layout off x86 and the blocked forms' padded channels would be pure
-   * extra work there.
+   * How the graph is expressed, one of the architecture's forms (all compute the same
+   * function); default: the architecture's choice for this CPU.
    */
-  form?: GraphForm;
+  form?: string;
 }
 
 export class OnnxEngine implements SrEngine {
-  readonly config;
+  readonly network: NetworkName;
+  readonly config: NetConfig;
   readonly info: EngineInfo;
   #session: ort.InferenceSession;
+  #input: string;
+  #output: string;
 
   private constructor(
-    weights: FsrcnnWeights,
+    weights: NetworkWeights,
     session: ort.InferenceSession,
+    graph: OnnxGraphSpec,
     threads: number,
   ) {
+    this.network = weights.network;
     this.config = weights.config;
+    this.#input = graph.inputs[0].name;
+    this.#output = graph.outputs[0].name;
     this.#session = session;
     this.info = {
       backend: "onnx",
@@ -49,12 +54,21 @@ export class OnnxEngine implements SrEngine {
     };
   }
 
+  /**
+   * Creates the session.
+   *
+   * @param weights The network's weights.
+   * @param build Its architecture's ONNX graph.
+   * @param options Threads and graph form.
+   */
   static async create(
-    weights: FsrcnnWeights,
+    weights: NetworkWeights,
+    build: OnnxGraphBuild,
     options: OnnxEngineOptions = {},
   ): Promise<OnnxEngine> {
     const threads = options.threads ?? navigator.hardwareConcurrency ?? 1;
-    const model = encodeModel(fsrcnnGraph(weights, options.form ?? defaultForm()));
+    const graph = build(weights, options.form);
+    const model = encodeModel(graph);
     const session = await ort.InferenceSession.create(model, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
@@ -67,7 +81,7 @@ export class OnnxEngine implements SrEngine {
       // tests) no longer steal each other's cores (55 against 30 ms per frame).
       extra: { session: { intra_op: { allow_spinning: "0" } } },
     });
-    return new OnnxEngine(weights, session, threads);
+    return new OnnxEngine(weights, session, graph, threads);
   }
 
   async run(batch: PlaneBatch): Promise<PlaneBatch> {
@@ -78,8 +92,8 @@ export class OnnxEngine implements SrEngine {
       height,
       width,
     ]);
-    const result = await this.#session.run({ [INPUT_NAME]: input });
-    const out = result[OUTPUT_NAME];
+    const result = await this.#session.run({ [this.#input]: input });
+    const out = result[this.#output];
     const s = this.config.scale;
     const data = out.data as Float32Array;
     out.dispose();
@@ -89,9 +103,4 @@ export class OnnxEngine implements SrEngine {
   dispose(): void {
     void this.#session.release();
   }
-}
-
-/** The graph form for this CPU (see {@link OnnxEngineOptions.form}). */
-export function defaultForm(): GraphForm {
-  return Deno.build.arch === "x86_64" ? "blocked-subpixel" : "transposed";
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fsrcnnConfig } from "../fsrcnn/config.ts";
+import { architectureOf, networkConfig } from "../networks.ts";
 import { getGpu } from "../gpu.ts";
 import { TfjsEngine } from "./engine.ts";
 import { tf } from "./runtime.ts";
@@ -16,7 +16,9 @@ for (const backend of ["wasm", "webgpu", "cpu"] as const) {
     fn: async () => {
       await tf.ready();
       const before = tf.memory().numTensors;
-      const engine = await TfjsEngine.create(initWeights(fsrcnnConfig(2), 1), backend);
+      const weights = initWeights(networkConfig("fsrcnn", 2), 1);
+      const build = architectureOf(weights.network).backends.tfjs!;
+      const engine = await TfjsEngine.create(weights, build, backend);
       const held = tf.memory().numTensors;
       assert.ok(held > before, "weights live on the backend");
       const plane = new Float32Array(16 * 12).fill(0.5);

@@ -58,4 +58,15 @@ export function useTfjsBackend(name: TfjsBackendName): Promise<void> {
   return active;
 }
 
+/**
+ * A network as tfjs ops, built by its architecture (src/net/<network>/) and run by the tfjs
+ * engine on any tfjs backend.
+ */
+export interface TfjsGraph {
+  /** The network on an NHWC batch of one-channel planes; the caller owns the returned tensor. */
+  forward(x: tf.Tensor4D): tf.Tensor4D;
+  /** Frees the graph's weight tensors. */
+  dispose(): void;
+}
+
 export { tf };

@@ -6,8 +6,9 @@
 import type { Plane } from "../../media/frame/pixels.ts";
 import { OptionError } from "../../core/errors.ts";
 import { planTiles, tileForBudget, type TilePlan } from "./geometry.ts";
-import { contextRadius, type FsrcnnConfig } from "../fsrcnn/config.ts";
+import type { NetConfig } from "../arch.ts";
 import type { SrEngine } from "../engine.ts";
+import { architectureOf, type NetworkName } from "../networks.ts";
 
 /** How {@link TiledUpscaler} splits planes and batches windows. */
 export interface TilingOptions {
@@ -31,8 +32,8 @@ const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
  * @returns `tile`, unchanged.
  * @throws {OptionError} Any other value.
  */
-export function checkTile(cfg: FsrcnnConfig, tile: number): number {
-  const context = contextRadius(cfg);
+export function checkTile(network: NetworkName, cfg: NetConfig, tile: number): number {
+  const context = architectureOf(network).contextRadius(cfg);
   if (!Number.isInteger(tile) || tile <= 2 * context) {
     throw new OptionError(
       "tile",
@@ -79,13 +80,14 @@ export class TiledUpscaler {
   constructor(engine: SrEngine, options: TilingOptions = {}) {
     this.engine = engine;
     const cfg = engine.config;
-    this.context = contextRadius(cfg);
-    // Live activations per LR pixel: the widest layer's input and output, plus the
-    // scale² sub-pixel phases and the output, in float32.
-    const bytesPerPixel = 4 * (2 * cfg.d + 2 * cfg.scale * cfg.scale);
+    const arch = architectureOf(engine.network);
+    this.context = arch.contextRadius(cfg);
+    // Live float32 activations per LR pixel.
+    const bytesPerPixel = 4 * arch.activationsPerPixel(cfg);
     const budget = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
     this.#budgetPixels = Math.max(1, Math.floor(budget / bytesPerPixel));
     this.tile = checkTile(
+      engine.network,
       cfg,
       options.tile ?? tileForBudget(budget, bytesPerPixel, 2 * this.context + 16),
     );

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../core/random.ts";
-import { contextRadius, fsrcnnConfig } from "../fsrcnn/config.ts";
+import { architectureOf, networkConfig } from "../networks.ts";
 import { maxAbsDiff } from "../create.ts";
 import { createEngineFor } from "../create.ts";
 import { TiledUpscaler } from "./tiled.ts";
@@ -8,7 +8,7 @@ import { initWeights } from "../weights/file.ts";
 
 /** Random weights with non-trivial slopes and biases, so that every layer matters. */
 function randomWeights(scale: number, seed: number) {
-  const w = initWeights(fsrcnnConfig(scale), seed);
+  const w = initWeights(networkConfig("fsrcnn", scale), seed);
   const rng = new Rng(seed + 100);
   for (const [name, v] of w.params) {
     for (let i = 0; i < v.length; i++) {
@@ -21,10 +21,10 @@ function randomWeights(scale: number, seed: number) {
 }
 
 Deno.test("receptive-field radius per scale", () => {
-  assert.equal(contextRadius(fsrcnnConfig(2)), 8);
-  assert.equal(contextRadius(fsrcnnConfig(3)), 8);
-  assert.equal(contextRadius(fsrcnnConfig(4)), 7);
-  assert.equal(contextRadius(fsrcnnConfig(2, { m: 1 })), 5);
+  assert.equal(architectureOf("fsrcnn").contextRadius(networkConfig("fsrcnn", 2)), 8);
+  assert.equal(architectureOf("fsrcnn").contextRadius(networkConfig("fsrcnn", 3)), 8);
+  assert.equal(architectureOf("fsrcnn").contextRadius(networkConfig("fsrcnn", 4)), 7);
+  assert.equal(architectureOf("fsrcnn").contextRadius(networkConfig("fsrcnn", 2, { m: 1 })), 5);
 });
 
 for (const scale of [2, 3, 4]) {
@@ -55,7 +55,7 @@ for (const scale of [2, 3, 4]) {
           assert.ok(diff <= 1e-5, `tile ${tile}: max abs difference ${diff}`);
         }
         // A window one pixel short of the context would be wrong: the test can fail.
-        const ctx = contextRadius(w.config);
+        const ctx = architectureOf(w.network).contextRadius(w.config);
         const bad = new TiledUpscaler(engine, { tile: 2 * ctx + 4 });
         (bad as unknown as { context: number }).context = ctx - 2;
         const [wrong] = await bad.upscale([plane]);

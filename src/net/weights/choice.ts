@@ -5,88 +5,15 @@
  * nearest-neighbour scaler, or (when shipped) specialists fine-tuned on each of the two. Pure:
  * whether a file exists is the caller's question.
  */
-import { fileURLToPath } from "node:url";
 import type { LrStatistics } from "./lr_statistics.ts";
-
-/**
- * How a low-resolution picture looks to have been made, as far as its luma tells:
- * `compressed-unclear` is a lossy codec after a scaler the aliasing cannot name (a band where
- * x264 on nearest-neighbour and on antialiased pictures overlap), which is given weights that
- * suit both.
- */
-export type LrOrigin = "clean" | "compressed" | "compressed-unclear" | "aliased";
-
-/** One set of shipped weights and the pictures it is chosen for. */
-export interface ShippedWeights<Name extends string = ShippedWeightsName> {
-  /** Its name (also the CLI's `--weights NAME`). */
-  name: Name;
-  /** File name in `models/`; `{scale}` stands for the scale. */
-  file: string;
-  /** The origins it is chosen for; the first entry of the table that is shipped wins. */
-  chosenFor: readonly LrOrigin[];
-}
-
-/** A line of {@link SHIPPED_WEIGHTS}. */
-function weights<const Name extends string>(
-  name: Name,
-  file: string,
-  chosenFor: readonly LrOrigin[],
-): ShippedWeights<Name> {
-  return { name, file, chosenFor };
-}
-
-/**
- * The shipped weights in order of preference: for an origin, the first entry that lists it and
- * whose file exists for the scale is chosen. The paper weights come last and serve every origin,
- * so that a scale with nothing else shipped (×3, ×4) still has its weights. One line per file:
- * adding or dropping weights is adding or dropping a line (their names follow).
- */
-export const SHIPPED_WEIGHTS = [
-  weights("video-aliased", "fsrcnn_video_aliased_x{scale}.safetensors", ["aliased"]),
-  weights("video-compressed", "fsrcnn_video_compressed_x{scale}.safetensors", ["compressed"]),
-  weights("video", "fsrcnn_video_x{scale}.safetensors", [
-    "compressed-unclear",
-    "compressed",
-    "aliased",
-  ]),
-  weights("paper", "fsrcnn_x{scale}.safetensors", [
-    "clean",
-    "compressed",
-    "compressed-unclear",
-    "aliased",
-  ]),
-] as const;
-
-/** The names of the shipped weights (`paper`, `video`, …). */
-export type ShippedWeightsName = (typeof SHIPPED_WEIGHTS)[number]["name"];
-
-/** A named choice of shipped weights: one of them, or `auto` to choose from the input. */
-export type ShippedChoice = "auto" | ShippedWeightsName;
-
-/** Every name a shipped choice may have: `auto` and the names of {@link SHIPPED_WEIGHTS}. */
-export const SHIPPED_CHOICES: readonly ShippedChoice[] = [
-  "auto",
-  ...SHIPPED_WEIGHTS.map((w) => w.name),
-];
-
-/** Whether a string names a shipped choice (`auto`, `paper`, `video`, …). */
-export function isShippedChoice(value: string): value is ShippedChoice {
-  return (SHIPPED_CHOICES as readonly string[]).includes(value);
-}
-
-/**
- * Path of shipped weights for a scale, in this package's `models/` folder. Nothing is checked:
- * the file exists only for the scales it was trained for.
- *
- * @param name Which weights.
- * @param scale Upscaling factor.
- * @returns An absolute file path.
- */
-export function shippedWeightsPath(name: ShippedWeightsName, scale: number): string {
-  const entry = SHIPPED_WEIGHTS.find((w) => w.name === name)!;
-  const file = entry.file.replace("{scale}", String(scale));
-  return fileURLToPath(new URL(`../../../models/${file}`, import.meta.url));
-}
+import {
+  type LrOrigin,
+  SHIPPED_WEIGHTS,
+  type ShippedChoice,
+  shippedWeightsFile,
+  shippedWeightsFor,
+  type ShippedWeightsName,
+} from "./shipped.ts";
 
 /**
  * Where the statistics part the origins. Calibrated on degraded training images only (the 20
@@ -205,10 +132,11 @@ export interface WeightsChoice {
  *
  * @param statistics The pictures' statistics; null when none could be measured.
  * @param scale Upscaling factor.
- * @param shipped The names whose files exist for `scale` (see {@link shippedWeightsPath}); the
- *   paper weights are taken as shipped for every scale.
+ * @param shipped The names whose files exist for `scale` (see {@link shippedWeightsFor}); the
+ *   paper weights are taken as shipped for every scale, and weights chosen for no origin (the
+ *   `fast` ones) are never chosen.
  * @param lossyCodec The lossy codec the pictures are stored in, if any (see {@link lrOrigin}).
- * @returns The weights' name and path, and the reason in one line.
+ * @returns The weights' name and the reason in one line ({@link chooseShipped} adds the file).
  *
  * @example Choose for a picture
  * ```ts
@@ -223,7 +151,7 @@ export interface WeightsChoice {
  * const statistics = lrStatistics([{ data, width, height }], 255);
  * const choice = chooseWeights(statistics, 2, await shippedWeightsFor(2));
  * // video weights: aliasing 1.00 ≥ 0.73: made by a nearest-neighbour scaler
- * console.log(choice.reason, choice.path);
+ * console.log(choice.name, choice.reason);
  * ```
  */
 export function chooseWeights(
@@ -231,11 +159,12 @@ export function chooseWeights(
   scale: number,
   shipped: readonly ShippedWeightsName[],
   lossyCodec?: string,
-): WeightsChoice {
-  const available = SHIPPED_WEIGHTS.filter((w) => w.name === "paper" || shipped.includes(w.name));
+): Omit<WeightsChoice, "path"> {
+  const available = SHIPPED_WEIGHTS.filter((w) =>
+    w.chosenFor.length > 0 && (w.name === "paper" || shipped.includes(w.name))
+  );
   const pick = (name: ShippedWeightsName, reason: string, origin?: LrOrigin | null) => ({
     name,
-    path: shippedWeightsPath(name, scale),
     reason: `${name} weights: ${reason}`,
     origin,
     ...(statistics ? { statistics } : {}),
@@ -259,4 +188,34 @@ export function chooseWeights(
   const origin = verdict.origin ?? fallback;
   const w = available.find((e) => e.chosenFor.includes(origin))!;
   return pick(w.name, verdict.reason, verdict.origin);
+}
+
+/**
+ * The shipped weights of a run at `scale`: those named, or (`auto`) those that suit the
+ * pictures, chosen by {@link chooseWeights} from the statistics `measure` returns and the lossy
+ * codec the pictures are stored in. `measure` is called only when there is a choice to make;
+ * without it, `auto` chooses as for pictures that could not be measured.
+ *
+ * @param choice `auto` or the name of shipped weights.
+ * @param scale Upscaling factor.
+ * @param measure Measures the pictures; null when none could be measured.
+ * @param lossyCodec The lossy codec the pictures are stored in, if any.
+ * @returns The choice, with its file.
+ * @throws {OptionError} (for the option `weights`) Weights named that are not shipped for
+ *   `scale`.
+ */
+export async function chooseShipped(
+  choice: ShippedChoice,
+  scale: number,
+  measure?: () => Promise<LrStatistics | null>,
+  lossyCodec?: string,
+): Promise<WeightsChoice> {
+  if (choice !== "auto") {
+    const path = await shippedWeightsFile(choice, scale);
+    return { name: choice, path, reason: `${choice} weights: asked for by name` };
+  }
+  const available = await shippedWeightsFor(scale, { auto: true });
+  const statistics = available.length > 1 && measure ? await measure() : null;
+  const chosen = chooseWeights(statistics, scale, available, lossyCodec);
+  return { ...chosen, path: await shippedWeightsFile(chosen.name!, scale) };
 }

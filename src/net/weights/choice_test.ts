@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
+import { chooseWeights, lrOrigin, ORIGIN_THRESHOLDS } from "./choice.ts";
 import {
-  chooseWeights,
   isShippedChoice,
-  lrOrigin,
-  ORIGIN_THRESHOLDS,
   SHIPPED_CHOICES,
   SHIPPED_WEIGHTS,
-  shippedWeightsPath,
-} from "./choice.ts";
+  shippedWeightsFile,
+  shippedWeightsFor,
+} from "./shipped.ts";
 import { isLossyCodec } from "../../media/ffmpeg/lossy.ts";
 
 const T = ORIGIN_THRESHOLDS;
@@ -93,7 +92,6 @@ Deno.test("chooseWeights: the first shipped entry for the origin; paper when not
   for (const c of cases) {
     const choice = chooseWeights(c.stats, 2, c.shipped);
     assert.equal(choice.name, c.name, `${JSON.stringify(c.stats)} of ${c.shipped}`);
-    assert.equal(choice.path, shippedWeightsPath(c.name, 2));
     assert.ok(choice.reason.startsWith(`${c.name} weights: `), choice.reason);
   }
 });
@@ -108,15 +106,17 @@ Deno.test("chooseWeights: one line of reason, naming the scale when there was no
   assert.match(chooseWeights(null, 2, ["video"]).reason, /no picture could be measured/);
 });
 
-Deno.test("the table: every origin served, paper last, files named by scale, names parsed", () => {
-  assert.equal(SHIPPED_WEIGHTS.at(-1)!.name, "paper");
+Deno.test("the table: every origin served, paper the last chosen, files named by scale, names parsed", async () => {
+  const chosen = SHIPPED_WEIGHTS.filter((w) => w.chosenFor.length > 0);
+  assert.equal(chosen.at(-1)!.name, "paper");
   for (const origin of ["clean", "compressed", "compressed-unclear", "aliased"] as const) {
-    assert.ok(SHIPPED_WEIGHTS.at(-1)!.chosenFor.includes(origin), origin);
+    assert.ok(chosen.at(-1)!.chosenFor.includes(origin), origin);
   }
-  assert.match(shippedWeightsPath("paper", 3), /\/models\/fsrcnn_x3\.safetensors$/);
-  assert.match(shippedWeightsPath("video", 2), /\/models\/fsrcnn_video_x2\.safetensors$/);
+  assert.match(await shippedWeightsFile("paper", 3), /\/models\/fsrcnn_x3\.safetensors$/);
+  assert.match(await shippedWeightsFile("video", 2), /\/models\/fsrcnn_video_x2\.safetensors$/);
   assert.deepEqual(SHIPPED_CHOICES, ["auto", ...SHIPPED_WEIGHTS.map((w) => w.name)]);
   assert.ok(isShippedChoice("auto") && isShippedChoice("video") && isShippedChoice("paper"));
+  assert.ok(isShippedChoice("fast"));
   assert.ok(!isShippedChoice("models/fsrcnn_x2.safetensors") && !isShippedChoice("Auto"));
 });
 
@@ -141,4 +141,20 @@ Deno.test("a lossy codec is never clean: clean-looking pictures it stored get th
   for (const codec of ["png", "ffv1", "rawvideo", "huffyuv", undefined]) {
     assert.ok(!isLossyCodec(codec), codec);
   }
+});
+
+Deno.test("the fast weights run FSRCNN-s and are never chosen by auto, shipped or not", async () => {
+  const fast = SHIPPED_WEIGHTS.find((w) => w.name === "fast")!;
+  assert.equal(fast.network, "fsrcnn-s");
+  assert.equal(fast.file, "fsrcnn_s_x{scale}.safetensors");
+  assert.deepEqual(fast.chosenFor, []);
+  for (const stats of [clean, compressed, aliased, unclear, flat, null]) {
+    assert.notEqual(chooseWeights(stats, 2, ["fast", "video", "paper"]).name, "fast");
+    assert.equal(chooseWeights(stats, 3, ["fast", "paper"]).name, "paper");
+  }
+  assert.ok(!(await shippedWeightsFor(2, { auto: true })).includes("fast"));
+  assert.equal(
+    chooseWeights(clean, 3, ["fast", "paper"]).reason,
+    "paper weights: the only ones shipped for x3",
+  );
 });

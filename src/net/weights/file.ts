@@ -1,19 +1,20 @@
 /**
- * FSRCNN weights: creation (the reference's initialisation), and the safetensors weights file
+ * Network weights: creation (the reference's initialisation), and the safetensors weights file
  * with the PyTorch reference's tensor names and layouts, so files move between PyTorch and us.
+ * A file names its network in its metadata (`network`); for a file without it (older files,
+ * PyTorch exports) the network is recognised from its tensors.
  */
-import { OptionError, OutputError, WeightsError } from "../../core/errors.ts";
+import { OutputError, WeightsError } from "../../core/errors.ts";
 import { MIB, readBounded } from "../../core/fs.ts";
-import { Rng } from "../../core/random.ts";
-import { SHIPPED_WEIGHTS, type ShippedWeightsName, shippedWeightsPath } from "./choice.ts";
+import { checkScale, type NetConfig, type NetworkWeights } from "../arch.ts";
 import {
-  checkScale,
-  type FsrcnnConfig,
-  fsrcnnConfig,
-  layerSpecs,
-  paramSpecs,
-  sizeOf,
-} from "../fsrcnn/config.ts";
+  architectureOf,
+  isNetworkName,
+  NETWORK_NAMES,
+  type NetworkName,
+  networkOf,
+  NETWORKS,
+} from "../networks.ts";
 import {
   decodeSafetensors,
   encodeSafetensors,
@@ -21,62 +22,44 @@ import {
   SafetensorsFormatError,
 } from "./safetensors.ts";
 
-/** A complete set of FSRCNN parameters in PyTorch layout, keyed by the reference's names. */
-export interface FsrcnnWeights {
-  /** The network's shape and scale, which the parameters match. */
-  config: FsrcnnConfig;
-  /**
-   * Every parameter, keyed by the reference's name (`NN1.0.weight`, …, `NN2.bias`), flattened
-   * row-major in the PyTorch layout of {@link paramSpecs}.
-   */
-  params: Map<string, Float32Array>;
-  /** Free-form provenance (how the weights were trained, scores), stored in the file. */
-  metadata: Record<string, string>;
-}
+/**
+ * A complete set of FSRCNN parameters: the name this library has exported for
+ * {@link NetworkWeights}, which every network's weights are.
+ */
+export type FsrcnnWeights = NetworkWeights;
 
 /**
- * Fresh weights initialised as the reference does: conv weights normal(0, sqrt(2/(out·k·k))),
- * zero biases, the transposed convolution normal(0, 0.001), PReLU slopes 0.25. The same seed
- * always gives the same weights. Empty metadata.
+ * Fresh weights initialised as the network's reference does (for FSRCNN: conv weights
+ * normal(0, sqrt(2/(out·k·k))), zero biases, the transposed convolution normal(0, 0.001), PReLU
+ * slopes 0.25). The same seed always gives the same weights. Empty metadata.
  *
- * @param config The network to initialise, e.g. from {@link fsrcnnConfig}.
+ * @param config The network's shape, e.g. from {@link networkConfig} or {@link fsrcnnConfig}.
  * @param seed Seed of the deterministic random generator; default 1.
+ * @param network The network; default: the one registered with this shape (FSRCNN's name for
+ *   a shape of its own).
  *
- * @example Untrained weights for a smaller ×3 network, saved to a file
+ * @example Untrained weights for the small ×3 network, saved to a file
  * ```ts
  * import { fsrcnnConfig, initWeights, saveWeights } from "@fsrcnn/deno/engine";
  * const weights = initWeights(fsrcnnConfig(3, { d: 32, s: 5, m: 1 }), 42);
  * await saveWeights("fsrcnn_small_x3.safetensors", weights);
  * ```
  */
-export function initWeights(config: FsrcnnConfig, seed = 1): FsrcnnWeights {
-  const rng = new Rng(seed);
-  const params = new Map<string, Float32Array>();
-  for (const l of layerSpecs(config)) {
-    const shape = l.transposed
-      ? [l.inChannels, l.outChannels, l.kernel, l.kernel]
-      : [l.outChannels, l.inChannels, l.kernel, l.kernel];
-    const std = l.transposed ? 0.001 : Math.sqrt(2 / (l.outChannels * l.kernel * l.kernel));
-    const w = new Float32Array(sizeOf(shape));
-    for (let i = 0; i < w.length; i++) w[i] = rng.normal() * std;
-    params.set(`${l.conv}.weight`, w);
-    params.set(`${l.conv}.bias`, new Float32Array(l.outChannels));
-    if (l.prelu) {
-      params.set(
-        `${l.prelu}.weight`,
-        new Float32Array(l.outChannels).fill(0.25),
-      );
-    }
-  }
-  return { config, params, metadata: {} };
+export function initWeights(
+  config: NetConfig,
+  seed = 1,
+  network: NetworkName = networkOf(NETWORKS.fsrcnn.architecture, config),
+): NetworkWeights {
+  return { network, config, params: architectureOf(network).init(config, seed), metadata: {} };
 }
 
 /**
  * A deep copy (config, every parameter, metadata), so that training can change weights without
  * touching the original.
  */
-export function cloneWeights(w: FsrcnnWeights): FsrcnnWeights {
+export function cloneWeights(w: NetworkWeights): NetworkWeights {
   return {
+    network: w.network,
     config: { ...w.config },
     params: new Map([...w.params].map(([k, v]) => [k, new Float32Array(v)])),
     metadata: { ...w.metadata },
@@ -84,26 +67,27 @@ export function cloneWeights(w: FsrcnnWeights): FsrcnnWeights {
 }
 
 /**
- * Encodes weights as safetensors bytes, tensors in {@link paramSpecs} order. The metadata is
- * `w.metadata` plus `format: "fsrcnn"` and the model shape (`scale`, `d`, `s`, `m`).
+ * Encodes weights as safetensors bytes, tensors in the architecture's parameter order. The
+ * metadata is `w.metadata` plus `format: "fsrcnn"`, the `network` and its shape (`scale` and
+ * the hyperparameters, e.g. `d`, `s`, `m`).
  *
  * @param w The weights to encode.
  * @param dtype Stored precision: `"F32"` (default, exact) or `"F16"` (half the size, rounded).
  * @throws {Error} `w.params` lacks a parameter the config needs (a bug in the caller).
  */
 export function encodeWeights(
-  w: FsrcnnWeights,
+  w: NetworkWeights,
   dtype: SafetensorsDtype = "F32",
 ): Uint8Array {
+  const arch = architectureOf(w.network);
   const metadata: Record<string, string> = {
     ...w.metadata,
     format: "fsrcnn",
+    network: w.network,
     scale: String(w.config.scale),
-    d: String(w.config.d),
-    s: String(w.config.s),
-    m: String(w.config.m),
   };
-  const tensors = paramSpecs(w.config).map((p) => {
+  for (const k of arch.hyperparameters) metadata[k] = String(w.config[k]);
+  const tensors = arch.params(w.config).map((p) => {
     const data = w.params.get(p.name);
     if (!data) throw new Error(`missing parameter ${p.name}`);
     return [p.name, { shape: p.shape, data }] as [
@@ -115,23 +99,24 @@ export function encodeWeights(
 }
 
 /**
- * Decodes and validates a weights file's bytes. The model shape comes from the metadata when
- * present, else it is inferred from the tensor shapes (files saved by PyTorch carry none).
- * F16 tensors are widened to Float32.
+ * Decodes and validates a weights file's bytes. The network comes from the metadata's
+ * `network` when present, else from the tensors (the registered network of that shape); the
+ * shape from the tensors, checked against any the metadata states. F16 tensors are widened to
+ * Float32.
  *
  * @param bytes The safetensors file's contents.
  * @param path Only names the file in error messages.
  * @param expectScale When given, the scale the weights must have; it also supplies the scale
  *   of a file whose metadata has none.
- * @throws {WeightsError} Not a safetensors file, no scale known, another scale than
- *   `expectScale`, a missing, misshapen or unexpected tensor, or metadata that contradicts the
- *   tensors.
+ * @throws {WeightsError} Not a safetensors file, an unknown network, no scale known, another
+ *   scale than `expectScale`, a missing, misshapen or unexpected tensor, or metadata that
+ *   contradicts the tensors.
  */
 export function decodeWeights(
   bytes: Uint8Array,
   path: string,
   expectScale?: number,
-): FsrcnnWeights {
+): NetworkWeights {
   let content;
   try {
     content = decodeSafetensors(bytes);
@@ -142,15 +127,16 @@ export function decodeWeights(
     throw e;
   }
   const { tensors, metadata } = content;
-  const config = configOf(tensors, metadata, path, expectScale);
-  const expected = paramSpecs(config);
+  const { network, config } = networkIn(tensors, metadata, path, expectScale);
+  const arch = architectureOf(network);
   const params = new Map<string, Float32Array>();
-  for (const spec of expected) {
+  for (const spec of arch.params(config)) {
     const t = tensors.get(spec.name);
     if (!t) {
+      const shape = arch.hyperparameters.map((k) => `${k}=${config[k]}`).join(", ");
       throw new WeightsError(
         path,
-        `missing tensor ${spec.name} (expected for FSRCNN scale ${config.scale}, d=${config.d}, s=${config.s}, m=${config.m})`,
+        `missing tensor ${spec.name} (expected for ${arch.title} scale ${config.scale}, ${shape})`,
       );
     }
     if (t.shape.join(",") !== spec.shape.join(",")) {
@@ -163,33 +149,36 @@ export function decodeWeights(
   }
   const extra = [...tensors.keys()].filter((k) => !params.has(k));
   if (extra.length > 0) {
-    throw new WeightsError(
-      path,
-      `unexpected tensor ${extra[0]} (not part of FSRCNN)`,
-    );
+    throw new WeightsError(path, `unexpected tensor ${extra[0]} (not part of ${arch.title})`);
   }
-  return { config, params, metadata };
+  return { network, config, params, metadata };
 }
 
-function configOf(
+/** The network and config of a file's tensors and metadata (see {@link decodeWeights}). */
+function networkIn(
   tensors: Map<string, { shape: number[] }>,
   metadata: Record<string, string>,
   path: string,
   expectScale: number | undefined,
-): FsrcnnConfig {
-  const first = tensors.get("NN1.0.weight");
-  const shrink = tensors.get("NN1.2.weight");
-  if (!first || !shrink) {
+): { network: NetworkName; config: NetConfig } {
+  const named = metadata.network;
+  if (named !== undefined && !isNetworkName(named)) {
     throw new WeightsError(
       path,
-      "missing tensor NN1.0.weight or NN1.2.weight: not FSRCNN weights",
+      `unknown network "${named}" in the metadata (known: ${NETWORK_NAMES.join(", ")})`,
     );
   }
-  const d = first.shape[0];
-  const s = shrink.shape[0];
-  let m = 0;
-  while (tensors.has(`NN1.${4 + 2 * m}.weight`)) m++;
-  m -= 1; // the last conv in NN1 is the expanding 1x1 layer
+  // Without a name, the first architecture the tensors fit; its reason when none does.
+  const candidates = named !== undefined
+    ? [architectureOf(named)]
+    : [...new Set(NETWORK_NAMES.map(architectureOf))];
+  let shape: Record<string, number> | string = "no network";
+  let arch = candidates[0];
+  for (arch of candidates) {
+    shape = arch.shapeOf(tensors);
+    if (typeof shape !== "string") break;
+  }
+  if (typeof shape === "string") throw new WeightsError(path, shape);
   const scaleText = metadata.scale ??
     (expectScale === undefined ? undefined : String(expectScale));
   if (scaleText === undefined) {
@@ -213,47 +202,21 @@ function configOf(
       `weights are for scale ${scale}, not the requested ${expectScale}`,
     );
   }
-  for (const [key, value] of [["d", d], ["s", s], ["m", m]] as const) {
-    if (metadata[key] !== undefined && Number(metadata[key]) !== value) {
+  for (const key of arch.hyperparameters) {
+    if (metadata[key] !== undefined && Number(metadata[key]) !== shape[key]) {
       throw new WeightsError(
         path,
-        `metadata says ${key}=${metadata[key]} but the tensors have ${key}=${value}`,
+        `metadata says ${key}=${metadata[key]} but the tensors have ${key}=${shape[key]}`,
       );
     }
   }
-  if (m < 0) throw new WeightsError(path, "too few NN1 layers for FSRCNN");
-  return fsrcnnConfig(scale, { d, s, m });
-}
-
-/**
- * Path of the paper-protocol weights for a scale, `models/fsrcnn_x<scale>.safetensors` in this
- * package: what `evaluate` scores unless told otherwise, and what `upscaleFile` falls back on
- * (it chooses among the shipped weights, see {@link chooseWeights}). Nothing is checked: for a
- * scale without shipped weights, loading the path fails with a WeightsError.
- *
- * @param scale Upscaling factor.
- * @returns An absolute file path.
- */
-export function defaultWeightsPath(scale: number): string {
-  return shippedWeightsPath("paper", scale);
-}
-
-/**
- * The names of the shipped weights whose files exist for `scale`, in the order of
- * {@link SHIPPED_WEIGHTS}: what {@link chooseWeights} may choose from.
- *
- * @param scale Upscaling factor.
- */
-export async function shippedWeightsFor(scale: number): Promise<ShippedWeightsName[]> {
-  const names: ShippedWeightsName[] = [];
-  for (const w of SHIPPED_WEIGHTS) {
-    try {
-      if ((await Deno.stat(shippedWeightsPath(w.name, scale))).isFile) names.push(w.name);
-    } catch {
-      // Not shipped for this scale.
-    }
+  let config: NetConfig;
+  try {
+    config = arch.config(scale, shape);
+  } catch (e) {
+    throw new WeightsError(path, (e as Error).message);
   }
-  return names;
+  return { network: named ?? networkOf(arch, config), config };
 }
 
 /**
@@ -284,7 +247,7 @@ export const MAX_WEIGHTS_BYTES: number = 64 * MIB;
 export async function loadWeights(
   path: string,
   expectScale?: number,
-): Promise<FsrcnnWeights> {
+): Promise<NetworkWeights> {
   let bytes: Uint8Array;
   try {
     bytes = await readBounded(path, {
@@ -326,7 +289,7 @@ export async function loadWeights(
  */
 export async function saveWeights(
   path: string,
-  w: FsrcnnWeights,
+  w: NetworkWeights,
   dtype: SafetensorsDtype = "F32",
 ): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
@@ -337,24 +300,4 @@ export async function saveWeights(
     await Deno.remove(tmp).catch(() => {});
     throw new OutputError(path, `cannot write weights: ${(e as Error).message}`);
   }
-}
-
-/**
- * The file of shipped weights named for a scale (see {@link shippedWeightsPath}), checked to be
- * shipped.
- *
- * @param name Which weights.
- * @param scale Upscaling factor.
- * @returns An absolute file path.
- * @throws {OptionError} (for the option `weights`) They are not shipped for `scale`.
- */
-export async function shippedWeightsFile(name: ShippedWeightsName, scale: number): Promise<string> {
-  const shipped = await shippedWeightsFor(scale);
-  if (!shipped.includes(name)) {
-    throw new OptionError(
-      "weights",
-      `${name}: no ${name} weights are shipped for x${scale} (shipped: ${shipped.join(", ")})`,
-    );
-  }
-  return shippedWeightsPath(name, scale);
 }

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { OutputError, WeightsError } from "../../core/errors.ts";
-import { fsrcnnConfig, paramSpecs } from "../fsrcnn/config.ts";
+import { architectureOf, networkConfig } from "../networks.ts";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 import { decodeWeights, encodeWeights, initWeights, loadWeights, saveWeights } from "./file.ts";
 
 Deno.test("parameter names and shapes are the PyTorch reference's", () => {
-  const specs = paramSpecs(fsrcnnConfig(3));
+  const specs = architectureOf("fsrcnn").params(networkConfig("fsrcnn", 3));
   assert.deepEqual(specs.map((p) => p.name), [
     "NN1.0.weight",
     "NN1.0.bias",
@@ -31,11 +31,13 @@ Deno.test("parameter names and shapes are the PyTorch reference's", () => {
 });
 
 Deno.test("unsupported scales are refused", () => {
-  for (const s of [1, 5, 2.5, 0, -2]) assert.throws(() => fsrcnnConfig(s), /unsupported scale/);
+  for (const s of [1, 5, 2.5, 0, -2]) {
+    assert.throws(() => networkConfig("fsrcnn", s), /unsupported scale/);
+  }
 });
 
 Deno.test("initialisation follows the reference's distributions", () => {
-  const w = initWeights(fsrcnnConfig(2), 42);
+  const w = initWeights(networkConfig("fsrcnn", 2), 42);
   const stats = (a: Float32Array) => {
     const mean = a.reduce((x, y) => x + y, 0) / a.length;
     const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / a.length);
@@ -52,15 +54,15 @@ Deno.test("initialisation follows the reference's distributions", () => {
   assert.ok(w.params.get("NN2.bias")!.every((v) => v === 0));
   assert.ok(w.params.get("NN1.1.weight")!.every((v) => v === 0.25));
   // Same seed, same weights; another seed, others.
-  assert.deepEqual(initWeights(fsrcnnConfig(2), 42).params, w.params);
+  assert.deepEqual(initWeights(networkConfig("fsrcnn", 2), 42).params, w.params);
   assert.notDeepEqual(
-    initWeights(fsrcnnConfig(2), 43).params.get("NN1.0.weight"),
+    initWeights(networkConfig("fsrcnn", 2), 43).params.get("NN1.0.weight"),
     w.params.get("NN1.0.weight"),
   );
 });
 
 Deno.test("weights file round trip keeps every tensor and the metadata", async () => {
-  const w = initWeights(fsrcnnConfig(4, { d: 32, s: 5, m: 3 }), 1);
+  const w = initWeights(networkConfig("fsrcnn", 4, { d: 32, s: 5, m: 3 }), 1);
   w.metadata.trained = "test";
   const path = await Deno.makeTempFile({ suffix: ".safetensors" });
   try {
@@ -82,7 +84,9 @@ function rewrite(
     meta: Record<string, string>,
   ) => void,
 ): Uint8Array {
-  const { tensors, metadata } = decodeSafetensors(encodeWeights(initWeights(fsrcnnConfig(2), 1)));
+  const { tensors, metadata } = decodeSafetensors(
+    encodeWeights(initWeights(networkConfig("fsrcnn", 2), 1)),
+  );
   mutate(tensors, metadata);
   return encodeSafetensors(tensors, metadata);
 }
@@ -138,12 +142,12 @@ Deno.test("mismatched weights are rejected naming the file and the tensor", () =
 });
 
 Deno.test("a weights file without metadata (a bare PyTorch export) loads with the scale given", () => {
-  const { tensors } = decodeSafetensors(encodeWeights(initWeights(fsrcnnConfig(3), 1)));
+  const { tensors } = decodeSafetensors(encodeWeights(initWeights(networkConfig("fsrcnn", 3), 1)));
   const bare = encodeSafetensors(tensors);
   assert.throws(() => decodeWeights(bare, "bare.st"), /no scale in the metadata/);
   const w = decodeWeights(bare, "bare.st", 3);
   assert.equal(w.config.scale, 3);
-  assert.deepEqual(w.params, initWeights(fsrcnnConfig(3), 1).params);
+  assert.deepEqual(w.params, initWeights(networkConfig("fsrcnn", 3), 1).params);
   assert.throws(
     () => decodeWeights(encodeWeights(w), "x3.st", 2),
     /weights are for scale 3, not the requested 2/,
@@ -163,7 +167,7 @@ Deno.test("saving into a missing folder is an OutputError naming the file, and l
   try {
     const path = `${dir}/missing/w.safetensors`;
     await assert.rejects(
-      saveWeights(path, initWeights(fsrcnnConfig(2), 1)),
+      saveWeights(path, initWeights(networkConfig("fsrcnn", 2), 1)),
       (e: unknown) =>
         e instanceof OutputError &&
         /missing\/w\.safetensors: cannot write weights/.test((e as Error).message),
@@ -171,5 +175,76 @@ Deno.test("saving into a missing folder is an OutputError naming the file, and l
     assert.deepEqual([...Deno.readDirSync(dir)], []);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a weights file names its network in its metadata, and its shape with it", () => {
+  const small = initWeights(networkConfig("fsrcnn-s", 2), 4);
+  const { metadata } = decodeSafetensors(encodeWeights(small));
+  assert.equal(metadata.network, "fsrcnn-s");
+  assert.deepEqual([metadata.d, metadata.s, metadata.m, metadata.scale], ["32", "5", "1", "2"]);
+  const back = decodeWeights(encodeWeights(small), "small.st");
+  assert.equal(back.network, "fsrcnn-s");
+  assert.deepEqual(back.config, small.config);
+  assert.deepEqual(back.params, small.params);
+  assert.equal(
+    decodeSafetensors(encodeWeights(initWeights(networkConfig("fsrcnn", 2)))).metadata
+      .network,
+    "fsrcnn",
+  );
+});
+
+Deno.test("a file that does not name its network is recognised from its tensors", () => {
+  const cases = [
+    { cfg: networkConfig("fsrcnn-s", 2), network: "fsrcnn-s" },
+    { cfg: networkConfig("fsrcnn", 4), network: "fsrcnn" },
+    // An experiment's own shape is FSRCNN by its tensors' names.
+    { cfg: networkConfig("fsrcnn", 3, { d: 20, s: 7, m: 2 }), network: "fsrcnn" },
+  ];
+  for (const c of cases) {
+    const { tensors } = decodeSafetensors(encodeWeights(initWeights(c.cfg, 2)));
+    // As a PyTorch export: no metadata at all, the scale given by the caller.
+    const w = decodeWeights(encodeSafetensors(tensors), "export.st", c.cfg.scale);
+    assert.equal(w.network, c.network, JSON.stringify(c.cfg));
+    assert.deepEqual(w.config, c.cfg);
+  }
+});
+
+Deno.test("the shipped weights, which name no network, load unchanged as fsrcnn", async () => {
+  for (const file of ["fsrcnn_x2", "fsrcnn_video_x2", "fsrcnn_x4"]) {
+    const path = new URL(`../../../models/${file}.safetensors`, import.meta.url).pathname;
+    const w = await loadWeights(path);
+    assert.equal(w.metadata.network, undefined, file);
+    assert.equal(w.network, "fsrcnn", file);
+    assert.deepEqual({ ...w.config, scale: 2 }, networkConfig("fsrcnn", 2));
+    // Saved again, the file names its network and its parameters are the same.
+    const again = decodeWeights(encodeWeights(w), path);
+    assert.equal(again.metadata.network, "fsrcnn");
+    assert.deepEqual(again.params, w.params);
+  }
+});
+
+Deno.test("a network the metadata names must be known and fit the tensors", () => {
+  const cases: Array<[Uint8Array, RegExp]> = [
+    [
+      rewrite((_, m) => {
+        m.network = "edsr";
+      }),
+      /^f\.st: unknown network "edsr" in the metadata \(known: fsrcnn, fsrcnn-s\)$/,
+    ],
+    [
+      rewrite((t, m) => {
+        m.network = "fsrcnn-s";
+        t.delete("NN1.2.weight");
+      }),
+      /^f\.st: missing tensor NN1\.0\.weight or NN1\.2\.weight: not FSRCNN weights$/,
+    ],
+  ];
+  for (const [bytes, pattern] of cases) {
+    assert.throws(() => decodeWeights(bytes, "f.st"), (e: unknown) => {
+      assert.ok(e instanceof WeightsError);
+      assert.match((e as Error).message, pattern);
+      return true;
+    });
   }
 });

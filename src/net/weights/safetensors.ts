@@ -3,7 +3,7 @@
  * an 8-byte little-endian header length, a JSON header naming each tensor's dtype, shape and
  * byte range, then the raw little-endian data. Only F32 and F16 are needed here.
  */
-import { sizeOf } from "../fsrcnn/config.ts";
+import { sizeOf } from "../arch.ts";
 
 /** Element types we read and write: IEEE single and half precision. */
 export type SafetensorsDtype = "F32" | "F16";

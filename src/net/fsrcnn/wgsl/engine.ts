@@ -12,11 +12,12 @@
  * the input, one command encoder with every layer's dispatches in one compute pass, a copy to a
  * mapped staging buffer, and one readback. Runs are serialised (they share the buffers).
  */
-import { FsrcnnError, UsageError } from "../../core/errors.ts";
-import type { FsrcnnConfig } from "../fsrcnn/config.ts";
-import type { EngineInfo, PlaneBatch, SrEngine } from "../engine.ts";
-import { getGpu } from "../gpu.ts";
-import type { FsrcnnWeights } from "../weights/file.ts";
+import { FsrcnnError, UsageError } from "../../../core/errors.ts";
+import type { FsrcnnConfig } from "../config.ts";
+import type { EngineInfo, PlaneBatch, SrEngine } from "../../engine.ts";
+import { getGpu } from "../../gpu.ts";
+import type { NetworkName } from "../../networks.ts";
+import type { NetworkWeights } from "../../arch.ts";
 import {
   headKernel,
   type KernelCommon,
@@ -80,6 +81,7 @@ function roundUp(n: number, to: number): number {
 }
 
 export class WgslEngine implements SrEngine {
+  readonly network: NetworkName;
   readonly config: FsrcnnConfig;
   readonly info: EngineInfo;
   /** One line describing the kernels and their tiles, for logs and benchmarks. */
@@ -98,6 +100,7 @@ export class WgslEngine implements SrEngine {
   #disposed = false;
 
   private constructor(
+    network: NetworkName,
     config: FsrcnnConfig,
     info: EngineInfo,
     device: GPUDevice,
@@ -106,6 +109,7 @@ export class WgslEngine implements SrEngine {
     maxBuffer: number,
     maxPerDim: number,
   ) {
+    this.network = network;
     this.config = config;
     this.info = info;
     this.#device = device;
@@ -126,7 +130,7 @@ export class WgslEngine implements SrEngine {
 
   /** Creates the engine on the process-wide WebGPU device (src/net/gpu.ts). */
   static async create(
-    weights: FsrcnnWeights,
+    weights: NetworkWeights,
     options: WgslEngineOptions = {},
   ): Promise<WgslEngine> {
     const gpu = await getGpu();
@@ -263,7 +267,7 @@ export class WgslEngine implements SrEngine {
       dl.maxComputeWorkgroupsPerDimension,
       options.maxWorkgroupsPerDimension ?? Infinity,
     );
-    return new WgslEngine(cfg, info, device, stages, f16, maxBuffer, maxPerDim);
+    return new WgslEngine(weights.network, cfg, info, device, stages, f16, maxBuffer, maxPerDim);
   }
 
   /** Bytes of GPU memory currently held by per-batch buffers (0 after dispose()). */

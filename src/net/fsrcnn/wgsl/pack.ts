@@ -6,9 +6,9 @@
  *
  * Offsets and sizes below are in vec4 units (one vec4 = 4 floats = 16 bytes).
  */
-import { DECONV_KERNEL, DECONV_PADDING, type FsrcnnConfig, layerSpecs } from "../fsrcnn/config.ts";
-import { subpixelFromDeconv, subpixelTapRange } from "../fsrcnn/subpixel.ts";
-import type { FsrcnnWeights } from "../weights/file.ts";
+import { DECONV_KERNEL, DECONV_PADDING, type FsrcnnConfig, layerSpecs } from "../config.ts";
+import { subpixelFromDeconv, subpixelTapRange } from "../subpixel.ts";
+import type { NetworkWeights } from "../../arch.ts";
 
 /** Number of vec4s that hold `n` channels. */
 export function vec4s(n: number): number {
@@ -44,7 +44,7 @@ class BlobBuilder {
   }
 }
 
-function param(w: FsrcnnWeights, name: string): Float32Array {
+function param(w: NetworkWeights, name: string): Float32Array {
   const v = w.params.get(name);
   if (!v) throw new Error(`missing parameter ${name}`);
   return v;
@@ -60,7 +60,7 @@ function fillVector(dst: Float32Array, src: Float32Array) {
  * - `w1[k·25 + tap]`: the 4 output channels 4k..4k+3 of tap `tap = ky·5 + kx`;
  * - `b1[k]`, `a1[k]`; `w2[c·S4 + o4]`: output channels 4·o4.. of input channel c; `b2`, `a2`.
  */
-export function packHead(w: FsrcnnWeights): Blob {
+export function packHead(w: NetworkWeights): Blob {
   const { d, s } = w.config;
   const [l1, l2] = layerSpecs(w.config);
   const D4 = vec4s(d), S4 = vec4s(s);
@@ -90,7 +90,7 @@ export function packHead(w: FsrcnnWeights): Blob {
  * Mapping layers `first..first+count−1` (0-based among the m 3x3 layers), one after another:
  * `w{i}[(tap·SP + c)·S4 + o4]` with SP = 4·S4 padded input channels, then `b{i}`, `a{i}`.
  */
-export function packMapping(w: FsrcnnWeights, first: number, count: number): Blob {
+export function packMapping(w: NetworkWeights, first: number, count: number): Blob {
   const { s } = w.config;
   const S4 = vec4s(s), SP = 4 * S4;
   const specs = layerSpecs(w.config);
@@ -161,7 +161,7 @@ export function tailGeometry(cfg: FsrcnnConfig): TailGeometry {
  * - `wl[(ch·T² + tap)·G + g]`: the 4 phases of group g, input channel ch, tap ty·T + tx;
  * - `bl`: the bias in all 4 lanes.
  */
-export function packTail(w: FsrcnnWeights, dp4: number): Blob {
+export function packTail(w: NetworkWeights, dp4: number): Blob {
   const { d, s, scale } = w.config;
   const specs = layerSpecs(w.config);
   const expand = specs[specs.length - 2];

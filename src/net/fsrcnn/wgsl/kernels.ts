@@ -7,7 +7,7 @@
  * store), each invocation computing `p` adjacent pixels and all their output channels in
  * registers; why each choice was made is in docs/design.md ("The WebGPU engine").
  */
-import type { FsrcnnConfig } from "../fsrcnn/config.ts";
+import type { FsrcnnConfig } from "../config.ts";
 import { type TailGeometry, tailGeometry, vec4s } from "./pack.ts";
 
 /** The device limits the plan respects. */

@@ -4,16 +4,16 @@
  * variant), plus buffer reuse, dispose, limits and f16. Skipped without a WebGPU adapter.
  */
 import assert from "node:assert/strict";
-import { GOLDEN_CASES, randomizeWeights } from "../../../tools/make_golden_inputs.ts";
-import { FsrcnnError } from "../../core/errors.ts";
-import { Rng } from "../../core/random.ts";
-import { fsrcnnConfig } from "../fsrcnn/config.ts";
-import { createEngineFor, maxAbsDiff, parseBackend } from "../create.ts";
-import { getGpu } from "../gpu.ts";
-import { referenceForward } from "../fsrcnn/reference.ts";
-import { TiledUpscaler } from "../tiling/tiled.ts";
-import { initWeights, loadWeights } from "../weights/file.ts";
-import type { FsrcnnWeights } from "../weights/file.ts";
+import { GOLDEN_CASES, randomizeWeights } from "../../../../tools/make_golden_inputs.ts";
+import { FsrcnnError } from "../../../core/errors.ts";
+import { Rng } from "../../../core/random.ts";
+import { fsrcnnConfig } from "../config.ts";
+import { createEngineFor, maxAbsDiff, parseBackend } from "../../create.ts";
+import { getGpu } from "../../gpu.ts";
+import { referenceForward } from "../reference.ts";
+import { TiledUpscaler } from "../../tiling/tiled.ts";
+import { initWeights, loadWeights } from "../../weights/file.ts";
+import type { NetworkWeights } from "../../arch.ts";
 import { WgslEngine, type WgslEngineOptions } from "./engine.ts";
 
 const gpu = await getGpu();
@@ -21,7 +21,7 @@ if (!gpu) console.log("wgsl_engine_test: no WebGPU adapter (getGpu() is null); t
 const ignore = gpu === null;
 const hasF16 = gpu?.device.features.has("shader-f16") ?? false;
 
-const GOLDEN = new URL("../../../fixtures/golden/", import.meta.url).pathname;
+const GOLDEN = new URL("../../../../fixtures/golden/", import.meta.url).pathname;
 
 function test(name: string, fn: () => Promise<void>) {
   Deno.test({
@@ -51,7 +51,7 @@ function randomPlanes(count: number, width: number, height: number, seed: number
 /** Runs a batch and compares every plane with the reference; returns the largest difference. */
 async function checkAgainstReference(
   engine: WgslEngine,
-  weights: FsrcnnWeights,
+  weights: NetworkWeights,
   count: number,
   width: number,
   height: number,

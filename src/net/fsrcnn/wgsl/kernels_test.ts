@@ -1,8 +1,8 @@
 /** Tile planning and weight packing of the WGSL engine (no GPU needed). */
 import assert from "node:assert/strict";
-import { fsrcnnConfig } from "../fsrcnn/config.ts";
-import { subpixelFromDeconv } from "../fsrcnn/subpixel.ts";
-import { initWeights } from "../weights/file.ts";
+import { fsrcnnConfig } from "../config.ts";
+import { subpixelFromDeconv } from "../subpixel.ts";
+import { initWeights } from "../../weights/file.ts";
 import {
   headKernel,
   type KernelLimits,
