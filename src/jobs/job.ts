@@ -11,12 +11,15 @@ import {
   UsageError,
   WorkFolderError,
 } from "../core/errors.ts";
-import { checkEncoderArgs } from "../media/ffmpeg/args.ts";
+import { checkEncoderArgs, encodeArgs } from "../media/ffmpeg/args.ts";
 import { capabilities } from "../media/ffmpeg/capabilities.ts";
 import { isStreamedInput } from "../media/ffmpeg/input_name.ts";
 import { probeVideoPackets } from "../media/ffmpeg/packets.ts";
-import { trialEncode } from "../media/ffmpeg/trial.ts";
-import { workingFormat } from "../media/frame/format.ts";
+import { trialEncode, trialStep } from "../media/ffmpeg/trial.ts";
+import type { EncoderStream } from "../media/ffmpeg/stream.ts";
+import { localName } from "../media/ffmpeg/input_name.ts";
+import { makeTaggedTempDir } from "../core/leftovers.ts";
+import { frameLayout, workingFormat } from "../media/frame/format.ts";
 import { checkInputFile, type MediaInfo, probe } from "../media/ffmpeg/probe.ts";
 import { type FfmpegTools, tools as resolveTools } from "../media/ffmpeg/resolve.ts";
 import { exists } from "../core/fs.ts";
@@ -39,9 +42,9 @@ import {
 import { extensionOf, outputKind } from "../upscale/kinds.ts";
 import { requirePictures } from "../upscale/input.ts";
 import { prepareOutput, refuseWritingOverInputs } from "../upscale/output.ts";
-import { isConstantRate } from "../upscale/video.ts";
+import { isConstantRate, outputColor } from "../upscale/video.ts";
 import type { UpscaleProgress } from "../upscale/progress.ts";
-import { defaultCrf } from "../media/ffmpeg/crf.ts";
+import { encoderSettings } from "../media/ffmpeg/encoder_settings.ts";
 import { resolveWeights, type RunWeights, shippedChoiceOf } from "../upscale/engine.ts";
 import { measureInput, sampleSourceOf } from "../upscale/sample.ts";
 import { checkScale } from "../net/fsrcnn/config.ts";
@@ -50,11 +53,13 @@ import { itemStreamPlan, joinArgs, joinItem } from "./join.ts";
 import { planNotices, planStreams } from "../media/ffmpeg/stream_plan.ts";
 import {
   absolutePath,
+  encoderRecord,
   identityChange,
   inputIdentity,
   type ItemWeights,
+  newPlan,
   type PixelSettings,
-  PLAN_FORMAT,
+  planEncoder,
   type PlanItem,
   readPlan,
   settingsChange,
@@ -71,9 +76,12 @@ import {
   checkSegment,
   createWork,
   isWorkFolder,
+  itemFolder,
   lockFolder,
   lockSegment,
+  notWorkFolder,
   removeWork,
+  SEGMENT_MUXER,
   type Task,
   tasksOf,
   weightsFile,
@@ -169,17 +177,11 @@ export function pixelSettings(
   if (!(seconds >= 0) || !Number.isFinite(seconds)) {
     throw new OptionError("segmentSeconds", `must be 0 or more (got ${o.segmentSeconds})`);
   }
-  const codec = o.codec ?? "libx264";
-  const extra = o.encoderArgs ?? [];
-  checkEncoderArgs(extra);
+  checkEncoderArgs(o.encoderArgs ?? []);
   return {
     scale: weights.scale,
     weights: weights.key,
-    codec,
-    crf: o.crf ?? defaultCrf(codec, extra) ?? null,
-    preset: o.preset ?? null,
-    pixFmt: o.pixFmt ?? null,
-    encoderArgs: extra,
+    ...encoderRecord(encoderSettings(o)),
     segmentSeconds: seconds,
     deinterlace: o.deinterlace ?? "frame",
   };
@@ -275,31 +277,44 @@ export async function checkEncoding(
   const output = io.output;
   const muxer = VIDEO_MUXERS[extensionOf(output)];
   const caps = await capabilities(tools);
-  // The pixel format the segments are encoded in, alpha included when they keep it.
+  const video = planEncoder(settings);
+  const v = info.video!;
+  // The segments' frames, alpha included when they keep it (as makeSegment decides it).
   const alpha = alphaFate(info, {
-    encoder: settings.codec,
-    pixFmt: settings.pixFmt ?? undefined,
+    encoder: video.codec,
+    pixFmt: video.pixFmt,
     decoders: caps.decoders,
   });
-  const video = {
-    codec: settings.codec,
-    crf: settings.crf ?? undefined,
-    preset: settings.preset ?? undefined,
-    pixFmt: encoderPixFmt(
-      settings.codec,
-      workingFormat(info.video!.pixFmt, alpha?.keep),
-      settings.pixFmt ?? undefined,
-    ),
-    extra: settings.encoderArgs,
+  const frames = workingFormat(v.pixFmt, alpha?.keep);
+  const constantRate = isConstantRate(v);
+  // A segment's encode (see makeSegment and upscaleVideo), of its first frame only.
+  const segmentArgs = (out: string) =>
+    encodeArgs({
+      output: out,
+      muxer: SEGMENT_MUXER,
+      video,
+      frames,
+      color: outputColor(v),
+      variableFrameRate: !constantRate,
+      trial: true,
+      caps,
+    });
+  const stream: EncoderStream = {
+    pixFmt: frames.name,
+    width: v.width * settings.scale,
+    height: v.height * settings.scale,
+    timeBase: v.timeBase,
+    frameRate: constantRate ? v.frameRate : undefined,
   };
   // The other streams matter too (what the container takes): they are the input's own.
   const streams = info.streams.map((s) => `${s.type}:${s.codec}`);
-  const key = JSON.stringify([muxer, video, streams]);
+  const key = JSON.stringify([muxer, segmentArgs(""), stream, streams]);
   if (checked.has(key)) return;
   const cannot = (problem: string) =>
     new UsageError(
-      `${output}: cannot write ${video.codec} (${video.pixFmt}) and the input's other streams ` +
-        `into .${extensionOf(output)}: ${problem}`,
+      `${output}: cannot write ${video.codec} (${
+        encoderPixFmt(video.codec, frames, video.pixFmt)
+      }) and the input's other streams into .${extensionOf(output)}: ${problem}`,
     );
   let kept;
   try {
@@ -308,10 +323,17 @@ export async function checkEncoding(
     if (e instanceof OptionError) throw cannot(e.message);
     throw e;
   }
-  const problem = await trialEncode(
-    tools,
-    video,
-    (videoInput, out) =>
+  const dir = await makeTaggedTempDir("fsrcnn-trial-");
+  try {
+    const segment = `${dir}/trial.nut`;
+    const problem = await trialEncode(
+      tools.ffmpeg,
+      segmentArgs(segment),
+      stream,
+      { bytes: frameLayout(frames, stream.width, stream.height).frameBytes, pts: 0 },
+      signal,
+    ) ?? await trialStep(
+      tools.ffmpeg,
       joinArgs({
         input: io.input,
         info,
@@ -322,13 +344,16 @@ export async function checkEncoding(
         // Before the packets are listed the start is unknown; the offsets never make a
         // stream unwritable.
         videoStart: 0,
-        videoInput,
-        output: out,
+        videoInput: { inputOptions: ["-f", SEGMENT_MUXER], input: localName(segment) },
+        output: `${dir}/trial.out`,
         trial: true,
       }),
-    signal,
-  );
-  if (problem) throw cannot(problem);
+      signal,
+    );
+    if (problem) throw cannot(problem);
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
   checked.add(key);
 }
 
@@ -368,7 +393,7 @@ export async function discardWork(
 ): Promise<void> {
   if (!(await exists(work))) return;
   if (!(await isWorkFolder(work))) {
-    throw new WorkFolderError(output, work, "is not a work folder (no plan.json); left alone");
+    throw notWorkFolder(output, work);
   }
   await lockFolder(work, onNotice);
   await writing(work, () => Deno.remove(work, { recursive: true }));
@@ -593,7 +618,7 @@ async function planFiles(
   if (await exists(work)) {
     const empty = (await Array.fromAsync(Deno.readDir(work)).catch(() => [1])).length === 0;
     if (!empty) {
-      throw new WorkFolderError(o.output, work, "is not a work folder (no plan.json); left alone");
+      throw notWorkFolder(o.output, work);
     }
   }
   const items: (PlanItem & { uncuttable?: string })[] = [];
@@ -673,7 +698,7 @@ async function planFiles(
         {
           ...f,
           overwrite: o.overwrite ?? false,
-          folder: `items/${String(i).padStart(4, "0")}`,
+          folder: itemFolder(i),
         },
         info,
         settings.segmentSeconds,
@@ -683,13 +708,7 @@ async function planFiles(
     );
   }
   const why = items.map((it) => it.uncuttable);
-  const plan: WorkPlan = {
-    format: PLAN_FORMAT,
-    created: new Date().toISOString(),
-    settings,
-    run: { backend: o.backend ?? "auto", tile: o.tile ?? null, batch: o.batch ?? 4 },
-    items: items.map(({ uncuttable: _, ...it }) => it),
-  };
+  const plan = newPlan(settings, o, items.map(({ uncuttable: _, ...it }) => it));
   if (await exists(work)) await Deno.remove(work);
   const lock = await createWork(work, plan, (path, i) => saveWeights(path, weights[i]));
   await lock.release();

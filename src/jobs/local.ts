@@ -29,14 +29,16 @@ import {
 } from "./job.ts";
 import { joinItem } from "./join.ts";
 import type { HeldLock } from "./lock.ts";
-import { PLAN_FORMAT, readPlan, type WorkPlan } from "./manifest.ts";
+import { newPlan, readPlan, type WorkPlan } from "./manifest.ts";
 import { makeSegment } from "./segment.ts";
 import {
   checkSegment,
   createWork,
   isWorkFolder,
+  itemFolder,
   lockFolder,
   lockSegment,
+  notWorkFolder,
   removeWork,
   tasksOf,
   workFolderFor,
@@ -92,9 +94,7 @@ async function segmentedRun(
   let created = false;
   let leftovers: LeftoverReport = { removed: [], kept: [] };
   if (resuming) {
-    if (!(await isWorkFolder(work))) {
-      throw new WorkFolderError(o.output, work, "is not a work folder (no plan.json); left alone");
-    }
+    if (!(await isWorkFolder(work))) throw notWorkFolder(o.output, work);
     held.lock = await lockFolder(work, notice);
     plan = await readPlan(work);
     const problem = await reuseProblem(plan, [io], settings);
@@ -108,7 +108,7 @@ async function segmentedRun(
     const run = await ctx.weights();
     const { uncuttable, ...item } = await planItem(
       tools,
-      { ...io, folder: "items/0000" },
+      { ...io, folder: itemFolder(0) },
       info,
       seconds,
       run,
@@ -127,13 +127,7 @@ async function segmentedRun(
     weights = run.weights;
     leftovers = (await checkOutput()).leftovers;
     await checkEncoding(tools, settings, io, info, undefined, o.signal);
-    plan = {
-      format: PLAN_FORMAT,
-      created: new Date().toISOString(),
-      settings,
-      run: { backend: o.backend ?? "auto", tile: o.tile ?? null, batch: o.batch ?? 4 },
-      items: [item],
-    };
+    plan = newPlan(settings, o, [item]);
     held.lock = await createWork(work, plan, (path) => saveWeights(path, weights));
     created = true;
   }
