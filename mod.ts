@@ -41,21 +41,12 @@ export type { UpscaleProgress } from "./src/upscale/progress.ts";
 export type { Leftover, LeftoverReport } from "./src/core/leftovers.ts";
 
 // Long jobs: segments, resume, many machines.
-export {
-  DEFAULT_SEGMENT_SECONDS,
-  formatIndices,
-  type JobPlanSummary,
-  type JobStatus,
-  jobStatus,
-  joinJob,
-  type JoinSummary,
-  planJob,
-  type PlanJobOptions,
-  type PlanSettingsOptions,
-  runTask,
-  type RunTaskOptions,
-  type TaskSummary,
-} from "./src/jobs/job.ts";
+export { DEFAULT_SEGMENT_SECONDS, type PlanSettingsOptions } from "./src/jobs/settings.ts";
+export { formatIndices } from "./src/jobs/indices.ts";
+export { type JobStatus, jobStatus } from "./src/jobs/status.ts";
+export { joinJob, type JoinSummary } from "./src/jobs/join_job.ts";
+export { type JobPlanSummary, planJob, type PlanJobOptions } from "./src/jobs/plan_job.ts";
+export { runTask, type RunTaskOptions, type TaskSummary } from "./src/jobs/run_task.ts";
 export type { ItemWeights } from "./src/jobs/manifest.ts";
 export { workFolderFor } from "./src/jobs/work.ts";
 export {

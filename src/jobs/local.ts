@@ -17,16 +17,11 @@ import { prepareOutput } from "../upscale/output.ts";
 import type { UpscaleProgress } from "../upscale/progress.ts";
 import type { UpscaleOptions, UpscaleSummary } from "../upscale/options.ts";
 import type { SegmentedRunContext } from "../upscale/upscale.ts";
-import {
-  checkEncoding,
-  DEFAULT_SEGMENT_SECONDS,
-  discardWork,
-  itemWeights,
-  pixelSettings,
-  planItem,
-  reuseProblem,
-  weightsRequest,
-} from "./job.ts";
+import { checkEncoding } from "./encoding_check.ts";
+import { itemWeights } from "./item_weights.ts";
+import { planItem } from "./plan_item.ts";
+import { discardWork, reuseProblem } from "./reuse.ts";
+import { DEFAULT_SEGMENT_SECONDS, pixelSettings, weightsRequest } from "./settings.ts";
 import { joinItem } from "./join.ts";
 import type { HeldLock } from "./lock.ts";
 import { newPlan, readPlan, type WorkPlan } from "./manifest.ts";

@@ -85,6 +85,11 @@ export function notWorkFolder(output: string, work: string): WorkFolderError {
   return new WorkFolderError(output, work, "is not a work folder (no plan.json); left alone");
 }
 
+/** The record that marks a video joined into its output. */
+export function joinedRecord(work: string, item: PlanItem): string {
+  return `${work}/${item.folder}/joined.json`;
+}
+
 /** The lock of a whole work folder (see lock.ts). */
 export function folderLockFile(work: string): string {
   return `${work}/lock`;

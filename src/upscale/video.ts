@@ -232,7 +232,7 @@ function encoderArgs(
     muxer: job.muxer ?? outputMuxer(target.path),
     video: job.video,
     frames: format,
-    // A segment is written alone; the join takes the source's streams (see segments/join.ts).
+    // A segment is written alone; the join takes the source's streams (see jobs/join.ts).
     source: src.kind === "video" && !job.segment
       ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [], served }
       : undefined,
@@ -316,7 +316,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     const input = endOnError(decoder.frames);
     const window = job.segment ? windowStage<RawFrame>(job.segment, info.timeBase) : null;
     // A segment counts from its own first frame and was tried at planning time (see
-    // segments/job.ts): it needs neither the start nor a trial of its own.
+    // jobs/encoding_check.ts): it needs neither the start nor a trial of its own.
     const { first, stream: frames } = window
       ? { first: null, stream: input.stream.pipeThrough(window.stream) }
       : await peekFirst(input.stream);
