@@ -7,6 +7,7 @@ import { encodeArgs } from "../media/ffmpeg/args.ts";
 import { capabilities } from "../media/ffmpeg/capabilities.ts";
 import { trialEncode, trialStep } from "../media/ffmpeg/trial.ts";
 import type { EncoderStream } from "../media/ffmpeg/stream.ts";
+import type { StreamPlan } from "../media/ffmpeg/stream_plan.ts";
 import { localName } from "../media/ffmpeg/input_name.ts";
 import { makeTaggedTempDir } from "../core/leftovers.ts";
 import { frameLayout, workingFormat } from "../media/frame/format.ts";
@@ -34,6 +35,7 @@ export async function checkEncoding(
   info: MediaInfo,
   checked = new Set<string>(),
   signal?: AbortSignal,
+  planned?: StreamPlan,
 ): Promise<void> {
   const output = io.output;
   const muxer = VIDEO_MUXERS[extensionOf(output)];
@@ -79,7 +81,7 @@ export async function checkEncoding(
     );
   let kept;
   try {
-    kept = itemStreamPlan(output, info, settings, caps, tools.ffmpeg).kept;
+    kept = (planned ?? itemStreamPlan(output, info, settings, caps, tools.ffmpeg)).kept;
   } catch (e) {
     if (e instanceof OptionError) throw cannot(e.message);
     throw e;

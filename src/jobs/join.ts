@@ -189,6 +189,8 @@ export interface JoinJob {
   info: MediaInfo;
   /** Replace an existing output, whatever the plan says (a resumed run asked with -y). */
   overwrite?: boolean;
+  /** The output's streams, when the caller has planned them already (see itemStreamPlan). */
+  streams?: StreamPlan;
   signal?: AbortSignal;
 }
 
@@ -217,13 +219,8 @@ export async function joinItem(
   });
   try {
     const muxer = VIDEO_MUXERS[extensionOf(item.output)];
-    const streams = itemStreamPlan(
-      item.output,
-      job.info,
-      job.plan.settings,
-      job.caps,
-      job.tools.ffmpeg,
-    );
+    const streams = job.streams ??
+      itemStreamPlan(item.output, job.info, job.plan.settings, job.caps, job.tools.ffmpeg);
     const args = joinArgs({
       kept: streams.kept,
       videoStart: itemVideoStart(

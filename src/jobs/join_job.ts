@@ -7,7 +7,7 @@ import { joinItem } from "./join.ts";
 import { readPlan, type WorkPlan, writeJsonAtomic } from "./manifest.ts";
 import { joinedRecord, lockFolder, removeWork } from "./work.ts";
 import { checkUnchanged } from "./reuse.ts";
-import { jobStatus } from "./status.ts";
+import { planStatus } from "./status.ts";
 import { formatIndices } from "./indices.ts";
 
 /** What {@link joinJob} wrote. */
@@ -59,7 +59,7 @@ async function lockedJoin(
 ): Promise<JoinSummary> {
   const tools = await resolveTools(o.ffmpeg);
   const caps = await capabilities(tools);
-  const status = await jobStatus(o);
+  const status = await planStatus(o.work, plan, o.signal);
   const outputs: JoinSummary["outputs"] = [];
   for (const [i, item] of plan.items.entries()) {
     const s = status.items[i];

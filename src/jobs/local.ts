@@ -121,7 +121,7 @@ async function segmentedRun(
     }
     weights = run.weights;
     leftovers = (await checkOutput()).leftovers;
-    await checkEncoding(tools, settings, io, info, undefined, o.signal);
+    await checkEncoding(tools, settings, io, info, undefined, o.signal, ctx.streams);
     plan = newPlan(settings, o, [item]);
     held.lock = await createWork(work, plan, (path) => saveWeights(path, weights));
     created = true;
@@ -195,6 +195,7 @@ async function segmentedRun(
       item: 0,
       info,
       overwrite: io.overwrite,
+      streams: ctx.streams,
       signal: o.signal,
     });
     if (!o.keepWork) await removeWork(work);

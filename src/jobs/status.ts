@@ -1,6 +1,6 @@
 /** A job's state, read from its work folder. */
 import { exists } from "../core/fs.ts";
-import { readPlan } from "./manifest.ts";
+import { readPlan, type WorkPlan } from "./manifest.ts";
 import { checkSegment, joinedRecord, tasksOf } from "./work.ts";
 
 /** The state of a job, from its work folder. */
@@ -53,7 +53,16 @@ export interface JobStatus {
 export async function jobStatus(
   o: { work: string; ffmpeg?: string; signal?: AbortSignal },
 ): Promise<JobStatus> {
-  const plan = await readPlan(o.work);
+  return planStatus(o.work, await readPlan(o.work), o.signal);
+}
+
+/** The state of the job that `plan` (read from `work`) describes (see jobStatus). */
+export async function planStatus(
+  work: string,
+  plan: WorkPlan,
+  signal?: AbortSignal,
+): Promise<JobStatus> {
+  const o = { work, signal };
   const done: number[] = [], pending: number[] = [];
   const damaged: JobStatus["damaged"] = [];
   let doneFrames = 0;

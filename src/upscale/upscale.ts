@@ -31,6 +31,8 @@ export interface SegmentedRunContext {
   started: number;
   /** What the output does differently from the source (see `onNotice`), told once. */
   notices?: UpscaleNotice[];
+  /** The output's streams, planned for the video encoder that the segments use. */
+  streams?: StreamPlan;
   /** The weights of a new plan (chosen for the input, and told through `onWeights`). */
   weights: () => Promise<RunWeights>;
 }
@@ -182,6 +184,7 @@ export async function upscaleWith(
         info,
         started,
         notices,
+        streams: plan,
         weights: runWeights,
       });
       if (made) return made;
