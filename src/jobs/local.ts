@@ -75,7 +75,9 @@ async function segmentedRun(
   const seconds = o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
   const duration = info.video?.duration ?? info.duration;
   if (!resuming && duration !== undefined && duration < 1.5 * seconds) return null;
-  const settings = pixelSettings({ ...o, segmentSeconds: seconds }, await weightsRequest(o));
+  // Weights given are loaded once: by the run's own loader (which tells them) for a new plan.
+  const request = await weightsRequest(o, resuming ? undefined : ctx.weights);
+  const settings = pixelSettings({ ...o, segmentSeconds: seconds }, request);
   const io = { input: o.input, output: o.output, overwrite: o.overwrite ?? false };
   // Checked now, not after hours of work (it creates nothing for a video).
   const checkOutput = () =>
@@ -100,7 +102,7 @@ async function segmentedRun(
     o.onWeights?.(run.choice);
     weights = run.weights;
   } else {
-    const run = await ctx.weights();
+    const run = request.given ?? await ctx.weights();
     const { uncuttable, ...item } = await planItem(
       tools,
       { ...io, folder: itemFolder(0) },
@@ -108,6 +110,7 @@ async function segmentedRun(
       seconds,
       run,
       o.signal,
+      request.given && request.key,
     );
     if (item.segments.length === 1) {
       // Long enough to cut (see the duration above), yet it cannot be: said, as for a stream.

@@ -11,6 +11,7 @@ import { planSegments } from "./plan.ts";
 
 /**
  * Plans one video: its identity and its segments (listing its packets reads the whole file).
+ * `digest` is the weights' digest (see weightsDigest) when it is known already.
  *
  * @throws {InputError} The file has no video stream or cannot be read.
  */
@@ -21,6 +22,7 @@ export async function planItem(
   seconds: number,
   weights: RunWeights,
   signal?: AbortSignal,
+  digest?: string,
 ): Promise<PlanItem & { uncuttable?: string }> {
   const v = info.video;
   if (!v) throw new InputError(io.input, "has no video stream");
@@ -58,7 +60,7 @@ export async function planItem(
     weights: {
       name: weights.choice.name,
       reason: weights.choice.reason,
-      digest: await weightsDigest(weights.weights),
+      digest: digest ?? await weightsDigest(weights.weights),
     },
     uncuttable: plan.uncuttable,
   };

@@ -147,7 +147,8 @@ async function planFiles(
   const codec = io.length > 0
     ? await planVideoEncoder(tools, io[0].output, o.codec, alpha)
     : o.codec;
-  const settings = pixelSettings({ ...o, codec }, await weightsRequest(o));
+  const request = await weightsRequest(o);
+  const settings = pixelSettings({ ...o, codec }, request);
   const summary = (
     plan: WorkPlan,
     existing: boolean,
@@ -243,7 +244,7 @@ async function planFiles(
       ...(resized ? [resized] : []),
     ]);
     // Each video chooses its own weights (unless they are given), once for all its segments.
-    const run = await resolveWeights(
+    const run = request.given ?? await resolveWeights(
       o,
       () =>
         measureInput(
@@ -267,6 +268,7 @@ async function planFiles(
         settings.segmentSeconds,
         run,
         o.signal,
+        request.given && request.key,
       ),
     );
   }

@@ -10,7 +10,7 @@ import { shippedWeightsFile } from "../net/weights/file.ts";
 import { VIDEO_MUXERS } from "../media/ffmpeg/muxers.ts";
 import { extensionOf } from "../upscale/kinds.ts";
 import { encoderSettings } from "../media/ffmpeg/encoder_settings.ts";
-import { resolveWeights, shippedChoiceOf } from "../upscale/engine.ts";
+import { resolveWeights, type RunWeights, shippedChoiceOf } from "../upscale/engine.ts";
 import { checkScale } from "../net/fsrcnn/config.ts";
 import type { UpscaleOptions } from "../upscale/options.ts";
 import { planStreams } from "../media/ffmpeg/stream_plan.ts";
@@ -58,7 +58,8 @@ export async function planVideoEncoder(
 
 /**
  * The weights asked for, as a plan records them (see PixelSettings.weights): a shipped
- * choice's name, or the digest of the weights given; and the scale they fix.
+ * choice's name, or the digest of the weights given; and the scale they fix. Weights given
+ * are loaded once, by `load`, and come back as `given` for the plan's videos to run.
  *
  * @throws {WeightsError} Given weights that cannot be loaded, or are for another scale.
  * @throws {UsageError} Weights given as data for another scale, an unsupported scale, or
@@ -66,15 +67,16 @@ export async function planVideoEncoder(
  */
 export async function weightsRequest(
   o: Pick<PlanSettingsOptions, "scale" | "weights">,
-): Promise<{ key: string; scale: number }> {
+  load: () => Promise<RunWeights> = () => resolveWeights(o),
+): Promise<{ key: string; scale: number; given?: RunWeights }> {
   const shipped = shippedChoiceOf(o.weights);
   if (shipped !== null) {
     const scale = checkScale(o.scale ?? 2);
     if (shipped !== "auto") await shippedWeightsFile(shipped, scale);
     return { key: shipped, scale };
   }
-  const { weights } = await resolveWeights(o);
-  return { key: await weightsDigest(weights), scale: weights.config.scale };
+  const given = await load();
+  return { key: await weightsDigest(given.weights), scale: given.weights.config.scale, given };
 }
 
 /**
