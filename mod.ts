@@ -43,7 +43,7 @@
 
 // One file.
 export { upscaleFile } from "./src/jobs/upscale_file.ts";
-export { DEFAULT_SEGMENT_SECONDS } from "./src/jobs/job.ts";
+export { DEFAULT_SEGMENT_SECONDS } from "./src/jobs/settings.ts";
 export { workFolderFor } from "./src/jobs/work.ts";
 export { DEFAULT_MAX_PIXELS } from "./src/upscale/input.ts";
 export { isNetworkUrl, isStreamedInput } from "./src/media/ffmpeg/input_name.ts";

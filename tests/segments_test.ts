@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { upscaleFile } from "../mod.ts";
 import { joinJob, runTask } from "../src/jobs/mod.ts";
+import ffmpegPkg from "@ffmpeg-installer/ffmpeg";
 import {
+  assertFails,
   CLI,
   cli,
   decodedFrames,
@@ -27,6 +29,9 @@ import {
 } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
+
+/** The embedded ffmpeg (4.1), whichever one the other tests resolve. */
+const EMBEDDED_FFMPEG: string = ffmpegPkg.path;
 
 /**
  * A 4 s testsrc2 clip with a keyframe every 12 frames (0.48 s at 25 fps), sine audio,
@@ -253,6 +258,47 @@ Deno.test({
         /x\.mp4: cannot write ffv1 \(yuv420p\) and the input's other streams into \.mp4/,
       );
       assert.ok(!(await listDir(dir)).some((n) => n.startsWith(".") || n === "x.mp4"));
+    } finally {
+      await cleanup();
+    }
+  },
+});
+
+/** Why the embedded ffmpeg 4.1 cannot show the planning trial below, if it cannot. */
+const noEmbeddedVp9 = await (async () => {
+  const r = await run(EMBEDDED_FFMPEG, ["-hide_banner", "-encoders"]);
+  return r.stdout.includes("libvpx-vp9") ? undefined : "the embedded ffmpeg has no libvpx-vp9";
+})();
+
+Deno.test({
+  ...opts,
+  ignore: noEmbeddedVp9 !== undefined,
+  name: "segments: `upscale plan` tries the segments' own encode, so what it refuses fails now",
+  fn: async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const weights = await writeWeights(dir, 2, "nearest");
+      const input = await clip(dir, "in.mkv");
+      // The segments' encoder gets `-b:v 0` beside a VP9 CRF (no bitrate cap), and a VBV limit
+      // without a bitrate is then refused. The embedded ffmpeg 4.1 takes the limit when the
+      // bitrate is its default, so only a trial of the very same arguments finds it.
+      const r = await cli([
+        ...["upscale", "plan", input, `${dir}/out.mkv`, "--weights", weights],
+        ...["--segment-seconds", "1", "--codec", "libvpx-vp9", "--encoder-args", "-maxrate 2M"],
+        ...["--ffmpeg", EMBEDDED_FFMPEG],
+      ]);
+      assertFails(
+        r,
+        2,
+        /out\.mkv: cannot write libvpx-vp9 \(yuv420p\) and the input's other streams into \.mkv: .*Rate control parameters set without a bitrate/,
+      );
+      // Nothing planned, nothing left.
+      assert.deepEqual(await listDir(dir), [
+        "in.mkv",
+        "meta.txt",
+        "nearest_x2.safetensors",
+        "subs.srt",
+      ]);
     } finally {
       await cleanup();
     }

@@ -16,14 +16,21 @@ import type { Rational } from "../core/rational.ts";
 import { runTool, stderrTail } from "../media/ffmpeg/process.ts";
 import type { FfmpegTools } from "../media/ffmpeg/resolve.ts";
 import { applyRotation, ROTATABLE_MUXERS } from "../media/ffmpeg/rotate.ts";
-import { VIDEO_MUXERS } from "../media/ffmpeg/muxers.ts";
+import { MOV_MUXERS, VIDEO_MUXERS } from "../media/ffmpeg/muxers.ts";
 import { copiedOpusDelay, videoStart } from "../media/ffmpeg/start.ts";
 import { extensionOf } from "../upscale/kinds.ts";
 import { prepareOutput } from "../upscale/output.ts";
 import { isConstantRate, outputColor } from "../upscale/video.ts";
 import { rescale } from "../upscale/window.ts";
-import { type PixelSettings, type PlanItem, type WorkPlan, writeFileAtomic } from "./manifest.ts";
+import {
+  type PixelSettings,
+  planEncoder,
+  type PlanItem,
+  type WorkPlan,
+  writeFileAtomic,
+} from "./manifest.ts";
 import { microsBetween } from "./plan.ts";
+import { segmentName } from "./work.ts";
 
 /**
  * The time base a one-piece run's encoder works in, which fixes the output's timestamps:
@@ -69,7 +76,7 @@ export function concatList(
   const segs = item.segments;
   const offsets = segmentOffsets(item, encTb);
   for (let k = 0; k < segs.length; k++) {
-    lines.push(`file seg-${String(segs[k].index).padStart(5, "0")}.nut`);
+    lines.push(`file ${segmentName(segs[k].index)}`);
     if (k + 1 < segs.length) {
       const us = microsBetween(offsets[k], offsets[k + 1], encTb);
       lines.push(`duration ${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, "0")}`);
@@ -130,9 +137,6 @@ export function itemVideoStart(
   );
 }
 
-/** Muxers of the MP4/MOV family (libavformat's mov muxer). */
-const MOV_MUXERS = new Set(["mp4", "mov", "ipod", "3gp", "3g2"]);
-
 /**
  * The ffmpeg arguments of a join: the encoded video from `videoInput` (copied), everything
  * else from the source (as a one-piece run takes it), into `output` (an ffmpeg name).
@@ -159,8 +163,7 @@ export function joinArgs(o: {
     output: o.output,
     muxer: o.muxer,
     video: {
-      codec: o.settings.codec,
-      pixFmt: o.settings.pixFmt ?? "",
+      ...planEncoder(o.settings),
       extra: [
         ...(timescale > 0 ? ["-video_track_timescale", String(timescale)] : []),
         ...o.settings.encoderArgs,
@@ -186,6 +189,8 @@ export interface JoinJob {
   info: MediaInfo;
   /** Replace an existing output, whatever the plan says (a resumed run asked with -y). */
   overwrite?: boolean;
+  /** The output's streams, when the caller has planned them already (see itemStreamPlan). */
+  streams?: StreamPlan;
   signal?: AbortSignal;
 }
 
@@ -214,13 +219,8 @@ export async function joinItem(
   });
   try {
     const muxer = VIDEO_MUXERS[extensionOf(item.output)];
-    const streams = itemStreamPlan(
-      item.output,
-      job.info,
-      job.plan.settings,
-      job.caps,
-      job.tools.ffmpeg,
-    );
+    const streams = job.streams ??
+      itemStreamPlan(item.output, job.info, job.plan.settings, job.caps, job.tools.ffmpeg);
     const args = joinArgs({
       kept: streams.kept,
       videoStart: itemVideoStart(

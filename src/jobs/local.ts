@@ -17,26 +17,23 @@ import { prepareOutput } from "../upscale/output.ts";
 import type { UpscaleProgress } from "../upscale/progress.ts";
 import type { UpscaleOptions, UpscaleSummary } from "../upscale/options.ts";
 import type { SegmentedRunContext } from "../upscale/upscale.ts";
-import {
-  checkEncoding,
-  DEFAULT_SEGMENT_SECONDS,
-  discardWork,
-  itemWeights,
-  pixelSettings,
-  planItem,
-  reuseProblem,
-  weightsRequest,
-} from "./job.ts";
+import { checkEncoding } from "./encoding_check.ts";
+import { itemWeights } from "./item_weights.ts";
+import { planItem } from "./plan_item.ts";
+import { discardWork, reuseProblem } from "./reuse.ts";
+import { DEFAULT_SEGMENT_SECONDS, pixelSettings, weightsRequest } from "./settings.ts";
 import { joinItem } from "./join.ts";
 import type { HeldLock } from "./lock.ts";
-import { PLAN_FORMAT, readPlan, type WorkPlan } from "./manifest.ts";
+import { newPlan, readPlan, type WorkPlan } from "./manifest.ts";
 import { makeSegment } from "./segment.ts";
 import {
   checkSegment,
   createWork,
   isWorkFolder,
+  itemFolder,
   lockFolder,
   lockSegment,
+  notWorkFolder,
   removeWork,
   tasksOf,
   workFolderFor,
@@ -78,7 +75,9 @@ async function segmentedRun(
   const seconds = o.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
   const duration = info.video?.duration ?? info.duration;
   if (!resuming && duration !== undefined && duration < 1.5 * seconds) return null;
-  const settings = pixelSettings({ ...o, segmentSeconds: seconds }, await weightsRequest(o));
+  // Weights given are loaded once: by the run's own loader (which tells them) for a new plan.
+  const request = await weightsRequest(o, resuming ? undefined : ctx.weights);
+  const settings = pixelSettings({ ...o, segmentSeconds: seconds }, request);
   const io = { input: o.input, output: o.output, overwrite: o.overwrite ?? false };
   // Checked now, not after hours of work (it creates nothing for a video).
   const checkOutput = () =>
@@ -92,9 +91,7 @@ async function segmentedRun(
   let created = false;
   let leftovers: LeftoverReport = { removed: [], kept: [] };
   if (resuming) {
-    if (!(await isWorkFolder(work))) {
-      throw new WorkFolderError(o.output, work, "is not a work folder (no plan.json); left alone");
-    }
+    if (!(await isWorkFolder(work))) throw notWorkFolder(o.output, work);
     held.lock = await lockFolder(work, notice);
     plan = await readPlan(work);
     const problem = await reuseProblem(plan, [io], settings);
@@ -105,14 +102,15 @@ async function segmentedRun(
     o.onWeights?.(run.choice);
     weights = run.weights;
   } else {
-    const run = await ctx.weights();
+    const run = request.given ?? await ctx.weights();
     const { uncuttable, ...item } = await planItem(
       tools,
-      { ...io, folder: "items/0000" },
+      { ...io, folder: itemFolder(0) },
       info,
       seconds,
       run,
       o.signal,
+      request.given && request.key,
     );
     if (item.segments.length === 1) {
       // Long enough to cut (see the duration above), yet it cannot be: said, as for a stream.
@@ -126,14 +124,8 @@ async function segmentedRun(
     }
     weights = run.weights;
     leftovers = (await checkOutput()).leftovers;
-    await checkEncoding(tools, settings, io, info, undefined, o.signal);
-    plan = {
-      format: PLAN_FORMAT,
-      created: new Date().toISOString(),
-      settings,
-      run: { backend: o.backend ?? "auto", tile: o.tile ?? null, batch: o.batch ?? 4 },
-      items: [item],
-    };
+    await checkEncoding(tools, settings, io, info, undefined, o.signal, ctx.streams);
+    plan = newPlan(settings, o, [item]);
     held.lock = await createWork(work, plan, (path) => saveWeights(path, weights));
     created = true;
   }
@@ -206,6 +198,7 @@ async function segmentedRun(
       item: 0,
       info,
       overwrite: io.overwrite,
+      streams: ctx.streams,
       signal: o.signal,
     });
     if (!o.keepWork) await removeWork(work);

@@ -7,6 +7,7 @@
 import { FsrcnnError, OutputError, WorkFolderError } from "../core/errors.ts";
 import { MIB, readAt, readTextBounded } from "../core/fs.ts";
 import { DEINTERLACE_MODES, type DeinterlaceMode } from "../media/ffmpeg/interlace.ts";
+import type { EncoderSettings } from "../media/ffmpeg/encoder_settings.ts";
 import type { Rational } from "../core/rational.ts";
 import type { BackendChoice } from "../net/backends.ts";
 import type { FsrcnnWeights } from "../net/weights/file.ts";
@@ -44,6 +45,34 @@ export interface PixelSettings {
   segmentSeconds: number;
   /** What is done with interlaced video (see DeinterlaceMode). */
   deinterlace: DeinterlaceMode;
+}
+
+/**
+ * The encoder settings a plan records, as every encode of its segments and their join uses
+ * them (null in plan.json means the default: no `-crf`, the encoder's own preset, the frames'
+ * own pixel format).
+ */
+export function planEncoder(settings: PixelSettings): EncoderSettings {
+  return {
+    codec: settings.codec,
+    crf: settings.crf ?? undefined,
+    preset: settings.preset ?? undefined,
+    pixFmt: settings.pixFmt ?? undefined,
+    extra: settings.encoderArgs,
+  };
+}
+
+/** The encoder settings as plan.json records them (see planEncoder). */
+export function encoderRecord(
+  e: EncoderSettings,
+): Pick<PixelSettings, "codec" | "crf" | "preset" | "pixFmt" | "encoderArgs"> {
+  return {
+    codec: e.codec,
+    crf: e.crf ?? null,
+    preset: e.preset ?? null,
+    pixFmt: e.pixFmt ?? null,
+    encoderArgs: e.extra,
+  };
 }
 
 /** Settings that do not change the pixels: defaults for the machines that run segments. */
@@ -90,6 +119,21 @@ export interface WorkPlan {
   settings: PixelSettings;
   run: RunSettings;
   items: PlanItem[];
+}
+
+/** A new plan (plan.json) of `items`, made with `settings`; `run` as the options give it. */
+export function newPlan(
+  settings: PixelSettings,
+  run: { backend?: BackendChoice; tile?: number; batch?: number },
+  items: PlanItem[],
+): WorkPlan {
+  return {
+    format: PLAN_FORMAT,
+    created: new Date().toISOString(),
+    settings,
+    run: { backend: run.backend ?? "auto", tile: run.tile ?? null, batch: run.batch ?? 4 },
+    items,
+  };
 }
 
 async function sha256Hex(parts: Uint8Array[]): Promise<string> {

@@ -34,21 +34,12 @@
  * @module
  */
 
-export {
-  DEFAULT_SEGMENT_SECONDS,
-  formatIndices,
-  type JobPlanSummary,
-  type JobStatus,
-  jobStatus,
-  joinJob,
-  type JoinSummary,
-  planJob,
-  type PlanJobOptions,
-  type PlanSettingsOptions,
-  runTask,
-  type RunTaskOptions,
-  type TaskSummary,
-} from "./job.ts";
+export { DEFAULT_SEGMENT_SECONDS, type PlanSettingsOptions } from "./settings.ts";
+export { formatIndices } from "./indices.ts";
+export { type JobPlanSummary, planJob, type PlanJobOptions } from "./plan_job.ts";
+export { type JobStatus, jobStatus } from "./status.ts";
+export { joinJob, type JoinSummary } from "./join_job.ts";
+export { runTask, type RunTaskOptions, type TaskSummary } from "./run_task.ts";
 export type { ItemWeights } from "./manifest.ts";
 export { workFolderFor } from "./work.ts";
 export { type SlurmOptions, type SlurmSubmission, submitSlurm } from "./slurm.ts";

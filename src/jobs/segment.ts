@@ -16,7 +16,7 @@ import type { OutputTarget } from "../upscale/output.ts";
 import type { UpscaleProgress } from "../upscale/progress.ts";
 import { type FrameSource, upscaleVideo } from "../upscale/video.ts";
 import { WindowMissedError } from "../upscale/window.ts";
-import { type WorkPlan, writing } from "./manifest.ts";
+import { planEncoder, type WorkPlan, writing } from "./manifest.ts";
 import { seekSeconds } from "./plan.ts";
 import { pictureTreatment } from "../upscale/treatment.ts";
 import {
@@ -24,6 +24,7 @@ import {
   type DoneRecord,
   markDone,
   partialFile,
+  SEGMENT_MUXER,
   segmentFile,
   type Task,
 } from "./work.ts";
@@ -123,16 +124,11 @@ export async function makeSegment(job: SegmentJob): Promise<DoneRecord> {
           batch: job.batch,
           source: { ...source, expectedFrames: spec.frames },
           target,
+          muxer: SEGMENT_MUXER,
           deinterlace: treatment.deinterlace,
           turn: treatment.turn,
           alpha: treatment.alpha,
-          video: {
-            codec: s.codec,
-            crf: s.crf ?? undefined,
-            preset: s.preset ?? undefined,
-            pixFmt: s.pixFmt ?? undefined,
-            extra: s.encoderArgs,
-          },
+          video: planEncoder(s),
           keepPartial: false,
           signal: job.signal,
           onProgress: job.onProgress,

@@ -8,7 +8,8 @@
 import { UsageError } from "../core/errors.ts";
 import { activeArrayTasks, sbatch } from "../media/ffmpeg/scheduler.ts";
 import { readTextAtMost } from "../core/fs.ts";
-import { formatIndices, jobStatus } from "./job.ts";
+import { formatIndices } from "./indices.ts";
+import { jobStatus } from "./status.ts";
 import { readPlan, type WorkPlan, writeJsonAtomic, writing } from "./manifest.ts";
 import { checkPrintable } from "./printable.ts";
 import { lockFolder, tasksOf } from "./work.ts";

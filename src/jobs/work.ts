@@ -7,7 +7,7 @@
  */
 import { exists, fileSha256, readTextAtMost } from "../core/fs.ts";
 import { processTag, removeLeftovers } from "../core/leftovers.ts";
-import { OutputError } from "../core/errors.ts";
+import { OutputError, WorkFolderError } from "../core/errors.ts";
 import { type HeldLock, heldLock, takeLock } from "./lock.ts";
 import { type PlanItem, type WorkPlan, writeJsonAtomic, writing } from "./manifest.ts";
 import type { SegmentSpec } from "./plan.ts";
@@ -49,20 +49,45 @@ export function tasksOf(plan: WorkPlan): Task[] {
   return tasks;
 }
 
+/** The folder of the plan's video number `item`, relative to the work folder: `items/0003`. */
+export function itemFolder(item: number): string {
+  return `items/${String(item).padStart(4, "0")}`;
+}
+
+/** Segments are NUT files (NUT keeps every timestamp exactly and holds any codec). */
+export const SEGMENT_MUXER = "nut";
+
+/** A segment's file name in its video's folder: `seg-00003.nut`. */
+export function segmentName(index: number): string {
+  return `${segmentStem(index)}.nut`;
+}
+
+function segmentStem(index: number): string {
+  return `seg-${String(index).padStart(5, "0")}`;
+}
+
 function stem(work: string, plan: WorkPlan, task: Pick<Task, "item" | "segment">): string {
-  return `${work}/${plan.items[task.item].folder}/seg-${
-    String(task.segment.index).padStart(5, "0")
-  }`;
+  return `${work}/${plan.items[task.item].folder}/${segmentStem(task.segment.index)}`;
 }
 
 /** The finished segment's file. */
 export function segmentFile(work: string, plan: WorkPlan, task: Task): string {
-  return `${stem(work, plan, task)}.nut`;
+  return `${work}/${plan.items[task.item].folder}/${segmentName(task.segment.index)}`;
 }
 
 /** The record that marks a segment done. */
 export function doneFile(work: string, plan: WorkPlan, task: Task): string {
   return `${stem(work, plan, task)}.done.json`;
+}
+
+/** The refusal of a folder in the way of a work folder: it holds other things than a plan. */
+export function notWorkFolder(output: string, work: string): WorkFolderError {
+  return new WorkFolderError(output, work, "is not a work folder (no plan.json); left alone");
+}
+
+/** The record that marks a video joined into its output. */
+export function joinedRecord(work: string, item: PlanItem): string {
+  return `${work}/${item.folder}/joined.json`;
 }
 
 /** The lock of a whole work folder (see lock.ts). */

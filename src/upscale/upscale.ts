@@ -6,7 +6,7 @@ import { CancelledError, OptionError, UsageError } from "../core/errors.ts";
 import { alphaBesidePicture, sourceHasAlpha } from "../media/ffmpeg/alpha.ts";
 import { checkEncoderArgs } from "../media/ffmpeg/args.ts";
 import { capabilities } from "../media/ffmpeg/capabilities.ts";
-import { defaultCrf } from "../media/ffmpeg/crf.ts";
+import { encoderSettings } from "../media/ffmpeg/encoder_settings.ts";
 import { isStreamedInput, STANDARD_STREAM } from "../media/ffmpeg/input_name.ts";
 import { tools as resolveTools } from "../media/ffmpeg/resolve.ts";
 import { planNotices, planStreams, type StreamPlan } from "../media/ffmpeg/stream_plan.ts";
@@ -31,6 +31,8 @@ export interface SegmentedRunContext {
   started: number;
   /** What the output does differently from the source (see `onNotice`), told once. */
   notices?: UpscaleNotice[];
+  /** The output's streams, planned for the video encoder that the segments use. */
+  streams?: StreamPlan;
   /** The weights of a new plan (chosen for the input, and told through `onWeights`). */
   weights: () => Promise<RunWeights>;
 }
@@ -192,6 +194,7 @@ export async function upscaleWith(
         info,
         started,
         notices,
+        streams: plan,
         weights: runWeights,
       });
       if (made) return made;
@@ -229,8 +232,6 @@ export async function upscaleWith(
         }));
       } else {
         for (const notice of notices) o.onNotice?.(notice);
-        // A frame-sequence output has no plan: its frames are written as images.
-        const codec = plan?.videoEncoder ?? "libx264";
         const perField = treatment?.deinterlace?.perField && source.expectedFrames !== undefined;
         const r = await upscaleVideo({
           tools,
@@ -245,13 +246,8 @@ export async function upscaleWith(
           alpha: treatment?.alpha,
           plan,
           muxer,
-          video: {
-            codec,
-            crf: o.crf ?? defaultCrf(codec, o.encoderArgs ?? []),
-            preset: o.preset,
-            pixFmt: o.pixFmt,
-            extra: o.encoderArgs,
-          },
+          // A frame-sequence output has no plan: its frames are written as images.
+          video: encoderSettings(o, plan?.videoEncoder),
           keepPartial: o.keepPartial ?? false,
           signal: o.signal,
           onProgress: o.onProgress,

@@ -5,14 +5,9 @@
  * source's audio, subtitles, chapters, metadata, timestamps, colour tags and rotation.
  * Three stages run at once, joined by streams with backpressure, so memory stays flat.
  */
-import { CancelledError, InputError } from "../core/errors.ts";
-import { encoderPixFmt } from "../media/ffmpeg/alpha.ts";
-import {
-  decodeArgs,
-  encodeArgs,
-  imageSequenceArgs,
-  type VideoEncoding,
-} from "../media/ffmpeg/args.ts";
+import { CancelledError, InputError, ToolError } from "../core/errors.ts";
+import { decodeArgs, encodeArgs, imageSequenceArgs } from "../media/ffmpeg/args.ts";
+import type { EncoderSettings } from "../media/ffmpeg/encoder_settings.ts";
 import type { FfmpegCapabilities } from "../media/ffmpeg/capabilities.ts";
 import type { ColorTags, MediaInfo, VideoInfo } from "../media/ffmpeg/probe.ts";
 import { stderrTail } from "../media/ffmpeg/process.ts";
@@ -29,6 +24,7 @@ import {
   startDecoder,
   startEncoder,
 } from "../media/ffmpeg/stream.ts";
+import { trialEncode } from "../media/ffmpeg/trial.ts";
 import { frameLayout, type PixelFormat, workingFormat } from "../media/frame/format.ts";
 import { chromaSiting } from "../media/frame/resample.ts";
 import type { TiledUpscaler } from "../net/tiling/tiled.ts";
@@ -72,7 +68,7 @@ export interface VideoJob {
   plan?: StreamPlan;
   /** For video outputs: the ffmpeg muxer that writes it (default: see outputMuxer). */
   muxer?: string;
-  video: Omit<VideoEncoding, "pixFmt"> & { pixFmt?: string };
+  video: EncoderSettings;
   keepPartial: boolean;
   signal?: AbortSignal;
   onProgress?: (p: UpscaleProgress) => void;
@@ -210,42 +206,6 @@ async function peekFirst(
   return { first, stream };
 }
 
-/**
- * Runs the encoder on one blank frame, so that whatever ffmpeg will refuse (an unknown
- * option, a pixel format the encoder cannot take, a stream the muxer will not write) is refused
- * before any frame is upscaled: on its own, ffmpeg only writes the output's header once the
- * first frame is there.
- */
-async function trialEncode(
-  job: VideoJob,
-  args: (served?: ServedInput) => string[],
-  stream: EncoderStream,
-  frameBytes: number,
-  pts: number,
-): Promise<void> {
-  // A streamed source gives the trial its kept start: enough for ffmpeg to see its streams.
-  const start = job.source.streamed?.start;
-  const served = start ? await serveBytes(ReadableStream.from([start])) : undefined;
-  // Standard output is left alone: the trial writes to pipe:1 like the run, into nothing.
-  const trial = startEncoder(job.tools.ffmpeg, args(served), stream, job.target.path);
-  const onAbort = () => trial.kill();
-  job.signal?.addEventListener("abort", onAbort);
-  try {
-    const writer = trial.frames.getWriter();
-    try {
-      await writer.write({ pts, data: new Uint8Array(frameBytes) });
-      await writer.close();
-    } catch {
-      // The reason is on ffmpeg's stderr, which `done` reports.
-    }
-    await trial.done;
-  } finally {
-    job.signal?.removeEventListener("abort", onAbort);
-    trial.kill();
-    await served?.close();
-  }
-}
-
 function encoderArgs(
   job: VideoJob,
   format: PixelFormat,
@@ -270,8 +230,9 @@ function encoderArgs(
   return encodeArgs({
     output: target.temp,
     muxer: job.muxer ?? outputMuxer(target.path),
-    video: { ...job.video, pixFmt: encoderPixFmt(job.video.codec, format, job.video.pixFmt) },
-    // A segment is written alone; the join takes the source's streams (see segments/join.ts).
+    video: job.video,
+    frames: format,
+    // A segment is written alone; the join takes the source's streams (see jobs/join.ts).
     source: src.kind === "video" && !job.segment
       ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [], served }
       : undefined,
@@ -355,7 +316,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     const input = endOnError(decoder.frames);
     const window = job.segment ? windowStage<RawFrame>(job.segment, info.timeBase) : null;
     // A segment counts from its own first frame and was tried at planning time (see
-    // segments/job.ts): it needs neither the start nor a trial of its own.
+    // jobs/encoding_check.ts): it needs neither the start nor a trial of its own.
     const { first, stream: frames } = window
       ? { first: null, stream: input.stream.pipeThrough(window.stream) }
       : await peekFirst(input.stream);
@@ -382,13 +343,21 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       sampleAspect: info.sampleAspect,
     };
     if (first && job.target.kind === "video") {
-      await trialEncode(
-        job,
-        (trialServed) => encoderArgs(job, format, color, constantRate, start, trialServed, true),
-        encoderStream,
-        frameLayout(format, outW, outH).frameBytes,
-        first.pts,
-      );
+      // A streamed source gives the trial its kept start: enough for ffmpeg to see its streams.
+      const kept = src.streamed?.start;
+      const trialServed = kept ? await serveBytes(ReadableStream.from([kept])) : undefined;
+      try {
+        const problem = await trialEncode(
+          job.tools.ffmpeg,
+          encoderArgs(job, format, color, constantRate, start, trialServed, true),
+          encoderStream,
+          { bytes: frameLayout(format, outW, outH).frameBytes, pts: first.pts },
+          job.signal,
+        );
+        if (problem) throw new ToolError(`${job.target.path}: ffmpeg failed (${problem})`);
+      } finally {
+        await trialServed?.close();
+      }
     }
     const encoder = startEncoder(
       job.tools.ffmpeg,

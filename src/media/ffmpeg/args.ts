@@ -4,11 +4,14 @@
  * on stdin and writes the output, carrying over everything of the source but its pixels.
  */
 import { OptionError } from "../../core/errors.ts";
-import { pixFmtHasAlpha } from "../frame/format.ts";
+import { type PixelFormat, pixFmtHasAlpha } from "../frame/format.ts";
+import { encoderPixFmt } from "./alpha.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
+import type { EncoderSettings } from "./encoder_settings.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
 import { type FfmpegInput, localName, outputName, STANDARD_STREAM } from "./input_name.ts";
+import { MOV_MUXERS } from "./muxers.ts";
 import { deinterlaceFilter, type FieldParity } from "./interlace.ts";
 import { type PixelTurn, turnFilters } from "./rotate.ts";
 
@@ -139,16 +142,6 @@ export function decodeArgs(o: DecodeArgsOptions): string[] {
   ];
 }
 
-/** Video encoder settings (the `--codec`, `--crf`, `--preset`, `--pix-fmt`, `--encoder-args` flags). */
-export interface VideoEncoding {
-  codec: string;
-  crf?: number;
-  preset?: string;
-  pixFmt: string;
-  /** Extra arguments passed through to ffmpeg, each a separate argument. */
-  extra?: string[];
-}
-
 /**
  * ffmpeg's own options that take no value (and their `-no…` forms). Every other option,
  * ffmpeg's or an encoder's or muxer's, takes the word after it as its value, whatever it is.
@@ -277,12 +270,13 @@ export function checkEncoderArgs(args: readonly string[]): void {
   }
 }
 
-export interface EncodeArgsOptions {
+interface EncodeArgsCommon {
   /** The output file (a local path; ffmpeg is given it as a `file:` name), or `-`. */
   output: string;
   /** Muxer (`-f`), chosen from the output's extension. */
   muxer: string;
-  video: VideoEncoding;
+  /** How the video is encoded; for a copy (`copyVideoFrom`), only `extra` is used. */
+  video: EncoderSettings;
   /**
    * The source file (input #1): its chapters and global metadata are kept, and so are the
    * streams of `streams` (see stream_plan.ts), each with its tags and dispositions.
@@ -310,13 +304,26 @@ export interface EncodeArgsOptions {
   /** Encode one frame only: the trial run that shows whether ffmpeg accepts the output. */
   trial?: boolean;
   caps: Pick<FfmpegCapabilities, "fpsMode" | "encTimeBase" | "defaultMode">;
-  /**
-   * Take the video, already encoded, from this input instead of our NUT on stdin (its ffmpeg
-   * input options and name, e.g. a concat list of encoded segments) and copy it unchanged:
-   * of `video`, only `extra` is used (muxer options in it still apply).
-   */
-  copyVideoFrom?: FfmpegInput;
 }
+
+/** The arguments of an encode: our NUT frames on stdin, in the format `frames`. */
+interface EncodeFrames extends EncodeArgsCommon {
+  /** The frames' format, which the encoded pixel format follows unless one is asked for. */
+  frames: PixelFormat;
+  copyVideoFrom?: undefined;
+}
+
+/**
+ * The arguments of a copy: the video, already encoded, from `copyVideoFrom` (its ffmpeg input
+ * options and name, e.g. a concat list of encoded segments), unchanged: of `video`, only
+ * `extra` is used (muxer options in it still apply).
+ */
+interface CopyVideo extends EncodeArgsCommon {
+  copyVideoFrom: FfmpegInput;
+  frames?: undefined;
+}
+
+export type EncodeArgsOptions = EncodeFrames | CopyVideo;
 
 /** Dispositions that both ffmpeg 4.1 and current ones can set with `-disposition`. */
 const SETTABLE_DISPOSITIONS = new Set([
@@ -366,7 +373,9 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   args.push("-map", "0:v:0");
   const kept = src?.streams ?? [];
   for (const k of kept) args.push("-map", `1:${k.source.index}`);
-  const mp4Family = ["mp4", "mov", "ipod", "3gp", "3g2"].includes(o.muxer);
+  const mp4Family = MOV_MUXERS.has(o.muxer);
+  // The pixel format the frames are encoded in (none for a copy).
+  const pixFmt = o.frames && encoderPixFmt(o.video.codec, o.frames, o.video.pixFmt);
   if (src) {
     args.push("-map_metadata", "1", "-map_chapters", chapters);
     // Naming any stream's metadata turns ffmpeg's copying of the others off, so each is named.
@@ -383,7 +392,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
     // written without (the encoder sets it again where it writes alpha).
     const tags = videoStream?.tags ?? {};
     const alphaTag = Object.keys(tags).find((k) => k.toLowerCase() === "alpha_mode");
-    if (alphaTag && !o.copyVideoFrom && !pixFmtHasAlpha(o.video.pixFmt)) {
+    if (alphaTag && pixFmt !== undefined && !pixFmtHasAlpha(pixFmt)) {
       args.push("-metadata:s:0", `${alphaTag}=`);
     }
     args.push("-disposition:0", dispositionValue(videoStream?.disposition ?? ["default"]));
@@ -402,8 +411,8 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
     }
   }
   const v = o.video;
-  const extra = v.extra ?? [];
-  if (o.copyVideoFrom) args.push("-c:v", "copy");
+  const extra = v.extra;
+  if (pixFmt === undefined) args.push("-c:v", "copy");
   else {
     args.push("-c:v", v.codec);
     if (v.crf !== undefined) args.push("-crf", String(v.crf));
@@ -415,7 +424,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
       args.push("-b:v", "0");
     }
     if (v.preset !== undefined) args.push("-preset", v.preset);
-    args.push("-pix_fmt", v.pixFmt);
+    args.push("-pix_fmt", pixFmt);
   }
   // Stream copy takes these too: containers without colour fields (NUT) drop them on the way.
   const c = o.color ?? {};
@@ -423,7 +432,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   if (c.transfer) args.push("-color_trc", c.transfer);
   if (c.space) args.push("-colorspace", c.space);
   if (c.range) args.push("-color_range", c.range);
-  if (!o.copyVideoFrom) {
+  if (pixFmt !== undefined) {
     args.push(...passthrough(o.caps));
     // Variable frame rate: encode in the source's time base so that no timestamp is rounded.
     // Constant rate: let ffmpeg use 1/fps, which also gives every packet its duration (with the

@@ -13,6 +13,7 @@ import { planStreams } from "./stream_plan.ts";
 import { parseProbe, rotationOf } from "./probe.ts";
 import { rotateArgs } from "./rotate.ts";
 import { OptionError } from "../../core/errors.ts";
+import { workingFormat } from "../frame/format.ts";
 
 const old = { fpsMode: false, encTimeBase: "-1" as const, displayRotation: false };
 const modern = { fpsMode: true, encTimeBase: "demux" as const, displayRotation: true };
@@ -111,13 +112,8 @@ Deno.test("encoder: keeps audio, subtitles, chapters, metadata and colour; passe
     encodeArgs({
       output: "/o/.out.partial.mkv",
       muxer,
-      video: {
-        codec: "libx264",
-        crf: 18,
-        preset: "slow",
-        pixFmt: "yuv420p",
-        extra: ["-tune", "film"],
-      },
+      video: { codec: "libx264", crf: 18, preset: "slow", extra: ["-tune", "film"] },
+      frames: workingFormat("yuv420p"),
       source: {
         path: "/x/in.mkv",
         info,
@@ -184,13 +180,40 @@ Deno.test("encoder: VP9 and AV1 at a CRF get no bitrate cap, unless one is asked
     encodeArgs({
       output: "/o.webm",
       muxer: "webm",
-      video: { codec: "libvpx-vp9", crf: 31, pixFmt: "yuv420p", extra },
+      video: { codec: "libvpx-vp9", crf: 31, extra },
+      frames: workingFormat("yuv420p"),
       caps: { ...modern, defaultMode: true },
     });
   assert.equal(after(vp9([]), "-b:v"), "0");
   assert.deepEqual(all(vp9(["-b:v", "2M"]), "-b:v"), ["2M"]);
   assert.equal(dispositionValue(["default", "attached_pic", "forced"]), "default+forced");
   assert.equal(dispositionValue([]), "0");
+});
+
+Deno.test("encoder: the pixel format follows the frames unless one is asked; a copy has none", () => {
+  const args = (pixFmt: string | undefined, frames = workingFormat("yuv420p10le")) =>
+    encodeArgs({
+      output: "/o.mkv",
+      muxer: "matroska",
+      video: { codec: "ffv1", pixFmt, extra: [] },
+      frames,
+      caps: { ...modern, defaultMode: false },
+    });
+  assert.equal(after(args(undefined), "-pix_fmt"), "yuv420p10le");
+  assert.equal(after(args("yuv444p"), "-pix_fmt"), "yuv444p");
+  assert.equal(
+    after(args(undefined, workingFormat("yuva444p10le", true)), "-pix_fmt"),
+    "yuva444p10le",
+  );
+  const copy = encodeArgs({
+    output: "/o.mkv",
+    muxer: "matroska",
+    video: { codec: "ffv1", pixFmt: "yuv444p", extra: [] },
+    copyVideoFrom: { inputOptions: ["-f", "concat"], input: "file:/w/list" },
+    caps: { ...modern, defaultMode: false },
+  });
+  assert.equal(after(copy, "-c:v"), "copy");
+  assert.equal(copy.includes("-pix_fmt"), false);
 });
 
 Deno.test("rotation: read from the display matrix or the tag, written back the same", () => {

@@ -15,3 +15,9 @@ export const VIDEO_MUXERS: Readonly<Record<string, string>> = {
   nut: "nut",
   y4m: "yuv4mpegpipe",
 };
+
+/**
+ * Muxers of the MP4/MOV family (libavformat's mov muxer): they keep no track title but a
+ * handler name, can store a display matrix, and pick their own track timescale.
+ */
+export const MOV_MUXERS: ReadonlySet<string> = new Set(["mp4", "mov", "ipod", "3gp", "3g2"]);

@@ -8,11 +8,12 @@ import { ToolError } from "../../core/errors.ts";
 import { COMMON_ARGS, normaliseRotation } from "./args.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
 import { localName } from "./input_name.ts";
+import { MOV_MUXERS } from "./muxers.ts";
 import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
 /** Muxers that can store a display matrix. */
-export const ROTATABLE_MUXERS = new Set(["mp4", "mov", "ipod", "3gp", "3g2"]);
+export const ROTATABLE_MUXERS: ReadonlySet<string> = MOV_MUXERS;
 
 /** Clockwise quarter turns of the pixels, in degrees. */
 export type PixelTurn = 0 | 90 | 180 | 270;

@@ -80,6 +80,8 @@ export interface Encoder {
   frames: WritableStream<RawFrame>;
   /** Resolves when ffmpeg has exited successfully; rejects with its error otherwise. */
   done: Promise<void>;
+  /** Resolves with ffmpeg's exit status and stderr once it has exited. */
+  exit: Promise<{ code: number; signal: Deno.Signal | null; stderr: string }>;
   kill(): void;
 }
 
@@ -140,5 +142,5 @@ export function startEncoder(
     }
   });
   done.catch(() => {});
-  return { frames, done, kill: proc.kill };
+  return { frames, done, exit: proc.done, kill: proc.kill };
 }

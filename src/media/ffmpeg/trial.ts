@@ -1,49 +1,67 @@
 /**
- * A trial encode: two tiny frames through the chosen encoder into NUT, then joined with the
- * source's other streams into the output's container, as a segmented run will do with the real
- * frames. It takes a fraction of a second and finds at planning time what would otherwise fail
- * at the join, hours later: an encoder that is missing or refuses the settings, or a stream the
- * container cannot hold.
+ * The trial encode: the encoder's own command line run on one blank frame, so that whatever
+ * ffmpeg will refuse (an encoder it lacks, an option or a pixel format the encoder does not
+ * take, a stream the muxer will not write) is refused before any frame is upscaled, or, for a
+ * segmented job, at planning time rather than at the join, hours later. ffmpeg on its own only
+ * opens the encoder and writes the output's header once the first frame is there.
  */
-import { makeTaggedTempDir } from "../../core/leftovers.ts";
-import { COMMON_ARGS, type VideoEncoding } from "./args.ts";
-import { type FfmpegInput, localName } from "./input_name.ts";
+import { CancelledError } from "../../core/errors.ts";
 import { runTool, stderrTail } from "./process.ts";
-import type { FfmpegTools } from "./resolve.ts";
+import { type EncoderStream, startEncoder } from "./stream.ts";
+
+/** What ffmpeg said when it failed (its last lines), or its exit status. */
+function complaint(r: { code: number; stderr: string }): string {
+  return stderrTail(r.stderr) || `exit status ${r.code}`;
+}
 
 /**
- * Encodes a trial clip with `video` into NUT, then runs `join` on it.
+ * Runs `args` (an encode from NUT on standard input, as encodeArgs builds it with `trial`) on
+ * one blank frame of `stream`.
  *
- * @param join The join's ffmpeg arguments for a video input (`-i NAME`) and an output name.
- * @returns null when both steps work, else ffmpeg's complaint (one line).
+ * @param frame The frame's byte size (see frameLayout) and timestamp.
+ * @returns null when ffmpeg accepts it, else ffmpeg's complaint (one line).
+ * @throws {CancelledError} `signal` was aborted.
  */
 export async function trialEncode(
-  tools: FfmpegTools,
-  video: VideoEncoding,
-  join: (videoInput: FfmpegInput, output: string) => string[],
+  ffmpeg: string,
+  args: string[],
+  stream: EncoderStream,
+  frame: { bytes: number; pts: number },
   signal?: AbortSignal,
 ): Promise<string | null> {
-  const dir = await makeTaggedTempDir("fsrcnn-trial-");
+  signal?.throwIfAborted();
+  // Standard output is left alone: a trial that writes to pipe:1 writes into nothing.
+  const trial = startEncoder(ffmpeg, args, stream, "trial");
+  const onAbort = () => trial.kill();
+  signal?.addEventListener("abort", onAbort);
   try {
-    const nut = `${dir}/trial.nut`;
-    const encode = await runTool(tools.ffmpeg, [
-      ...COMMON_ARGS,
-      ...["-f", "lavfi", "-i", "color=c=gray:size=64x64:rate=25", "-frames:v", "2"],
-      "-c:v",
-      video.codec,
-      ...(video.crf !== undefined ? ["-crf", String(video.crf)] : []),
-      ...(video.preset !== undefined ? ["-preset", video.preset] : []),
-      ...["-pix_fmt", video.pixFmt, ...(video.extra ?? []), "-f", "nut", localName(nut)],
-    ], { signal });
-    if (encode.code !== 0) return stderrTail(encode.stderr, 3) || `exit ${encode.code}`;
-    const copy = await runTool(
-      tools.ffmpeg,
-      join({ inputOptions: ["-f", "nut"], input: localName(nut) }, `${dir}/trial.out`),
-      { signal },
-    );
-    if (copy.code !== 0) return stderrTail(copy.stderr, 3) || `exit ${copy.code}`;
-    return null;
+    const writer = trial.frames.getWriter();
+    try {
+      await writer.write({ pts: frame.pts, data: new Uint8Array(frame.bytes) });
+      await writer.close();
+    } catch {
+      // The reason is on ffmpeg's stderr, which its exit reports.
+    }
+    const exit = await trial.exit;
+    if (signal?.aborted) throw new CancelledError("interrupted");
+    if (exit.signal) throw new CancelledError();
+    return exit.code === 0 ? null : complaint(exit);
   } finally {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    signal?.removeEventListener("abort", onAbort);
+    trial.kill();
   }
+}
+
+/**
+ * Runs one more ffmpeg command of a trial (a join of what trialEncode wrote, say).
+ *
+ * @returns null when it works, else ffmpeg's complaint (one line).
+ */
+export async function trialStep(
+  ffmpeg: string,
+  args: string[],
+  signal?: AbortSignal,
+): Promise<string | null> {
+  const r = await runTool(ffmpeg, args, { signal });
+  return r.code === 0 ? null : complaint(r);
 }
