@@ -145,6 +145,26 @@ Deno.test(
   },
 );
 
+Deno.test("a stream's chapters keep their times when its video starts after its audio", async () => {
+  await withClip(async (dir) => {
+    // AAC's priming starts the audio first: the video is moved to its start when encoded.
+    await makeClip(`${dir}/ch.mkv`, { frames: 20, chapters: true });
+    const src = await ffprobe(`${dir}/ch.mkv`);
+    assert.ok(src.chapters.length >= 2, "the test clip has chapters");
+    const starts = (await streams(`${dir}/ch.mkv`)).map((s) => Number(s.start_time));
+    assert.notEqual(Math.max(...starts), Math.min(...starts), "its streams start apart");
+    const r = await run(
+      Deno.execPath(),
+      upscaleArgs([...W, "-q", "--weights", "w2.safetensors", "-", "out.mkv"]),
+      { stdin: await Deno.readFile(`${dir}/ch.mkv`), cwd: dir },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const times = (p: { chapters: Array<Record<string, unknown>> }) =>
+      p.chapters.map((c) => [c.start_time, c.end_time, (c.tags as { title: string }).title]);
+    assert.deepEqual(times(await ffprobe(`${dir}/out.mkv`)), times(src));
+  });
+});
+
 Deno.test("--format picks the container of standard output", async () => {
   await withClip(async (dir) => {
     const r = await run(

@@ -13,6 +13,7 @@ import type { ColorTags, MediaInfo, VideoInfo } from "../media/ffmpeg/probe.ts";
 import { stderrTail } from "../media/ffmpeg/process.ts";
 import type { FfmpegTools } from "../media/ffmpeg/resolve.ts";
 import { serveBytes, type ServedInput } from "../media/ffmpeg/live.ts";
+import { type ChaptersInput, chaptersInput } from "../media/ffmpeg/chapters.ts";
 import { STANDARD_STREAM } from "../media/ffmpeg/input_name.ts";
 import { copiedOpusDelay, videoStart } from "../media/ffmpeg/start.ts";
 import type { FieldParity } from "../media/ffmpeg/interlace.ts";
@@ -213,6 +214,7 @@ function encoderArgs(
   constantRate: boolean,
   videoStart: number,
   served?: ServedInput,
+  chapters?: ChaptersInput,
   trial = false,
 ): string[] {
   const target = job.target;
@@ -234,7 +236,7 @@ function encoderArgs(
     frames: format,
     // A segment is written alone; the join takes the source's streams (see jobs/join.ts).
     source: src.kind === "video" && !job.segment
-      ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [], served }
+      ? { path: src.path, info: src.info, streams: job.plan?.kept ?? [], served, chapters }
       : undefined,
     videoStart,
     color,
@@ -267,6 +269,10 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     ? await serveBytes(branches.encoder)
     : undefined;
   if (branches && !served) await branches.encoder.cancel();
+  // A stream's chapters, for when its video is moved (see encodeArgs).
+  const chapters = served && src.info.chapters.length > 0
+    ? await chaptersInput(src.info.chapters, src.info.start ?? 0)
+    : undefined;
   const decoder = startDecoder(
     job.tools.ffmpeg,
     decodeArgs({
@@ -349,7 +355,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       try {
         const problem = await trialEncode(
           job.tools.ffmpeg,
-          encoderArgs(job, format, color, constantRate, start, trialServed, true),
+          encoderArgs(job, format, color, constantRate, start, trialServed, chapters, true),
           encoderStream,
           { bytes: frameLayout(format, outW, outH).frameBytes, pts: first.pts },
           job.signal,
@@ -361,7 +367,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     }
     const encoder = startEncoder(
       job.tools.ffmpeg,
-      encoderArgs(job, format, color, constantRate, start, served),
+      encoderArgs(job, format, color, constantRate, start, served, chapters),
       encoderStream,
       job.target.path,
       job.target.path === STANDARD_STREAM,
@@ -465,5 +471,6 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     job.signal?.removeEventListener("abort", onAbort);
     decoder.kill();
     await served?.close();
+    await chapters?.close();
   }
 }

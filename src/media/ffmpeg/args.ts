@@ -287,9 +287,14 @@ interface EncodeArgsCommon {
     streams: KeptStream[];
     /**
      * How ffmpeg reads the source when it is not the local file `path`: a streamed input,
-     * served once (see live.ts). Its chapters then keep the video's offset (see encodeArgs).
+     * served once (see live.ts).
      */
     served?: FfmpegInput;
+    /**
+     * Where a served source's chapters are read from when the video is moved (`videoStart`):
+     * an FFMETADATA file (see chapters.ts), since a stream cannot be opened a second time.
+     */
+    chapters?: FfmpegInput;
   };
   /**
    * Seconds from the output's start to its first video frame (see ffmpeg/start.ts). ffmpeg
@@ -367,9 +372,16 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
     args.push(...(src.served?.inputOptions ?? []), "-i", src.served?.input ?? localName(src.path));
   }
   // Chapters are copied with input #1's offset but not moved back by -output_ts_offset: they
-  // come from a second, unshifted opening of the source. A stream cannot be opened twice.
-  const chapters = src && !src.served && start !== 0 && src.info.chapters.length > 0 ? "2" : "1";
-  if (src && chapters === "2") args.push("-i", localName(src.path));
+  // come from a second, unshifted opening of the source, or for a stream (which cannot be
+  // opened twice) from the FFMETADATA file of its chapters.
+  const moved = src !== undefined && start !== 0 && src.info.chapters.length > 0;
+  const chaptersFrom = !moved
+    ? undefined
+    : src.served
+    ? src.chapters
+    : { inputOptions: [], input: localName(src.path) };
+  const chapters = chaptersFrom ? "2" : "1";
+  if (chaptersFrom) args.push(...chaptersFrom.inputOptions, "-i", chaptersFrom.input);
   args.push("-map", "0:v:0");
   const kept = src?.streams ?? [];
   for (const k of kept) args.push("-map", `1:${k.source.index}`);

@@ -3,6 +3,8 @@
  * its source (a stream is read once): their times moved as ffmpeg moves a source's chapters
  * when it reads the source without `-copyts`, and every value escaped as the format asks.
  */
+import { makeTaggedTempDir } from "../../core/leftovers.ts";
+import { type FfmpegInput, localName } from "./input_name.ts";
 
 /** A chapter as ffprobe reports it: times in its own time base, and its tags. */
 export interface Chapter {
@@ -42,4 +44,31 @@ export function ffmetadataChapters(chapters: readonly Chapter[], shift: number):
     }
   }
   return lines.join("\n") + "\n";
+}
+
+/** An FFMETADATA file of chapters as an ffmpeg input. */
+export interface ChaptersInput extends FfmpegInput {
+  /** Removes the file (idempotent). */
+  close(): Promise<void>;
+}
+
+/**
+ * `chapters` (moved `shift` seconds earlier, see ffmetadataChapters) written to a private
+ * temporary file that ffmpeg reads as an input of its own.
+ */
+export async function chaptersInput(
+  chapters: readonly Chapter[],
+  shift: number,
+): Promise<ChaptersInput> {
+  const dir = await makeTaggedTempDir("fsrcnn-chapters-");
+  const path = `${dir}/chapters.txt`;
+  let closed: Promise<void> | null = null;
+  const close = () => closed ??= Deno.remove(dir, { recursive: true }).catch(() => {});
+  try {
+    await Deno.writeTextFile(path, ffmetadataChapters(chapters, shift));
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { input: localName(path), inputOptions: ["-f", "ffmetadata"], close };
 }
