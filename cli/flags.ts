@@ -200,8 +200,9 @@ export function pixelOptions(command: Command): Command {
     .option(
       "--weights <w>",
       "auto: shipped weights chosen from the input's first pictures (default); paper: " +
-        "models/fsrcnn_x<scale>.safetensors; video: for compressed video; fast: the small " +
-        "FSRCNN-s network (x2), faster, softer pictures; or a weights file " +
+        "models/fsrcnn_x<scale>.safetensors; video: for compressed video; fast, fast-paper: " +
+        "the small FSRCNN-s network (x2) trained as video and paper are, faster, softer " +
+        "pictures; or a weights file " +
         "(./auto for a file of that name)",
       weightsValue("--weights"),
     )

@@ -1,17 +1,15 @@
 /**
  * The small network through the real command line: `train --network fsrcnn-s`, `bench
- * --network` with both networks side by side, and the `fast` weights for `upscale` and `eval`,
- * refused in one line where they are not shipped.
+ * --network` with both networks side by side, and the shipped FSRCNN-s weights (`fast`,
+ * `fast-paper`, ×2) for `upscale` and `eval`, refused in one line at the scales they lack.
  */
 import assert from "node:assert/strict";
 import { loadWeights, saveWeights } from "../src/net/mod.ts";
 import { networkConfig } from "../src/net/networks.ts";
 import { initWeights } from "../src/net/weights/file.ts";
-import { shippedWeightsFor } from "../src/net/weights/shipped.ts";
 import { assertFails, cli, ffmpeg, listDir, ok, tempDir } from "./helpers.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-const fastAtX2 = (await shippedWeightsFor(2)).includes("fast");
 
 /** A folder with a picture (`in.png`, 24x16) and a folder of three (`images/`). */
 async function withPictures(body: (dir: string) => Promise<void>): Promise<void> {
@@ -131,7 +129,7 @@ Deno.test({
 
 Deno.test({
   ...opts,
-  name: "upscale runs FSRCNN-s weights, and --weights fast where they are shipped",
+  name: "upscale runs FSRCNN-s weights, and the shipped ones by name (fast, fast-paper)",
   fn: () =>
     withPictures(async (dir) => {
       const weights = `${dir}/small.safetensors`;
@@ -155,17 +153,18 @@ Deno.test({
         "fast",
         "-v",
       ]);
-      if (fastAtX2) {
-        ok(fast);
-        assert.match(fast.stderr, /fast weights: asked for by name/);
-      } else {
-        // Until models/fsrcnn_s_x2.safetensors ships, ×2 has none either.
-        assertFails(
-          fast,
-          2,
-          /^fsrcnn: --weights fast: no fast weights are shipped for x2 \(shipped: /,
-        );
-      }
+      ok(fast);
+      assert.match(fast.stderr, /fast weights: asked for by name/);
+      const fastPaper = await cli([
+        "upscale",
+        `${dir}/in.png`,
+        `${dir}/fast_paper.png`,
+        "--weights",
+        "fast-paper",
+        "-v",
+      ]);
+      ok(fastPaper);
+      assert.match(fastPaper.stderr, /fast-paper weights: asked for by name/);
       for (const scale of ["3", "4"]) {
         const r = await cli([
           "upscale",
@@ -187,14 +186,14 @@ Deno.test({
       const left = (await listDir(dir)).filter((n) => !n.startsWith("images"));
       assert.deepEqual(
         left.sort(),
-        ["given.png", ...(fastAtX2 ? ["fast.png"] : []), "in.png", "small.safetensors"].sort(),
+        ["fast.png", "fast_paper.png", "given.png", "in.png", "small.safetensors"].sort(),
       );
     }),
 });
 
 Deno.test({
   ...opts,
-  name: "eval --weights fast scores the shipped FSRCNN-s, or says in one line it is not shipped",
+  name: "eval --weights fast, fast-paper score the shipped FSRCNN-s; other scales are refused",
   fn: () =>
     withPictures(async (dir) => {
       const args = ["eval", "--data", `${dir}/images`, "--weights", "fast"];
@@ -204,11 +203,10 @@ Deno.test({
         /^fsrcnn: --weights fast: no fast weights are shipped for x3 \(shipped: video, paper\)$/,
       );
       const r = await cli([...args, "--scale", "2"]);
-      if (fastAtX2) {
-        ok(r);
-        assert.match(r.stdout, /fsrcnn_s_x2\.safetensors/);
-      } else {
-        assertFails(r, 2, /^fsrcnn: --weights fast: no fast weights are shipped for x2/);
-      }
+      ok(r);
+      assert.match(r.stdout, /fsrcnn_s_video_x2\.safetensors/);
+      const paper = await cli(["eval", "--data", `${dir}/images`, "--weights", "fast-paper"]);
+      ok(paper);
+      assert.match(paper.stdout, /fsrcnn_s_x2\.safetensors/);
     }),
 });

@@ -11,10 +11,10 @@ const files = Deno.args.length > 0
   ? Deno.args
   : [2, 3, 4].map((s) => `models/fsrcnn_x${s}.safetensors`);
 const sets = ["../shared/datasets/Set5", "../shared/datasets/Set14"];
-const paper: Record<number, [number, number]> = {
-  2: [37.0, 32.63],
-  3: [33.16, 29.43],
-  4: [30.71, 27.59],
+/** The FSRCNN paper's Set5 / Set14 PSNR (Dong et al., ECCV 2016, Table 3) per network and scale. */
+const paper: Record<string, Record<number, [number, number]>> = {
+  "fsrcnn": { 2: [37.0, 32.63], 3: [33.16, 29.43], 4: [30.71, 27.59] },
+  "fsrcnn-s": { 2: [36.57, 32.28] },
 };
 const bicubic: Record<number, [number, number]> = {
   2: [33.66, 30.23],
@@ -42,7 +42,7 @@ for (const file of files) {
   const hours = (Number(m.train_seconds ?? 0) / 3600).toFixed(1);
   console.log(
     `| ${file.split("/").pop()} | ×${s} | ${scores[0]} | ${scores[1]} | ${
-      paper[s].map((v) => v.toFixed(2)).join(" / ")
+      paper[w.network]?.[s]?.map((v) => v.toFixed(2)).join(" / ") ?? "–"
     } | ` +
       `${bicubic[s].map((v) => v.toFixed(2)).join(" / ")} | ${m.train_steps ?? "?"} | ${
         m.train_patches ?? "?"

@@ -5,10 +5,13 @@
  *
  *   deno run -A tools/side_by_side_table.ts side.jsonl [peak GMAC/s …]
  */
-import { fsrcnnConfig, macsPerFrame } from "../src/net/fsrcnn/config.ts";
+import { macsPerFrame } from "../src/net/fsrcnn/config.ts";
+import { networkConfig, type NetworkName } from "../src/net/networks.ts";
 
 interface Line {
   round: number;
+  /** The registered network (lines without one are FSRCNN's). */
+  network?: NetworkName;
   impl: string;
   threads: number;
   in: [number, number];
@@ -27,12 +30,13 @@ const median = (v: number[]) => {
 };
 const cells = new Map<string, number[]>();
 for (const l of lines) {
-  const key = `${l.in[0]}x${l.in[1]}|${l.scale}|${l.impl}|${l.threads}`;
+  const key = `${l.in[0]}x${l.in[1]}|${l.scale}|${l.network ?? "fsrcnn"}|${l.impl}|${l.threads}`;
   cells.set(key, [...cells.get(key) ?? [], l.ms_per_frame]);
 }
 const threadCounts = [...new Set(lines.map((l) => l.threads))].sort((a, b) => a - b);
 const rounds = new Set(lines.map((l) => l.round)).size;
 const head = [
+  "network",
   "input → output",
   ...threadCounts.map((t) => `PyTorch ${t}T`),
   ...threadCounts.map((t) => `ours ${t}T`),
@@ -43,9 +47,11 @@ const head = [
 console.log(`Medians of ${rounds} interleaved rounds, ms per frame.\n`);
 console.log(`| ${head.join(" | ")} |`);
 console.log(`| ${head.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
-const sizes = [...new Set(lines.map((l) => `${l.in[0]}x${l.in[1]}|${l.scale}`))];
+const sizes = [
+  ...new Set(lines.map((l) => `${l.in[0]}x${l.in[1]}|${l.scale}|${l.network ?? "fsrcnn"}`)),
+];
 for (const key of sizes) {
-  const [size, scale] = key.split("|");
+  const [size, scale, network] = key.split("|") as [string, string, NetworkName];
   const [w, h] = size.split("x").map(Number);
   const get = (impl: string, t: number) => {
     const v = cells.get(`${key}|${impl}|${t}`);
@@ -54,11 +60,11 @@ for (const key of sizes) {
   const torch = threadCounts.map((t) => get("pytorch", t));
   const ours = threadCounts.map((t) => get("fsrcnn-deno", t));
   const best = Math.min(...torch);
-  const gmac = macsPerFrame(fsrcnnConfig(Number(scale)), w, h) / 1e9;
+  const gmac = macsPerFrame(networkConfig(network, Number(scale)), w, h) / 1e9;
   const last = ours.at(-1)!;
   const gmacPerS = gmac / (last / 1000);
   console.log(
-    `| ${size} → ${w * +scale}x${h * +scale} (×${scale}) | ${
+    `| ${network} | ${size} → ${w * +scale}x${h * +scale} (×${scale}) | ${
       [
         ...torch.map((v) => v.toFixed(0)),
         ...ours.map((v) => v.toFixed(1)),

@@ -144,15 +144,23 @@ Deno.test("a lossy codec is never clean: clean-looking pictures it stored get th
 });
 
 Deno.test("the fast weights run FSRCNN-s and are never chosen by auto, shipped or not", async () => {
-  const fast = SHIPPED_WEIGHTS.find((w) => w.name === "fast")!;
-  assert.equal(fast.network, "fsrcnn-s");
-  assert.equal(fast.file, "fsrcnn_s_x{scale}.safetensors");
-  assert.deepEqual(fast.chosenFor, []);
+  const files = {
+    fast: "fsrcnn_s_video_x{scale}.safetensors",
+    "fast-paper": "fsrcnn_s_x{scale}.safetensors",
+  };
+  for (const [name, file] of Object.entries(files)) {
+    const w = SHIPPED_WEIGHTS.find((w) => w.name === name)!;
+    assert.equal(w.network, "fsrcnn-s", name);
+    assert.equal(w.file, file, name);
+    assert.deepEqual(w.chosenFor, [], name);
+  }
   for (const stats of [clean, compressed, aliased, unclear, flat, null]) {
-    assert.notEqual(chooseWeights(stats, 2, ["fast", "video", "paper"]).name, "fast");
+    const name = chooseWeights(stats, 2, ["fast", "fast-paper", "video", "paper"]).name;
+    assert.ok(name === "video" || name === "paper", String(name));
     assert.equal(chooseWeights(stats, 3, ["fast", "paper"]).name, "paper");
   }
-  assert.ok(!(await shippedWeightsFor(2, { auto: true })).includes("fast"));
+  const auto = await shippedWeightsFor(2, { auto: true });
+  assert.ok(!auto.includes("fast") && !auto.includes("fast-paper"));
   assert.equal(
     chooseWeights(clean, 3, ["fast", "paper"]).reason,
     "paper weights: the only ones shipped for x3",

@@ -63,7 +63,9 @@ export const SHIPPED_WEIGHTS = [
     "aliased",
   ]),
   // FSRCNN-s: about a third of FSRCNN's work per pixel, for speed over pictures; by name only.
-  weights("fast", "fsrcnn_s_x{scale}.safetensors", "fsrcnn-s", []),
+  // `fast` is trained as `video` is, `fast-paper` as `paper` is.
+  weights("fast", "fsrcnn_s_video_x{scale}.safetensors", "fsrcnn-s", []),
+  weights("fast-paper", "fsrcnn_s_x{scale}.safetensors", "fsrcnn-s", []),
 ] as const;
 
 /** The names of the shipped weights (`paper`, `video`, …). */
