@@ -346,6 +346,27 @@ Deno.test("a live RTMP stream ended with Ctrl-C gives a complete, playable outpu
   });
 });
 
+/** Whether the ffmpeg the tests run has SRT (libsrt): the embedded ffmpeg 4.1 has not. */
+const hasSrt = (await run(FFMPEG, ["-hide_banner", "-protocols"])).stdout.split("\n")
+  .some((l) => l.trim() === "srt");
+
+Deno.test({
+  name: "a live SRT stream ended with Ctrl-C gives a complete, playable output" +
+    (hasSrt ? "" : " (skipped: this ffmpeg has no SRT)"),
+  ignore: !hasSrt,
+  fn: async () => {
+    const port = freePort();
+    // The sender listens; upscale calls it.
+    await liveSourceEndedWithCtrlC(`srt://127.0.0.1:${port}`, {
+      server: [
+        ...LIVE_SOURCE,
+        ...["-c:a", "aac", "-f", "mpegts", `srt://127.0.0.1:${port}?mode=listener`],
+      ],
+      serverFirst: true,
+    });
+  },
+});
+
 Deno.test("a device (ffmpeg's lavfi input device) ended with Ctrl-C gives a complete output", async () => {
   await liveSourceEndedWithCtrlC(
     "testsrc2=s=64x48:r=25,realtime[out0];sine=frequency=440,arealtime[out1]",

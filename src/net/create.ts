@@ -3,10 +3,9 @@
  * adapter when there is one and its result agrees with the CPU reference on a small input;
  * otherwise onnxruntime's native CPU engine, and tfjs-wasm if that cannot load.
  */
-import { FsrcnnError, OptionError, UsageError } from "../core/errors.ts";
+import { FsrcnnError, OptionError } from "../core/errors.ts";
 import {
   autoBackends,
-  BACKEND_NAMES,
   type BackendChoice,
   type BackendName,
   BACKENDS,
@@ -44,23 +43,6 @@ export function checkThreads(threads: number | undefined): number | undefined {
     );
   }
   return threads;
-}
-
-/**
- * Parses a backend name, as a user or a settings file may give it.
- *
- * @param value `auto` or one of {@link BACKEND_NAMES}.
- * @throws {UsageError} Any other value.
- */
-export function parseBackend(value: string): BackendChoice {
-  if (
-    value === "auto" || (BACKEND_NAMES as readonly string[]).includes(value)
-  ) {
-    return value as BackendChoice;
-  }
-  throw new UsageError(
-    `unknown backend "${value}" (choose auto, ${BACKEND_NAMES.join(", ")})`,
-  );
 }
 
 /**

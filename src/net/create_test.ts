@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
 import { fsrcnnConfig } from "./fsrcnn/config.ts";
-import { agreesWithReference, createEngine, maxAbsDiff, parseBackend } from "./create.ts";
+import { agreesWithReference, createEngine, maxAbsDiff } from "./create.ts";
 import type { EngineInfo, PlaneBatch, SrEngine } from "./engine.ts";
 import { getGpu } from "./gpu.ts";
 import { initWeights } from "./weights/file.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-Deno.test("backend names are checked", () => {
-  assert.equal(parseBackend("auto"), "auto");
-  assert.equal(parseBackend("webgpu-wgsl"), "webgpu-wgsl");
-  assert.throws(() => parseBackend("cuda"), /unknown backend "cuda" \(choose auto, webgpu/);
-});
 
 Deno.test({
   ...opts,

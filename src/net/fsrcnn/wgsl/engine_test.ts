@@ -8,7 +8,7 @@ import { GOLDEN_CASES, randomizeWeights } from "../../../../tools/make_golden_in
 import { FsrcnnError } from "../../../core/errors.ts";
 import { Rng } from "../../../core/random.ts";
 import { fsrcnnConfig } from "../config.ts";
-import { createEngineFor, maxAbsDiff, parseBackend } from "../../create.ts";
+import { createEngineFor, maxAbsDiff } from "../../create.ts";
 import { getGpu } from "../../gpu.ts";
 import { referenceForward } from "../reference.ts";
 import { TiledUpscaler } from "../../tiling/tiled.ts";
@@ -323,7 +323,6 @@ test("TiledUpscaler over the engine equals one untiled run", async () => {
 });
 
 test("registered as backend webgpu-wgsl", async () => {
-  assert.equal(parseBackend("webgpu-wgsl"), "webgpu-wgsl");
   const w = randomWeights(2, 8, 4, 1, 2);
   const engine = await createEngineFor(w, "webgpu-wgsl");
   try {
