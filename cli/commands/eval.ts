@@ -22,6 +22,7 @@ import {
   degradationList,
   degradationsHelp,
   flagParser,
+  nameList,
   parseBackend,
   positiveInt,
   positiveNumber,
@@ -120,7 +121,7 @@ export function evalCommand(): Command {
             footage: opts.footage,
             clips: opts.clips === undefined || opts.clips === "validation" || opts.clips === "all"
               ? opts.clips
-              : String(opts.clips).split(",").map((s: string) => s.trim()).filter(Boolean),
+              : nameList(String(opts.clips)),
             seconds: opts.seconds,
             scale: opts.scale,
             weights: opts.weights,
@@ -235,7 +236,7 @@ export function formatFootage(r: FootageReport): string {
 
 /** A comma-separated list of shipped weights' names (not `auto`). */
 function parseShippedList(value: string): ShippedWeightsName[] {
-  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const names = nameList(value);
   for (const n of names) {
     if (n === "auto" || !isShippedChoice(n)) {
       throw new UsageError(

@@ -15,7 +15,7 @@ import { planStreams, type StreamPlan } from "../media/ffmpeg/stream_plan.ts";
 import type { Rational } from "../core/rational.ts";
 import { runTool, stderrTail } from "../media/ffmpeg/process.ts";
 import type { FfmpegTools } from "../media/ffmpeg/resolve.ts";
-import { applyRotation, ROTATABLE_MUXERS } from "../media/ffmpeg/rotate.ts";
+import { applyRotation, keepsDisplayMatrix } from "../media/ffmpeg/rotate.ts";
 import { MOV_MUXERS, VIDEO_MUXERS } from "../media/ffmpeg/muxers.ts";
 import { copiedOpusDelay, videoStart } from "../media/ffmpeg/start.ts";
 import { extensionOf } from "../upscale/kinds.ts";
@@ -240,7 +240,7 @@ export async function joinItem(
     if (r.code !== 0) {
       throw new ToolError(`${item.output}: joining the segments failed (${stderrTail(r.stderr)})`);
     }
-    if (v.rotation !== 0 && ROTATABLE_MUXERS.has(muxer)) {
+    if (v.rotation !== 0 && keepsDisplayMatrix(muxer, item.output)) {
       await applyRotation(job.tools, job.caps, target.temp, muxer, v.rotation, job.signal);
     }
     const packets = await countVideoPackets(job.tools, target.temp, job.signal);

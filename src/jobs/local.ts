@@ -6,7 +6,7 @@
 import { CancelledError, WorkFolderError } from "../core/errors.ts";
 import { capabilities } from "../media/ffmpeg/capabilities.ts";
 import { VIDEO_MUXERS } from "../media/ffmpeg/muxers.ts";
-import { pixelTurn } from "../media/ffmpeg/rotate.ts";
+import { keepsDisplayMatrix, pixelTurn } from "../media/ffmpeg/rotate.ts";
 import { extensionOf } from "../upscale/kinds.ts";
 import { exists } from "../core/fs.ts";
 import type { LeftoverReport } from "../core/leftovers.ts";
@@ -205,7 +205,9 @@ async function segmentedRun(
     const seconds = (performance.now() - ctx.started) / 1000;
     const v = info.video!;
     // Pictures turned a quarter for a container that cannot store the rotation swap sides.
-    const turned = pixelTurn(VIDEO_MUXERS[extensionOf(o.output)], v.rotation) % 180 === 90;
+    const turned =
+      pixelTurn(keepsDisplayMatrix(VIDEO_MUXERS[extensionOf(o.output)], o.output), v.rotation) %
+          180 === 90;
     return {
       input: o.input,
       output: o.output,

@@ -16,7 +16,7 @@ import {
 import { probeSizeChanges, type SizeChanges } from "../media/ffmpeg/keyframe_sizes.ts";
 import { isStreamedInput, STANDARD_STREAM } from "../media/ffmpeg/input_name.ts";
 import type { FfmpegTools } from "../media/ffmpeg/resolve.ts";
-import { type PixelTurn, pixelTurn } from "../media/ffmpeg/rotate.ts";
+import { keepsDisplayMatrix, type PixelTurn, pixelTurn } from "../media/ffmpeg/rotate.ts";
 import { extensionOf } from "./kinds.ts";
 import type { UpscaleNotice } from "./options.ts";
 import { keepsAlpha } from "./still.ts";
@@ -87,10 +87,8 @@ export async function pictureTreatment(
   }
   const toStdout = o.output === STANDARD_STREAM;
   const muxer = VIDEO_MUXERS[extensionOf(o.output)] ?? "image2";
-  // A display matrix is stamped on the finished file (applyRotation): standard output is
-  // never finished where it can be reopened, so its pictures are turned whatever the muxer.
   const turn = src.kind === "video" && v.rotation !== 0
-    ? pixelTurn(toStdout ? STANDARD_STREAM : muxer, v.rotation)
+    ? pixelTurn(keepsDisplayMatrix(muxer, o.output), v.rotation)
     : 0;
   if (turn !== 0) {
     const container = toStdout

@@ -17,7 +17,7 @@ import { type ChaptersInput, chaptersInput } from "../media/ffmpeg/chapters.ts";
 import { STANDARD_STREAM } from "../media/ffmpeg/input_name.ts";
 import { copiedOpusDelay, videoStart } from "../media/ffmpeg/start.ts";
 import type { FieldParity } from "../media/ffmpeg/interlace.ts";
-import { applyRotation, type PixelTurn, ROTATABLE_MUXERS } from "../media/ffmpeg/rotate.ts";
+import { applyRotation, keepsDisplayMatrix, type PixelTurn } from "../media/ffmpeg/rotate.ts";
 import type { StreamPlan } from "../media/ffmpeg/stream_plan.ts";
 import {
   type EncoderStream,
@@ -390,10 +390,10 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
         .pipeTo(encoder.frames, { signal: job.signal });
       await encoder.done;
       const muxer = job.muxer ?? outputMuxer(job.target.path);
-      // Rotation is set by rewriting the finished file, which standard output cannot be.
+      // Rotation is set by rewriting the finished file; a segment's is set by its join.
       if (
         job.target.kind === "video" && src.kind === "video" && v.rotation !== 0 &&
-        ROTATABLE_MUXERS.has(muxer) && !job.segment && job.target.path !== STANDARD_STREAM
+        keepsDisplayMatrix(muxer, job.target.path) && !job.segment
       ) {
         await applyRotation(job.tools, job.caps, job.target.temp, muxer, v.rotation, job.signal);
       }

@@ -12,7 +12,7 @@ import type { Plane } from "../../media/frame/pixels.ts";
 import { imresizePlane } from "../imresize.ts";
 import { blurFrame } from "./gaussian_blur.ts";
 
-/** A degradation's name, as `--degradations` takes it. */
+/** A degradation's name. */
 export type DegradationName = "matlab" | "bicubic" | "bilinear" | "area" | "neighbor" | "blur";
 
 /** A step on the HR frame before it is shrunk: how the source itself was made. */
@@ -36,9 +36,9 @@ export type Shrink =
 
 /** One degradation: its name, its words and its steps. */
 export interface Degradation {
-  /** The name `--degradations` and the library take. */
+  /** Its name, by which eval and train ask for it. */
   readonly name: DegradationName;
-  /** One line for `--help` and the docs. */
+  /** One line that says what it does (for help texts and the docs). */
   readonly describe: string;
   /** What happens to the HR frame before it is shrunk, in order (none: a sharp source). */
   readonly source: readonly SourceStep[];

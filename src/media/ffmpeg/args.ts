@@ -10,7 +10,13 @@ import type { FfmpegCapabilities } from "./capabilities.ts";
 import type { EncoderSettings } from "./encoder_settings.ts";
 import type { ColorTags, MediaInfo } from "./probe.ts";
 import type { KeptStream } from "./stream_plan.ts";
-import { type FfmpegInput, localName, outputName, STANDARD_STREAM } from "./input_name.ts";
+import {
+  type FfmpegInput,
+  fileInput,
+  localName,
+  outputName,
+  STANDARD_STREAM,
+} from "./input_name.ts";
 import { MOV_MUXERS } from "./muxers.ts";
 import { deinterlaceFilter, type FieldParity } from "./interlace.ts";
 import { type PixelTurn, turnFilters } from "./rotate.ts";
@@ -375,11 +381,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   // come from a second, unshifted opening of the source, or for a stream (which cannot be
   // opened twice) from the FFMETADATA file of its chapters.
   const moved = src !== undefined && start !== 0 && src.info.chapters.length > 0;
-  const chaptersFrom = !moved
-    ? undefined
-    : src.served
-    ? src.chapters
-    : { inputOptions: [], input: localName(src.path) };
+  const chaptersFrom = !moved ? undefined : src.served ? src.chapters : fileInput(src.path);
   const chapters = chaptersFrom ? "2" : "1";
   if (chaptersFrom) args.push(...chaptersFrom.inputOptions, "-i", chaptersFrom.input);
   args.push("-map", "0:v:0");

@@ -1,6 +1,6 @@
 /**
- * The video encoder's settings (the `--codec`, `--crf`, `--preset`, `--pix-fmt` and
- * `--encoder-args` flags), in the one shape that every encode, trial and plan uses, with the
+ * The video encoder's settings (the options `codec`, `crf`, `preset`, `pixFmt` and
+ * `encoderArgs`), in the one shape that every encode, trial and plan uses, with the
  * defaults applied once, here. Pure.
  */
 

@@ -1,9 +1,9 @@
 /**
- * Streamed inputs (standard input, a network URL, a device), which are read once, as they come: their
- * bytes as a stream in a container ffmpeg reads from a pipe, and a way to hand a stream of
- * bytes to ffmpeg as an extra input.
+ * Streamed inputs (standard input, a network URL, a device), which are read once, as they
+ * come: their bytes as a stream in a container ffmpeg reads from a pipe, and a way to hand a
+ * stream of bytes to ffmpeg as an extra input.
  *
- * A URL is opened by one ffmpeg that copies every stream it holds, unchanged, into NUT on a
+ * A URL or a device is opened by one ffmpeg that copies every stream it holds, unchanged, into NUT on a
  * pipe: the URL is then opened once (a live server takes one client; a UDP port one
  * listener), and from there on it is read exactly as standard input is. NUT rather than
  * Matroska: Matroska written to a pipe needs AAC's configuration before the first packet,

@@ -7,27 +7,35 @@
 import { ToolError } from "../../core/errors.ts";
 import { COMMON_ARGS, normaliseRotation } from "./args.ts";
 import type { FfmpegCapabilities } from "./capabilities.ts";
-import { localName } from "./input_name.ts";
+import { localName, STANDARD_STREAM } from "./input_name.ts";
 import { MOV_MUXERS } from "./muxers.ts";
 import { runTool, stderrTail } from "./process.ts";
 import type { FfmpegTools } from "./resolve.ts";
 
 /** Muxers that can store a display matrix. */
-export const ROTATABLE_MUXERS: ReadonlySet<string> = MOV_MUXERS;
+const ROTATABLE_MUXERS: ReadonlySet<string> = MOV_MUXERS;
+
+/**
+ * Whether `output`, written by `muxer`, keeps a display rotation: the muxer stores a display
+ * matrix, and the output is a file that it can be stamped on once finished (applyRotation).
+ * Standard output is never finished where it can be reopened.
+ */
+export function keepsDisplayMatrix(muxer: string, output: string): boolean {
+  return ROTATABLE_MUXERS.has(muxer) && output !== STANDARD_STREAM;
+}
 
 /** Clockwise quarter turns of the pixels, in degrees. */
 export type PixelTurn = 0 | 90 | 180 | 270;
 
 /**
  * How far to turn the pixels of a video with display rotation `rotation` (as probe.ts
- * reports it: counter-clockwise degrees) written by `muxer`, so that it plays upright: none
- * where the muxer stores the rotation as a display matrix (it is stamped on afterwards, see
- * applyRotation), else clockwise by as much as the matrix turns it, which is what ffmpeg's
- * own autorotation does when it re-encodes. Rotations that are not quarter turns round to
- * the nearest.
+ * reports it: counter-clockwise degrees) so that it plays upright: none where the output
+ * keeps the rotation as a display matrix (`keepsMatrix`, see keepsDisplayMatrix), else
+ * clockwise by as much as the matrix turns it, which is what ffmpeg's own autorotation does
+ * when it re-encodes. Rotations that are not quarter turns round to the nearest.
  */
-export function pixelTurn(muxer: string, rotation: number): PixelTurn {
-  if (ROTATABLE_MUXERS.has(muxer)) return 0;
+export function pixelTurn(keepsMatrix: boolean, rotation: number): PixelTurn {
+  if (keepsMatrix) return 0;
   const quarter = Math.round(normaliseRotation(-rotation) / 90) % 4;
   return (quarter * 90) as PixelTurn;
 }

@@ -16,7 +16,7 @@ export type LrOrigin = "clean" | "compressed" | "compressed-unclear" | "aliased"
 
 /** One set of shipped weights and the pictures it is chosen for. */
 export interface ShippedWeights<Name extends string = ShippedWeightsName> {
-  /** Its name (also the CLI's `--weights NAME`). */
+  /** Its name, by which it is asked for. */
   name: Name;
   /** File name in `models/`; `{scale}` stands for the scale. */
   file: string;
