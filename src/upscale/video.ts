@@ -270,32 +270,41 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     : undefined;
   if (branches && !served) await branches.encoder.cancel();
   // A stream's chapters, for when its video is moved (see encodeArgs).
-  const chapters = served && src.info.chapters.length > 0
-    ? await chaptersInput(src.info.chapters, src.info.start ?? 0)
-    : undefined;
-  const decoder = startDecoder(
-    job.tools.ffmpeg,
-    decodeArgs({
-      input: src.input,
-      inputOptions: src.inputOptions,
-      decoder: job.alpha?.decoder,
-      pixFmt: format.name,
-      noAutorotate: src.kind === "video",
-      rgbMatrix: rgbSource ? "bt709" : undefined,
-      fullRange,
-      segment: job.segment ? { seek: job.segment.seek } : undefined,
-      // The first frame's stored timestamp places the video (see ffmpeg/start.ts).
-      sourceTimes: src.kind === "video",
-      // A segment that starts after a change of picture size is scaled to the first size,
-      // as a one-piece run's decoder scales it.
-      size: src.kind === "video" ? { width: v.width, height: v.height } : undefined,
-      deinterlace: job.deinterlace,
-      turn,
-      caps: job.caps,
-    }),
-    frameLayout(format, width, height).frameBytes,
-    branches?.decoder,
-  );
+  let chapters: ChaptersInput | undefined;
+  let decoder: ReturnType<typeof startDecoder>;
+  try {
+    chapters = served && src.info.chapters.length > 0
+      ? await chaptersInput(src.info.chapters, src.info.start ?? 0)
+      : undefined;
+    decoder = startDecoder(
+      job.tools.ffmpeg,
+      decodeArgs({
+        input: src.input,
+        inputOptions: src.inputOptions,
+        decoder: job.alpha?.decoder,
+        pixFmt: format.name,
+        noAutorotate: src.kind === "video",
+        rgbMatrix: rgbSource ? "bt709" : undefined,
+        fullRange,
+        segment: job.segment ? { seek: job.segment.seek } : undefined,
+        // The first frame's stored timestamp places the video (see ffmpeg/start.ts).
+        sourceTimes: src.kind === "video",
+        // A segment that starts after a change of picture size is scaled to the first size,
+        // as a one-piece run's decoder scales it.
+        size: src.kind === "video" ? { width: v.width, height: v.height } : undefined,
+        deinterlace: job.deinterlace,
+        turn,
+        caps: job.caps,
+      }),
+      frameLayout(format, width, height).frameBytes,
+      branches?.decoder,
+    );
+  } catch (e) {
+    // Nothing else will close them: the try below has not begun.
+    await served?.close();
+    await chapters?.close();
+    throw e;
+  }
   const onAbort = () => decoder.kill();
   job.signal?.addEventListener("abort", onAbort);
   try {
