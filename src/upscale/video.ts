@@ -269,13 +269,8 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
     ? await serveBytes(branches.encoder)
     : undefined;
   if (branches && !served) await branches.encoder.cancel();
-  // A stream's chapters, for when its video is moved (see encodeArgs).
-  let chapters: ChaptersInput | undefined;
   let decoder: ReturnType<typeof startDecoder>;
   try {
-    chapters = served && src.info.chapters.length > 0
-      ? await chaptersInput(src.info.chapters, src.info.start ?? 0)
-      : undefined;
     decoder = startDecoder(
       job.tools.ffmpeg,
       decodeArgs({
@@ -300,11 +295,12 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
       branches?.decoder,
     );
   } catch (e) {
-    // Nothing else will close them: the try below has not begun.
+    // Nothing else will close it: the try below has not begun.
     await served?.close();
-    await chapters?.close();
     throw e;
   }
+  // A stream's chapters, when its video is moved (see encodeArgs): made once the start is known.
+  let chapters: ChaptersInput | undefined;
   const onAbort = () => decoder.kill();
   job.signal?.addEventListener("abort", onAbort);
   try {
@@ -349,6 +345,9 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
         ),
       )
       : 0;
+    if (served && start !== 0 && src.info.chapters.length > 0) {
+      chapters = await chaptersInput(src.info.chapters, src.info.start ?? 0);
+    }
     const encoderStream: EncoderStream = {
       pixFmt: format.name,
       width: outW,
