@@ -6,12 +6,7 @@
 # less the decoding), and the model (bench, model only, at the clip's size). Wall and CPU seconds
 # from /usr/bin/time, for docs/benchmarks.md.
 #   OTHER=/path/to/old/checkout ROUNDS=2 tools/e2e_shares.sh clip.mp4
-set -euo pipefail
-clip=$(realpath "$1")
-here=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ffmpeg=${FFMPEG_PATH:-ffmpeg}
+source "$(dirname "$0")/clip_setup.sh"
 timed() { # label, command…: prints "label wall_s cpu_s"
   local label=$1; shift
   /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$@" >/dev/null 2>&1

@@ -6,12 +6,7 @@
 # as Y-PSNR against the ground truth frame by frame (timestamps renumbered, since the FFV1 and MP4
 # time bases differ), with the encoder's CPU seconds and the file's size. For docs/benchmarks.md.
 #   CRFS="18 23" PRESETS="medium fast faster veryfast" FRAMES=60 tools/encoder_gain.sh clip.mp4
-set -euo pipefail
-clip=$(realpath "$1")
-here=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ffmpeg=${FFMPEG_PATH:-ffmpeg}
+source "$(dirname "$0")/clip_setup.sh"
 "$ffmpeg" -v error -i "$clip" -frames:v "${FRAMES:-60}" -an -vf scale=iw/2:ih/2:flags=area \
   -c:v ffv1 "$tmp/truth.mkv"
 "$ffmpeg" -v error -i "$tmp/truth.mkv" -vf scale=iw/2:ih/2:flags=area -c:v libx264 -crf 23 \
