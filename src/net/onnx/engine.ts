@@ -65,8 +65,24 @@ class SessionWorker {
     });
   }
 
-  /** Stops the worker at once (its session goes with its thread). */
-  terminate() {
+  /**
+   * Frees the session, then stops the worker; requests after this one fail. Terminating the
+   * worker alone would leave the session's native memory (its arena, hundreds of MB for a large
+   * batch) allocated for the life of the process.
+   */
+  close(): void {
+    if (this.#failure) return;
+    const released = this.ask({ kind: "release" });
+    // Later requests fail at once; those already sent (the release last) are still answered.
+    this.#failure = new Error("the onnx engine was disposed");
+    released.catch(() => {}).finally(() => {
+      this.#worker.terminate();
+      this.#fail(this.#failure!);
+    });
+  }
+
+  /** Stops the worker at once (for a session that never started). */
+  terminate(): void {
     this.#worker.terminate();
     this.#fail(new Error("the onnx engine was disposed"));
   }
@@ -138,6 +154,6 @@ export class OnnxEngine implements SrEngine {
   }
 
   dispose(): void {
-    this.#worker.terminate();
+    this.#worker.close();
   }
 }
