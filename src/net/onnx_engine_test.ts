@@ -55,7 +55,8 @@ Deno.test("onnx engine: a run after dispose fails in words", async () => {
 Deno.test("onnx engine: a disposed engine gives its session's memory back", async () => {
   const weights = initWeights(fsrcnnConfig(2), 3);
   // A batch of four 480x270 planes: about 235 MB of onnxruntime's arena per session, which
-  // stayed allocated when the worker was stopped without releasing its session.
+  // stayed allocated when the worker was stopped without releasing its session (1,167 MB over
+  // five engines). The bound leaves room for the tests running beside this one.
   const width = 480, height = 270, data = new Float32Array(4 * width * height).fill(0.5);
   const cycle = async () => {
     const engine = await OnnxEngine.create(weights, fsrcnnOnnxGraph, { threads: 1 });
@@ -67,5 +68,5 @@ Deno.test("onnx engine: a disposed engine gives its session's memory back", asyn
   const before = Deno.memoryUsage().rss;
   for (let i = 0; i < 5; i++) await cycle();
   const grown = (Deno.memoryUsage().rss - before) / 2 ** 20;
-  assert.ok(grown < 400, `the process grew ${grown.toFixed(0)} MB over five engines`);
+  assert.ok(grown < 600, `the process grew ${grown.toFixed(0)} MB over five engines`);
 });
