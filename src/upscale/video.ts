@@ -6,7 +6,7 @@
  * Three stages run at once, joined by streams with backpressure, so memory stays flat.
  */
 import { CancelledError, InputError, ToolError } from "../core/errors.ts";
-import { decodeArgs, encodeArgs, imageSequenceArgs } from "../media/ffmpeg/args.ts";
+import { chaptersMoved, decodeArgs, encodeArgs, imageSequenceArgs } from "../media/ffmpeg/args.ts";
 import type { EncoderSettings } from "../media/ffmpeg/encoder_settings.ts";
 import type { FfmpegCapabilities } from "../media/ffmpeg/capabilities.ts";
 import type { ColorTags, MediaInfo, VideoInfo } from "../media/ffmpeg/probe.ts";
@@ -345,7 +345,7 @@ export async function upscaleVideo(job: VideoJob): Promise<VideoResult> {
         ),
       )
       : 0;
-    if (served && start !== 0 && src.info.chapters.length > 0) {
+    if (served && chaptersMoved(src.info.chapters, start)) {
       chapters = await chaptersInput(src.info.chapters, src.info.start ?? 0);
     }
     const encoderStream: EncoderStream = {

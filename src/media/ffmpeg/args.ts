@@ -364,6 +364,22 @@ function seconds(s: number): string {
   return s.toFixed(6);
 }
 
+/** How far encodeArgs moves the video: `videoStart`, or 0 under half a microsecond. */
+function movedBy(videoStart: number | undefined): number {
+  return videoStart !== undefined && Math.abs(videoStart) >= 5e-7 ? videoStart : 0;
+}
+
+/**
+ * Whether encodeArgs reads a source's chapters from a second input (a stream's: its
+ * `source.chapters`): it has chapters and its video is moved by `videoStart`.
+ */
+export function chaptersMoved(
+  chapters: readonly unknown[],
+  videoStart: number | undefined,
+): boolean {
+  return chapters.length > 0 && movedBy(videoStart) !== 0;
+}
+
 /** ffmpeg arguments that encode rawvideo-in-NUT from stdin into `output`. */
 export function encodeArgs(o: EncodeArgsOptions): string[] {
   const args = [...COMMON_ARGS, "-y"];
@@ -372,7 +388,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   const src = o.source;
   // The video is encoded from 0 on the frame-rate grid and moved to its start when muxed
   // (-output_ts_offset); the source's streams move back by as much, so they keep their place.
-  const start = o.videoStart !== undefined && Math.abs(o.videoStart) >= 5e-7 ? o.videoStart : 0;
+  const start = movedBy(o.videoStart);
   if (src) {
     if (start !== 0) args.push("-itsoffset", seconds(-start));
     args.push(...(src.served?.inputOptions ?? []), "-i", src.served?.input ?? localName(src.path));
@@ -380,7 +396,7 @@ export function encodeArgs(o: EncodeArgsOptions): string[] {
   // Chapters are copied with input #1's offset but not moved back by -output_ts_offset: they
   // come from a second, unshifted opening of the source, or for a stream (which cannot be
   // opened twice) from the FFMETADATA file of its chapters.
-  const moved = src !== undefined && start !== 0 && src.info.chapters.length > 0;
+  const moved = src !== undefined && chaptersMoved(src.info.chapters, o.videoStart);
   const chaptersFrom = !moved ? undefined : src.served ? src.chapters : fileInput(src.path);
   const chapters = chaptersFrom ? "2" : "1";
   if (chaptersFrom) args.push(...chaptersFrom.inputOptions, "-i", chaptersFrom.input);

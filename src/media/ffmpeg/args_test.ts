@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  chaptersMoved,
   checkEncoderArgs,
   decodeArgs,
   dispositionValue,
@@ -338,5 +339,21 @@ Deno.test("encoder arguments: options and their values only, and no files", () =
       (e) => e instanceof OptionError && e.option === "encoderArgs" && says.test(e.problem),
       JSON.stringify(args),
     );
+  }
+});
+
+Deno.test("chaptersMoved: chapters, and a start of half a microsecond or more either way", () => {
+  const chapters = [{ start: 0, end: 1, title: "one" }];
+  const table: Array<[unknown[], number | undefined, boolean]> = [
+    [chapters, 0.021, true],
+    [chapters, -0.021, true],
+    [chapters, 5e-7, true],
+    [chapters, 4e-7, false],
+    [chapters, 0, false],
+    [chapters, undefined, false],
+    [[], 0.021, false],
+  ];
+  for (const [list, start, moved] of table) {
+    assert.equal(chaptersMoved(list, start), moved, `${list.length} chapters, start ${start}`);
   }
 });
