@@ -68,23 +68,19 @@ class SessionWorker {
   /**
    * Frees the session, then stops the worker; requests after this one fail. Terminating the
    * worker alone would leave the session's native memory (its arena, hundreds of MB for a large
-   * batch) allocated for the life of the process.
+   * batch) allocated for the life of the process. A worker that already failed is stopped at
+   * once.
    */
   close(): void {
-    if (this.#failure) return;
-    const released = this.ask({ kind: "release" });
-    // Later requests fail at once; those already sent (the release last) are still answered.
-    this.#failure = new Error("the onnx engine was disposed");
-    released.catch(() => {}).finally(() => {
+    if (this.#failure) {
       this.#worker.terminate();
-      this.#fail(this.#failure!);
-    });
-  }
-
-  /** Stops the worker at once (for a session that never started). */
-  terminate(): void {
-    this.#worker.terminate();
-    this.#fail(new Error("the onnx engine was disposed"));
+      return;
+    }
+    const released = this.ask({ kind: "release" });
+    // Later requests fail at once; those already sent (the release last) are still answered,
+    // so nothing is left waiting when the worker stops.
+    this.#failure = new Error("the onnx engine was disposed");
+    released.catch(() => {}).finally(() => this.#worker.terminate());
   }
 }
 
@@ -132,7 +128,7 @@ export class OnnxEngine implements SrEngine {
     try {
       await worker.ask({ kind: "create", model: encodeModel(graph), threads });
     } catch (e) {
-      worker.terminate();
+      worker.close();
       throw e;
     }
     return new OnnxEngine(weights, worker, graph, threads);
