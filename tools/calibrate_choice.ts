@@ -231,7 +231,7 @@ console.log(
 // "Scaler unclear" is right for any LR that went through the codec (either scaler).
 const readsAs = (r: CalibrationRecord) => lrOrigin(r.statistics).origin;
 const wrong = records.filter((r) =>
-  readsAs(r) !== r.truth && !(readsAs(r) === "compressed-unclear" && r.crf !== null)
+  readsAs(r) !== r.truth && !(readsAs(r) === "unclear" && r.crf !== null)
 );
 console.log(
   `thresholds ${JSON.stringify(ORIGIN_THRESHOLDS)}: ${wrong.length} of ${records.length} ` +

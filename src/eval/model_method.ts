@@ -52,15 +52,22 @@ export async function shippedEngines(
   return { engines, dispose };
 }
 
+/** What {@link choosingMethod} counts a blend of two shipped files as, e.g. `video-aliased+video-compressed`. */
+export function blendLabel(names: readonly [ShippedWeightsName, ShippedWeightsName]): string {
+  return names.join("+");
+}
+
 /**
  * The shipped weights chosen per LR image (see chooseWeights): each image (or the keyframe
  * given as its `choiceLr`) is measured as a picture holds it (rounded to 8 bits) and goes
- * through the engine of the weights chosen for it. `chosen` counts the choices by name;
- * `lossyCodec` names the codec the LR images went through, as `upscale` knows an input's.
+ * through the engine of the weights chosen for it; a blend, through both engines, their
+ * outputs mixed by its share (what the blended network computes, up to float rounding).
+ * `chosen` counts the choices by name (a blend by {@link blendLabel}); `lossyCodec` names the
+ * codec the LR images went through, as `upscale` knows an input's.
  */
 export function choosingMethod(
   engines: ReadonlyMap<ShippedWeightsName, SrEngine>,
-  chosen: Map<ShippedWeightsName, number>,
+  chosen: Map<string, number>,
   lossyCodec?: string,
 ): SrMethod {
   const shipped = [...engines.keys()];
@@ -73,8 +80,18 @@ export function choosingMethod(
     const statistics = shipped.length > 1
       ? lrStatistics([{ data: codes, width: measured.width, height: measured.height }], 255)
       : null;
-    const name = chooseWeights(statistics, scale, shipped, lossyCodec).name!;
-    chosen.set(name, (chosen.get(name) ?? 0) + 1);
-    return methods.get(name)!({ lrY, scale });
+    const choice = chooseWeights(statistics, scale, shipped, lossyCodec);
+    const label = choice.blend ? blendLabel(choice.blend.names) : choice.name!;
+    chosen.set(label, (chosen.get(label) ?? 0) + 1);
+    if (!choice.blend) return methods.get(choice.name!)!({ lrY, scale });
+    const { names: [a, b], share } = choice.blend;
+    return Promise.all([methods.get(a)!({ lrY, scale }), methods.get(b)!({ lrY, scale })]).then(
+      ([ya, yb]) => {
+        for (let i = 0; i < ya.data.length; i++) {
+          ya.data[i] = share * ya.data[i] + (1 - share) * yb.data[i];
+        }
+        return ya;
+      },
+    );
   };
 }

@@ -10,7 +10,7 @@ import type { BackendChoice } from "../net/backends.ts";
 import { TiledUpscaler } from "../net/tiling/tiled.ts";
 import { loadWeights } from "../net/weights/file.ts";
 import { shippedWeightsFile } from "../net/weights/shipped.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../net/weights/shipped.ts";
+import type { ShippedChoice } from "../net/weights/shipped.ts";
 import { loadDataset } from "./dataset.ts";
 import { choosingMethod, modelMethod, shippedEngines } from "./model_method.ts";
 import { bicubic, scoreImages, type ScoreReport } from "./protocol.ts";
@@ -50,8 +50,8 @@ export interface EvalReport extends ScoreReport {
   data: string;
   /** The weights file, or the shipped choice's name, for `fsrcnn`. */
   weights?: string;
-  /** With `auto`: how many images chose each set of shipped weights. */
-  chosen?: Partial<Record<ShippedWeightsName, number>>;
+  /** With `auto`: how many images chose each set of shipped weights (a blend as `a+b`). */
+  chosen?: Partial<Record<string, number>>;
   /** The backend that ran the network, for `fsrcnn`. */
   backend?: string;
 }
@@ -107,7 +107,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   if (weightsPath === null) {
     const shippedScale = scale ?? 2;
     const { engines, dispose } = await shippedEngines(shippedScale, backend);
-    const chosen = new Map<ShippedWeightsName, number>();
+    const chosen = new Map<string, number>();
     try {
       const report = await scoreImages(images, shippedScale, choosingMethod(engines, chosen));
       return {

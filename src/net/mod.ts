@@ -60,16 +60,20 @@ export {
   shippedWeightsFile,
   shippedWeightsFor,
   type ShippedWeightsName,
+  UNCLEAR_BLEND,
 } from "./weights/shipped.ts";
 export {
+  BLEND_SHARES,
   chooseShipped,
   chooseWeights,
   lrOrigin,
   type LrOriginVerdict,
   ORIGIN_THRESHOLDS,
   type OriginThresholds,
+  type WeightsBlend,
   type WeightsChoice,
 } from "./weights/choice.ts";
+export { blendFsrcnn } from "./fsrcnn/blend.ts";
 export {
   addMeasures,
   type LrStatistics,

@@ -7,6 +7,7 @@ import type { LrStatistics } from "../net/weights/lr_statistics.ts";
 import { isLossyCodec } from "../media/ffmpeg/lossy.ts";
 import { checkScale } from "../net/arch.ts";
 import { createEngine } from "../net/create.ts";
+import { blendFsrcnn } from "../net/fsrcnn/blend.ts";
 import type { SrEngine } from "../net/engine.ts";
 import { type FsrcnnWeights, loadWeights } from "../net/weights/file.ts";
 import { chooseShipped, type WeightsChoice } from "../net/weights/choice.ts";
@@ -34,7 +35,7 @@ export function shippedChoiceOf(weights: UpscaleOptions["weights"]): ShippedChoi
 
 /**
  * The weights of a run: the given ones (checked against `o.scale`), shipped weights by name,
- * or (`auto`, the default) the shipped weights that suit the input, chosen from the
+ * or (`auto`, the default) the shipped weights (or blend of two) that suit the input, chosen from the
  * statistics `measure` returns and the codec the input's pictures are stored in (`codec`,
  * ffprobe's name: a lossy one rules out clean pictures). `measure` is called only when there is
  * a choice to make (×2); without it, `auto` chooses as for pictures that could not be measured.
@@ -69,6 +70,16 @@ export async function resolveWeights(
     measure,
     isLossyCodec(codec) ? codec : undefined,
   );
+  if (choice.blend) {
+    const [a, b] = choice.blend.paths!;
+    const weights = blendFsrcnn(
+      await loadWeights(a, scale),
+      await loadWeights(b, scale),
+      choice.blend.share,
+    );
+    weights.metadata = { blend: choice.reason };
+    return { weights, choice };
+  }
   return { weights: await loadWeights(choice.path!, scale), choice };
 }
 

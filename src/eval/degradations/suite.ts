@@ -32,7 +32,7 @@ import {
 } from "../model_method.ts";
 import { scoreLuma, type SrMethod } from "../protocol.ts";
 import { checkScale } from "../../net/arch.ts";
-import type { ShippedChoice, ShippedWeightsName } from "../../net/weights/shipped.ts";
+import type { ShippedChoice } from "../../net/weights/shipped.ts";
 import { degradeLumaFrames } from "./degrade_luma.ts";
 import {
   checkDegradations,
@@ -108,8 +108,8 @@ export interface DegradationRow {
   psnr: Record<SuiteMethod, number>;
   /** Mean Y-SSIM of each method. */
   ssim: Record<SuiteMethod, number>;
-  /** With `auto`: how many images chose each set of shipped weights. */
-  chosen?: Partial<Record<ShippedWeightsName, number>>;
+  /** With `auto`: how many images chose each set of shipped weights (a blend as `a+b`). */
+  chosen?: Partial<Record<string, number>>;
 }
 
 /** The suite's result: one row per degradation. */
@@ -212,7 +212,7 @@ export async function evaluateDegradations(
     ? await shippedEngines(scale, backend)
     : await fileEngine(file, backend);
   // Each degradation counts the choices of its own images.
-  const chosen = degradations.map(() => new Map<ShippedWeightsName, number>());
+  const chosen = degradations.map(() => new Map<string, number>());
   // A coded LR goes through x264, which upscale would see in the input's codec.
   const lossyCodecOf = (k: number) =>
     degradationNamed(degradations[k]).coded && codecCrf !== undefined ? "h264" : undefined;

@@ -13,49 +13,77 @@ import {
   shippedWeightsFile,
   shippedWeightsFor,
   type ShippedWeightsName,
+  UNCLEAR_BLEND,
 } from "./shipped.ts";
 
 /**
- * Where the statistics part the origins. Calibrated on degraded training images only (the 20
- * held out of training; `tools/calibrate_choice.ts`, figures in docs/quality.md); never on a
- * test set. On the real-footage clips outside the validation split (`tools/calibrate_footage.ts`)
- * other aliasing cuts gained 0.02 dB and cost the stills, so these stand.
+ * Where the statistics part the origins. Calibrated on the real-footage clips outside the
+ * validation split (`tools/calibrate_blend.py`; figures in docs/quality.md) and on the
+ * training photographs; never on a test set. The unclear band reaches from just under the lowest
+ * aliasing a nearest-neighbour training clip read (0.57) to 0.08 over the highest an
+ * antialiased one read (0.80); pictures with no trace of a lossy codec read higher (Kodak
+ * photographs shrunk by `area` up to 1.00, by `bicubic` up to 0.72), so theirs is higher.
  */
 export const ORIGIN_THRESHOLDS = {
-  /** At or above: aliased (nearest-neighbour scaler). */
-  aliasing: 0.73,
+  /** At or above, in pictures a lossy codec stored or left its blocks in: aliased. */
+  aliasing: 0.88,
+  /** At or above, in pictures with no trace of a lossy codec: aliased. */
+  aliasingUncoded: 1.08,
   /** At or above (and not aliased): compressed (a block-transform codec). */
   blocking: 1.07,
+  /** At or above (and under the aliased cut), in coded pictures: the scaler could be either kind. */
+  unclearAliasing: 0.55,
   /**
-   * Compressed with aliasing at or above this (and under `aliasing`): the scaler is unclear.
-   * The cut that gave the highest mean Y-PSNR over the 340 held-out LR images.
+   * At or above (and under the aliased cut), in pictures with no trace of a lossy codec: the
+   * scaler could be either kind. Antialiased stills read up to about 0.72 (Kodak photographs
+   * shrunk by `bicubic`), where the paper weights gain 0.8–2.7 dB and a blend half of that.
    */
-  unclearAliasing: 0.64,
+  unclearAliasingUncoded: 0.73,
   /** Fewer tiles with detail than this: too little to tell (a blank or nearly flat picture). */
   detailedTiles: 16,
+  /**
+   * A smaller share of the tiles with detail than this: too little to tell. Where detail is a
+   * small part of a picture (a traffic camera's edges and overlay on flat road, 6–10% of its
+   * tiles), its look need not be the scaler's; every training clip has 46% or more.
+   */
+  detailedShare: 0.25,
 } as const;
 
 /** Where the statistics part the origins (see {@link ORIGIN_THRESHOLDS}). */
 export type OriginThresholds = { readonly [K in keyof typeof ORIGIN_THRESHOLDS]: number };
 
+/**
+ * The aliased specialist's share of the blend that pictures of an unclear scaler get (the
+ * antialiased specialist has the rest): `bottom` at the unclear band's lower edge, rising
+ * linearly to `top` at the aliased cut, and `flat` for pictures too flat to tell. Calibrated
+ * with the thresholds: a blend costs little on either kind of picture, where either specialist
+ * alone loses 0.6–2 dB when it is the wrong one (docs/quality.md).
+ */
+export const BLEND_SHARES = { bottom: 0.25, top: 0.6, flat: 0.3 } as const;
+
 /** An origin and the one-line reason for it. */
 export interface LrOriginVerdict {
   /** How the pictures look to have been made; null when they hold too little detail to tell. */
   origin: LrOrigin | null;
-  /** The figures that decided it, e.g. `aliasing 0.41 ≥ 0.30`. */
+  /** The figures that decided it, e.g. `aliasing 0.41 < 0.55`, and what they suggest. */
   reason: string;
+  /**
+   * For `unclear` pictures: where their aliasing sits in the unclear band, from 0 at its foot
+   * to 1 at the aliased cut (how much they look like nearest-neighbour pictures).
+   */
+  lean?: number;
 }
 
 const f2 = (v: number) => v.toFixed(2);
+// Measured figures carry one more digit than thresholds, so that none reads as its own cut.
+const f3 = (v: number) => v.toFixed(3);
 
 /**
- * How pictures with these statistics look to have been made: aliased when their aliasing
- * reaches its threshold, else compressed when their blocking does (with the scaler unclear when
- * the aliasing is just under the threshold), else clean.
- *
- * A picture stored by a lossy codec (`lossyCodec`, its name) is never taken as clean: where its
- * blocking stays under the threshold (VP9's and AV1's deblocked large transforms, a high
- * bitrate), its scaler and its codec's traces are both unclear.
+ * How pictures with these statistics look to have been made. A lossy codec (`lossyCodec`, the
+ * container's codec, or blocking at its threshold) sets the band: aliased at or above its cut
+ * (`aliasing`, else `aliasingUncoded`), of an unclear scaler from its foot (`unclearAliasing`,
+ * else `unclearAliasingUncoded`) up to it, else compressed (coded) or clean.
+ * Each verdict is an estimate from the pictures, and its reason says so.
  *
  * @param s Statistics of the pictures' luma (see lrStatistics).
  * @param t Where the statistics part the origins; the shipped {@link ORIGIN_THRESHOLDS} unless a
@@ -75,47 +103,68 @@ export function lrOrigin(
         `${t.detailedTiles}: too little to tell how the pictures were made`,
     };
   }
-  if (s.aliasing >= t.aliasing) {
+  if (s.tiles !== undefined && s.detailedTiles < t.detailedShare * s.tiles) {
+    return {
+      origin: null,
+      reason: `${s.detailedTiles} of the ${s.tiles} 16×16 tiles have detail, under ` +
+        `${Math.round(t.detailedShare * 100)}%: too little to tell how the pictures were made`,
+    };
+  }
+  const blocked = s.blocking >= t.blocking;
+  const coded = blocked || lossyCodec !== undefined;
+  const codec = blocked
+    ? `blocking ${f3(s.blocking)} ≥ ${f2(t.blocking)}`
+    : lossyCodec
+    ? `stored as ${lossyCodec}`
+    : `blocking ${f3(s.blocking)} < ${f2(t.blocking)}`;
+  const cut = coded ? t.aliasing : t.aliasingUncoded;
+  const foot = coded ? t.unclearAliasing : t.unclearAliasingUncoded;
+  const a = f3(s.aliasing);
+  if (s.aliasing >= cut) {
     return {
       origin: "aliased",
-      reason: `aliasing ${f2(s.aliasing)} ≥ ${f2(t.aliasing)}: made by a nearest-neighbour scaler`,
+      reason: `aliasing ${a} ≥ ${f2(cut)}, ${codec}: looks made by a nearest-neighbour scaler`,
     };
   }
-  const aliasing = `aliasing ${f2(s.aliasing)} < ${f2(t.aliasing)}`;
-  if (s.blocking >= t.blocking && s.aliasing >= t.unclearAliasing) {
+  if (s.aliasing >= foot) {
     return {
-      origin: "compressed-unclear",
-      reason: `aliasing ${f2(s.aliasing)} in [${f2(t.unclearAliasing)}, ${f2(t.aliasing)}), ` +
-        `blocking ${f2(s.blocking)} ≥ ${f2(t.blocking)}: a lossy codec after a scaler that ` +
-        "could be either kind",
+      origin: "unclear",
+      reason: `aliasing ${a} in [${f2(foot)}, ${f2(cut)}), ${codec}: ` +
+        "the scaler could be either kind",
+      lean: (s.aliasing - foot) / (cut - foot),
     };
   }
-  if (s.blocking >= t.blocking) {
-    return {
+  return coded
+    ? {
       origin: "compressed",
-      reason: `${aliasing}, blocking ${f2(s.blocking)} ≥ ${f2(t.blocking)}: ` +
-        "an antialiasing scaler, then a lossy codec",
+      reason: `aliasing ${a} < ${f2(t.unclearAliasing)}, ${codec}: ` +
+        "looks made by an antialiasing scaler, then a lossy codec",
+    }
+    : {
+      origin: "clean",
+      reason: `aliasing ${a} < ${f2(foot)}, ${codec}: ` +
+        "looks made by an antialiasing scaler, with no lossy codec",
     };
-  }
-  if (lossyCodec) {
-    return {
-      origin: "compressed-unclear",
-      reason: `${aliasing}, blocking ${f2(s.blocking)} < ${f2(t.blocking)}, but stored as ` +
-        `${lossyCodec}: a lossy codec after a scaler the pictures cannot name`,
-    };
-  }
-  return {
-    origin: "clean",
-    reason: `${aliasing}, blocking ${f2(s.blocking)} < ${f2(t.blocking)}: ` +
-      "an antialiasing scaler, no lossy codec",
-  };
+}
+
+/**
+ * Two shipped files run as one network (see blendFsrcnn): `share` of the first's output, the
+ * rest the second's.
+ */
+export interface WeightsBlend {
+  /** The two files' names: the nearest-neighbour specialist first. */
+  names: readonly [ShippedWeightsName, ShippedWeightsName];
+  /** Their files, once {@link chooseShipped} has found them. */
+  paths?: readonly [string, string];
+  /** The first one's share of the output, from 0 to 1 (two decimals). */
+  share: number;
 }
 
 /** The weights a run uses, and why. */
 export interface WeightsChoice {
-  /** The shipped weights' name, or null for weights the caller gave. */
+  /** The shipped weights' name, or null for weights the caller gave and for a blend. */
   name: ShippedWeightsName | null;
-  /** The weights file, or null for weights given as data. */
+  /** The weights file, or null for weights given as data and for a blend. */
   path: string | null;
   /** One line: why these weights. */
   reason: string;
@@ -123,12 +172,17 @@ export interface WeightsChoice {
   origin?: LrOrigin | null;
   /** The statistics it was made from, when it was made from statistics. */
   statistics?: LrStatistics;
+  /** For pictures of an unclear scaler, the two shipped files blended. */
+  blend?: WeightsBlend;
 }
 
 /**
  * Chooses shipped weights for pictures: by their origin (see {@link lrOrigin}), the first entry
- * of {@link SHIPPED_WEIGHTS} that serves it and is shipped for the scale. With nothing to
- * choose between (a scale with only the paper weights) the statistics are not needed.
+ * of {@link SHIPPED_WEIGHTS} that serves it and is shipped for the scale. Pictures whose scaler
+ * is unclear (or that are too flat to tell, or could not be measured) get a blend of the two
+ * specialists of {@link UNCLEAR_BLEND} where both are shipped, the nearest-neighbour one's share
+ * rising with the aliasing ({@link BLEND_SHARES}). With nothing to choose between (a scale with
+ * only the paper weights) the statistics are not needed.
  *
  * @param statistics The pictures' statistics; null when none could be measured.
  * @param scale Upscaling factor.
@@ -136,7 +190,8 @@ export interface WeightsChoice {
  *   paper weights are taken as shipped for every scale, and weights chosen for no origin (the
  *   `fast` ones) are never chosen.
  * @param lossyCodec The lossy codec the pictures are stored in, if any (see {@link lrOrigin}).
- * @returns The weights' name and the reason in one line ({@link chooseShipped} adds the file).
+ * @returns The weights' name (or the blend) and the reason in one line ({@link chooseShipped}
+ *   adds the files).
  *
  * @example Choose for a picture
  * ```ts
@@ -149,8 +204,9 @@ export interface WeightsChoice {
  *   (_, i) => (((i % width) >> 3) ^ (Math.floor(i / width) >> 3)) & 1 ? 200 : 40,
  * );
  * const statistics = lrStatistics([{ data, width, height }], 255);
- * const choice = chooseWeights(statistics, 2, await shippedWeightsFor(2));
- * // video weights: aliasing 1.00 ≥ 0.73: made by a nearest-neighbour scaler
+ * const choice = chooseWeights(statistics, 2, await shippedWeightsFor(2), "h264");
+ * // video-aliased weights: aliasing 0.998 ≥ 0.88, stored as h264: looks made by a
+ * // nearest-neighbour scaler
  * console.log(choice.name, choice.reason);
  * ```
  */
@@ -163,29 +219,36 @@ export function chooseWeights(
   const available = SHIPPED_WEIGHTS.filter((w) =>
     w.chosenFor.length > 0 && (w.name === "paper" || shipped.includes(w.name))
   );
+  const measured = statistics ? { statistics } : {};
   const pick = (name: ShippedWeightsName, reason: string, origin?: LrOrigin | null) => ({
     name,
     reason: `${name} weights: ${reason}`,
     origin,
-    ...(statistics ? { statistics } : {}),
+    ...measured,
   });
   if (available.length === 1) {
     return pick(available[0].name, `the only ones shipped for x${scale}`);
   }
-  // Video is what most inputs are; when the pictures cannot tell, the video weights' loss on
-  // clean pictures is smaller than the paper weights' loss on compressed ones, and nothing says
-  // which scaler made them: the weights trained on every scaler, not a specialist.
-  const fallback: LrOrigin = "compressed-unclear";
-  if (!statistics) {
-    const w = available.find((e) => e.chosenFor.includes(fallback))!;
-    return pick(
-      w.name,
-      "no picture could be measured; chosen as for compressed video of an unclear scaler",
-      null,
-    );
+  const verdict: LrOriginVerdict = statistics
+    ? lrOrigin(statistics, ORIGIN_THRESHOLDS, lossyCodec)
+    : { origin: null, reason: "no picture could be measured" };
+  // Too flat to tell, or not measured: nothing says which scaler made the pictures.
+  const origin = verdict.origin ?? "unclear";
+  if (origin === "unclear" && UNCLEAR_BLEND.every((n) => shipped.includes(n))) {
+    const share = verdict.lean === undefined
+      ? BLEND_SHARES.flat
+      : BLEND_SHARES.bottom + (BLEND_SHARES.top - BLEND_SHARES.bottom) * verdict.lean;
+    const blend = { names: UNCLEAR_BLEND, share: Math.round(share * 100) / 100 };
+    const percent = Math.round(blend.share * 100);
+    return {
+      name: null,
+      reason: `${UNCLEAR_BLEND[0]} and ${UNCLEAR_BLEND[1]} weights blended ` +
+        `${percent}:${100 - percent}: ${verdict.reason}`,
+      origin: verdict.origin,
+      blend,
+      ...measured,
+    };
   }
-  const verdict = lrOrigin(statistics, ORIGIN_THRESHOLDS, lossyCodec);
-  const origin = verdict.origin ?? fallback;
   const w = available.find((e) => e.chosenFor.includes(origin))!;
   return pick(w.name, verdict.reason, verdict.origin);
 }
@@ -200,7 +263,7 @@ export function chooseWeights(
  * @param scale Upscaling factor.
  * @param measure Measures the pictures; null when none could be measured.
  * @param lossyCodec The lossy codec the pictures are stored in, if any.
- * @returns The choice, with its file.
+ * @returns The choice, with its file (or, for a blend, its two files).
  * @throws {OptionError} (for the option `weights`) Weights named that are not shipped for
  *   `scale`.
  */
@@ -217,5 +280,10 @@ export async function chooseShipped(
   const available = await shippedWeightsFor(scale, { auto: true });
   const statistics = available.length > 1 && measure ? await measure() : null;
   const chosen = chooseWeights(statistics, scale, available, lossyCodec);
+  if (chosen.blend) {
+    const [a, b] = chosen.blend.names;
+    const paths = [await shippedWeightsFile(a, scale), await shippedWeightsFile(b, scale)] as const;
+    return { ...chosen, path: null, blend: { ...chosen.blend, paths } };
+  }
   return { ...chosen, path: await shippedWeightsFile(chosen.name!, scale) };
 }

@@ -72,6 +72,8 @@ export interface LrStatistics {
   blocking: number;
   /** Tiles with detail that the aliasing statistic is the median of. */
   detailedTiles: number;
+  /** Whole tiles measured, with detail or without (absent where not known). */
+  tiles?: number;
 }
 
 function emptyMeasures(): LumaMeasures {
@@ -203,6 +205,7 @@ export function statisticsOf(m: LumaMeasures): LrStatistics {
     aliasing,
     blocking: grid > 0 && inner > 0 ? grid / inner : 1,
     detailedTiles: m.detailedTiles,
+    tiles: m.tiles,
   };
 }
 
@@ -212,7 +215,7 @@ export function statisticsOf(m: LumaMeasures): LrStatistics {
  *
  * @param planes The planes' codes, row after row.
  * @param maxValue The code range's top (255 for 8-bit codes).
- * @returns Aliasing, blocking, and the number of tiles with detail.
+ * @returns Aliasing, blocking, the number of tiles with detail and of all tiles.
  *
  * @example Hard-edged squares, as a nearest-neighbour scaler leaves edges
  * ```ts
@@ -223,7 +226,7 @@ export function statisticsOf(m: LumaMeasures): LrStatistics {
  *   (_, i) => (((i % width) >> 3) ^ (Math.floor(i / width) >> 3)) & 1 ? 200 : 40,
  * );
  * const s = lrStatistics([{ data, width, height }], 255);
- * console.log(s.aliasing.toFixed(2), s.blocking, s.detailedTiles); // 1.00 1 16
+ * console.log(s.aliasing.toFixed(2), s.blocking, s.detailedTiles, s.tiles); // 1.00 1 16 16
  * ```
  */
 export function lrStatistics(

@@ -7,12 +7,11 @@ import { OptionError } from "../../core/errors.ts";
 import type { NetworkName } from "../networks.ts";
 
 /**
- * How a low-resolution picture looks to have been made, as far as its luma tells:
- * `compressed-unclear` is a lossy codec after a scaler the aliasing cannot name (a band where
- * x264 on nearest-neighbour and on antialiased pictures overlap), which is given weights that
- * suit both.
+ * How a low-resolution picture looks to have been made, as far as its luma tells: `unclear` is
+ * a scaler the aliasing cannot name (a band where nearest-neighbour and antialiased pictures
+ * overlap), which is given weights that suit both.
  */
-export type LrOrigin = "clean" | "compressed" | "compressed-unclear" | "aliased";
+export type LrOrigin = "clean" | "compressed" | "unclear" | "aliased";
 
 /** One set of shipped weights and the pictures it is chosen for. */
 export interface ShippedWeights<Name extends string = ShippedWeightsName> {
@@ -52,14 +51,14 @@ export const SHIPPED_WEIGHTS = [
     "compressed",
   ]),
   weights("video", "fsrcnn_video_x{scale}.safetensors", "fsrcnn", [
-    "compressed-unclear",
+    "unclear",
     "compressed",
     "aliased",
   ]),
   weights("paper", "fsrcnn_x{scale}.safetensors", "fsrcnn", [
     "clean",
     "compressed",
-    "compressed-unclear",
+    "unclear",
     "aliased",
   ]),
   // FSRCNN-s: about a third of FSRCNN's work per pixel, for speed over pictures; by name only.
@@ -67,6 +66,16 @@ export const SHIPPED_WEIGHTS = [
   weights("fast", "fsrcnn_s_video_x{scale}.safetensors", "fsrcnn-s", []),
   weights("fast-paper", "fsrcnn_s_x{scale}.safetensors", "fsrcnn-s", []),
 ] as const;
+
+/**
+ * The two specialists that pictures of an unclear scaler get blended, where both are shipped
+ * for the scale (see chooseWeights): the nearest-neighbour one first. Where either is missing,
+ * such pictures get the first entry of {@link SHIPPED_WEIGHTS} chosen for `unclear`.
+ */
+export const UNCLEAR_BLEND = ["video-aliased", "video-compressed"] as const satisfies readonly [
+  ShippedWeightsName,
+  ShippedWeightsName,
+];
 
 /** The names of the shipped weights (`paper`, `video`, …). */
 export type ShippedWeightsName = (typeof SHIPPED_WEIGHTS)[number]["name"];
