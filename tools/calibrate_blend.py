@@ -86,7 +86,7 @@ def main(out):
     all_cells = list(cells(out))
     train = [c for c in all_cells if c["clip"] not in VALIDATION]
     val = [c for c in all_cells if c["clip"] in VALIDATION]
-    print(f"{len(train)} training cells, {len(val)} validation cells")
+    print(f"{len(train)} training cells, {len(val)} validation cells; the shipped settings first")
     rows = []
     for foot, cut, bottom, top, flat in itertools.product(
             [0.5, 0.55, 0.6], [0.8, 0.85, 0.88, 0.9, 0.95], [0.2, 0.25, 0.3, 0.35],
@@ -97,7 +97,9 @@ def main(out):
         v = np.array([chosen(c, foot, cut, bottom, top, flat) for c in val])
         rows.append((t.mean(), t.min(), v.mean(), v.min(), int((v < -0.1).sum()), foot, cut, bottom, top, flat))
     rows = sorted((r for r in rows if r[1] >= -0.1), key=lambda r: -r[0])
-    for r in rows[:15]:
+    shipped = (0.55, 0.88, 0.25, 0.6, 0.3)
+    rows = [r for r in rows if tuple(r[5:]) == shipped] + rows
+    for r in rows[:16]:
         print("train mean %+.3f worst %+.2f | validation mean %+.3f worst %+.2f, %d under -0.1 | "
               "foot %.2f cut %.2f shares %.2f..%.2f flat %.2f" % r)
 
