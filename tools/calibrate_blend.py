@@ -72,7 +72,7 @@ def gain(c, w):
     return 10 * np.log10(c["lanczos"] / mse)
 
 
-def chosen(c, foot, cut, bottom, top, flat, min_tiles=16, min_share=0.25):
+def chosen(c, foot, cut, bottom, top, flat, min_tiles=16, min_share=0.15):
     if c["detailed"] < min_tiles or c["detailed"] < min_share * c["tiles"]:
         return gain(c, flat)
     if c["aliasing"] >= cut:

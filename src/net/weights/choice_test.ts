@@ -113,7 +113,7 @@ Deno.test("lrOrigin: the reason names the figures that decided, with their thres
   assert.match(lrOrigin({ aliasing: 0, blocking: 1, detailedTiles: 3 }).reason, /^3 of the 16×16/);
   assert.equal(
     lrOrigin({ aliasing: 0.4, blocking: 1.4, detailedTiles: 28, tiles: 360 }).reason,
-    "28 of the 360 16×16 tiles have detail, under 25%: too little to tell how the pictures were made",
+    "28 of the 360 16×16 tiles have detail, under 15%: too little to tell how the pictures were made",
   );
 });
 
