@@ -131,8 +131,8 @@ export function trainCommand(): Command {
     )
     .option(
       "--network <name>",
-      `the network to train: ${NETWORK_NAMES.join(", ")} (default fsrcnn; fsrcnn-s is the ` +
-        "small, fast one); --d, --s and --m change its shape",
+      `the network to train: ${NETWORK_NAMES.join(", ")} (default: fsrcnn, or the --from ` +
+        "weights' own shape; fsrcnn-s is the small, fast one); --d, --s and --m change its shape",
       flagParser(parseNetwork),
     )
     .option(

@@ -188,7 +188,17 @@ export async function trainFromFolders(options: TrainOptions): Promise<TrainProg
     );
   }
   const from = options.from ? await loadWeights(options.from) : undefined;
-  const settings: TrainSettings = { ...DEFAULT_SETTINGS, scale, ...networkShape(options.network) };
+  // Weights to start from keep their own shape unless a network is named: a FSRCNN-s file is
+  // not grown into an FSRCNN behind the user's back.
+  const fromShape = from && options.network === undefined
+    ? { d: from.config.d, s: from.config.s, m: from.config.m }
+    : {};
+  const settings: TrainSettings = {
+    ...DEFAULT_SETTINGS,
+    scale,
+    ...fromShape,
+    ...networkShape(options.network),
+  };
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof typeof DEFAULT_SETTINGS>) {
     const v = options[key];
     if (v !== undefined) settings[key] = v;

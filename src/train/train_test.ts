@@ -315,6 +315,38 @@ Deno.test({
 
 Deno.test({
   ...opts,
+  name: "train: --from weights keep their own shape when no network or shape is named",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fsrcnn-train-" });
+    try {
+      const data = await imageFolder(dir, 2, "64x48");
+      const { d, s, m, ...settings } = shape;
+      const common = { ...settings, scale: 2, data: [data], val: data, steps: 1 };
+      await trainFromFolders({ ...common, d, s, m, out: `${dir}/small.safetensors` });
+      await trainFromFolders({
+        ...common,
+        from: `${dir}/small.safetensors`,
+        out: `${dir}/again.safetensors`,
+      });
+      const again = await loadWeights(`${dir}/again.safetensors`);
+      assert.deepEqual([again.config.d, again.config.s, again.config.m], [d, s, m]);
+      // A named network wins over the file's shape (its weights are grown into it).
+      await trainFromFolders({
+        ...common,
+        network: "fsrcnn-s",
+        from: `${dir}/small.safetensors`,
+        out: `${dir}/named.safetensors`,
+      });
+      const named = await loadWeights(`${dir}/named.safetensors`);
+      assert.deepEqual([named.config.d, named.config.s, named.config.m], [32, 5, 1]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  ...opts,
   name:
     "train: the default bicubic start scores about bicubic at once, far above the reference start",
   fn: async () => {
