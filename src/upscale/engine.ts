@@ -35,8 +35,8 @@ export function shippedChoiceOf(weights: UpscaleOptions["weights"]): ShippedChoi
 
 /**
  * The weights of a run: the given ones (checked against `o.scale`), shipped weights by name,
- * or (`auto`, the default) the shipped weights (or blend of two) that suit the input, chosen from the
- * statistics `measure` returns and the codec the input's pictures are stored in (`codec`,
+ * or (`auto`, the default) the shipped weights (or blend of two) that suit the input, chosen
+ * from the statistics `measure` returns and the codec the input's pictures are stored in (`codec`,
  * ffprobe's name: a lossy one rules out clean pictures). `measure` is called only when there is
  * a choice to make (×2); without it, `auto` chooses as for pictures that could not be measured.
  *

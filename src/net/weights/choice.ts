@@ -135,17 +135,11 @@ export function lrOrigin(
       lean: (s.aliasing - foot) / (cut - foot),
     };
   }
-  return coded
-    ? {
-      origin: "compressed",
-      reason: `aliasing ${a} < ${f2(t.unclearAliasing)}, ${codec}: ` +
-        "looks made by an antialiasing scaler, then a lossy codec",
-    }
-    : {
-      origin: "clean",
-      reason: `aliasing ${a} < ${f2(foot)}, ${codec}: ` +
-        "looks made by an antialiasing scaler, with no lossy codec",
-    };
+  return {
+    origin: coded ? "compressed" : "clean",
+    reason: `aliasing ${a} < ${f2(foot)}, ${codec}: looks made by an antialiasing scaler, ` +
+      (coded ? "then a lossy codec" : "with no lossy codec"),
+  };
 }
 
 /**
